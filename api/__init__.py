@@ -1,0 +1,1 @@
+"""The GraphQL 360 API on Starlette."""

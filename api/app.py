@@ -1,0 +1,51 @@
+"""The ASGI application: the store is opened in the lifespan and reached through the app state."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from anyio import to_thread
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
+
+from api.repository import CustomerRepository
+from api.schema import schema
+from graph.settings import Settings
+from graph.store import open_store
+
+
+class C360GraphQL(GraphQL[dict[str, Any], None]):
+    async def get_context(self, request: Any, response: Any) -> dict[str, Any]:
+        return {"request": request, "response": response, "store": request.app.state.store}
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    try:
+        ready = await to_thread.run_sync(CustomerRepository(request.app.state.store).ready)
+    except Exception:  # any store failure means "not ready"
+        ready = False
+    return JSONResponse({"status": "ready" if ready else "unavailable"}, status_code=200 if ready else 503)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    resolved = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        with open_store(resolved) as store:
+            app.state.store = store
+            yield
+
+    graphql = C360GraphQL(schema, graphql_ide="graphiql")
+    routes = [Route("/healthz", healthz), Route("/readyz", readyz),
+              Route("/graphql", graphql, methods=["GET", "POST"])]
+    return Starlette(routes=routes, lifespan=lifespan)

@@ -1,0 +1,301 @@
+"""The ``c360`` command line: what users and scripts rely on (DESIGN.md §4)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import socket
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from graph import C360Error, PortInUseError, Settings, Store, open_store
+from graph.embedded import DATABASE, USER, EmbeddedServer
+from loaders.run import LoadSummary, load_file, plan
+from resolution import ResolutionSummary, resolve
+
+app = typer.Typer(help="c360: one customer graph from every source.", no_args_is_help=True,
+                  pretty_exceptions_enable=False, add_completion=False)
+db_app = typer.Typer(help="Run the embedded graph store.", no_args_is_help=True)
+export_app = typer.Typer(help="Export results.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(export_app, name="export")
+
+out = Console()
+err = Console(stderr=True)
+_options = {"debug": False}
+
+
+@app.callback()
+def _root(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False) -> None:
+    _options["debug"] = debug
+
+
+# -- data ------------------------------------------------------------------------------------------------
+@app.command()
+def generate(
+    out_dir: Annotated[Path, typer.Option("--out", help="Directory to write the source files into.")],
+    customers: Annotated[int, typer.Option(min=1, help="Number of distinct people.")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same files.")] = 42,
+) -> None:
+    """Write realistic synthetic sources (CRM, web shop, loyalty), their mappings and truth.csv."""
+    from synthetic import generate as generate_sources
+
+    summary = generate_sources(customers, out_dir, seed=seed)
+    records = ", ".join(f"{name} {count:,}" for name, count in summary.records.items())
+    out.print(f"generated {summary.people:,} people as {records} records in {out_dir}")
+
+
+@app.command()
+def load(
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories (each file with its .toml mapping).")],
+    mapping: Annotated[Path | None, typer.Option(help="Mapping for a single file.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bars.")] = False,
+) -> None:
+    """Validate and load source files; rejected rows go to the reject file with their reason."""
+    settings = Settings()
+    pairs = plan(paths, mapping)
+    with open_store(settings) as store:
+        summaries = _load_all(store, pairs, settings.home, quiet)
+    _print_loads(summaries)
+
+
+def _load_all(store: Store, pairs: list[Any], home: Path, quiet: bool) -> list[LoadSummary]:
+    summaries = []
+    for path, source_mapping in pairs:
+        with _progress(f"{source_mapping.source.name} ({path.name})", _count_lines(path), quiet) as advance:
+            summaries.append(load_file(store, path, source_mapping, home, advance))
+    return summaries
+
+
+@app.command("resolve")
+def resolve_command() -> None:
+    """Resolve identities: link records sharing trusted identifiers and write Customer profiles."""
+    with open_store(Settings()) as store:
+        summary = resolve(store)
+    _print_resolution(summary)
+
+
+@export_app.command("clusters")
+def export_clusters(out_file: Annotated[Path, typer.Option("--out", help="CSV file to write.")]) -> None:
+    """Write source,source_id,customer_id for every resolved record."""
+    with open_store(Settings()) as store:
+        rows = store.read("export_clusters")
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(out_file, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["source", "source_id", "customer_id"])
+        writer.writeheader()
+        writer.writerows(rows)
+    out.print(f"wrote {len(rows):,} records of {len({r['customer_id'] for r in rows}):,} customers to {out_file}")
+
+
+@app.command()
+def check() -> None:
+    """Check that the store answers and show what the graph holds."""
+    with open_store(Settings()) as store:
+        counts = store.read("graph_counts")[0]
+        out.print(f"store {store.connection.uri} ({store.capabilities.name}) answers")
+    for name, value in counts.items():
+        out.print(f"  {name:<12} {value:>10,}")
+
+
+# -- serving ---------------------------------------------------------------------------------------------
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+) -> None:
+    """Serve the GraphQL API (GraphiQL at /graphql)."""
+    _serve(Settings(), host, port, banner=None)
+
+
+def _serve(settings: Settings, host: str, port: int, banner: Callable[[str], None] | None) -> None:
+    import uvicorn
+
+    from api.app import create_app
+
+    _ensure_port_free(host, port)
+    url = f"http://{host}:{port}/graphql"
+    out.print(f"GraphiQL: {url}  (Ctrl-C to stop)")
+    if banner:
+        banner(url)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+def _ensure_port_free(host: str, port: int) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            raise PortInUseError(f"port {port} on {host} is already in use; choose another with --port") from None
+
+
+@app.command()
+def demo(
+    customers: Annotated[int, typer.Option(min=1, help="Number of distinct people to generate.")] = 10_000,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Where to write the demo sources.")] = None,
+    serve_api: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the API afterwards.")] = True,
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    seed: int = 42,
+) -> None:
+    """Generate sources, load them, resolve identities and serve the 360 — the whole tour."""
+    from synthetic import generate as generate_sources
+
+    settings = Settings()
+    data_dir = out_dir or settings.home / "demo-data"
+    if serve_api:
+        _ensure_port_free("127.0.0.1", port)
+    generated = generate_sources(customers, data_dir, seed=seed)
+    out.print(f"1/3 generated {generated.people:,} people into {data_dir}")
+    with open_store(settings) as store:
+        _print_loads(_load_all(store, plan([data_dir]), settings.home, quiet=False))
+        summary = resolve(store)
+        _print_resolution(summary)
+        sample = store.read("demo_sample_customer")
+        counts = store.read("graph_counts")[0]
+    out.print("graph: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    if not serve_api:
+        return
+    customer_id = sample[0]["id"] if sample else "C0"
+    _serve(settings, "127.0.0.1", port, banner=lambda url: out.print(_DEMO_QUERY.replace("$ID", customer_id)))
+
+
+_DEMO_QUERY = """Paste into GraphiQL:
+  { customer(id: "$ID") { id firstName lastName email recordCount
+      records { key source firstName lastName email phone }
+      identifiers { type value } } }"""
+
+
+# -- embedded store --------------------------------------------------------------------------------------
+@db_app.command("start")
+def db_start() -> None:
+    """Start the embedded store and keep it running until `c360 db stop`."""
+    server = _embedded_server()
+    state = server.start()
+    out.print(f"embedded store running at {state.uri} (pid {state.pid})")
+
+
+@db_app.command("stop")
+def db_stop() -> None:
+    """Stop the embedded store, even if other c360 commands are using it."""
+    server = _embedded_server()
+    clients = server.clients()
+    if server.stop():
+        note = f" ({len(clients)} c360 process(es) were still using it)" if clients else ""
+        out.print(f"embedded store stopped{note}")
+    else:
+        out.print("embedded store was not running")
+
+
+@db_app.command("status")
+def db_status(as_json: Annotated[bool, typer.Option("--json", help="Machine-readable, with the password.")] = False
+              ) -> None:
+    """How to connect a Bolt client (cypher-shell, Neo4j Browser, a driver) to the embedded store."""
+    server = _embedded_server()
+    state = server.status()
+    info: dict[str, Any] = {"running": state is not None, "uri": state.uri if state else None, "user": USER,
+                            "database": DATABASE, "password_file": str(server.password_file),
+                            "home": str(server.home), "pid": state.pid if state else None,
+                            "pinned": state.pinned if state else None, "log": str(server.log_file)}
+    if as_json:
+        print(json.dumps(info | {"password": server.password() if server.password_file.exists() else None}))
+        return
+    table = Table(show_header=False, box=None)
+    for key, value in info.items():
+        table.add_row(key, str(value))
+    out.print(table)
+    if state is None:
+        raise typer.Exit(3)
+
+
+def _embedded_server() -> EmbeddedServer:
+    settings = Settings()
+    if not settings.embedded:
+        raise C360Error("NEO4J_URI is set: c360 uses that Neo4j server, not the embedded store")
+    return EmbeddedServer(settings.home, settings.c360_bolt_port, settings.c360_heap)
+
+
+# -- output ----------------------------------------------------------------------------------------------
+@contextmanager
+def _progress(label: str, total: int | None, quiet: bool) -> Iterator[Callable[[int], None] | None]:
+    if quiet:
+        yield None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[rate]} rows/s"), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task(label, total=total, rate="-")
+
+        def advance(rows: int) -> None:
+            bar.advance(task, rows)
+            elapsed = bar.tasks[task].elapsed or 0
+            bar.update(task, rate=f"{bar.tasks[task].completed / elapsed:,.0f}" if elapsed else "-")
+
+        yield advance
+
+
+def _count_lines(path: Path) -> int | None:
+    """A cheap total for the progress bar (rows ≈ lines); none for files too big to scan twice."""
+    if path.stat().st_size > 512 * 1024 * 1024:
+        return None
+    with open(path, "rb") as handle:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+
+
+def _print_loads(summaries: list[LoadSummary]) -> None:
+    table = Table(title="load")
+    for column in ("source", "file", "read", "accepted", "rejected", "values dropped", "rows/s"):
+        table.add_column(column, justify="right" if column not in ("source", "file") else "left")
+    for s in summaries:
+        rate = s.read / s.seconds if s.seconds else 0
+        table.add_row(s.source, Path(s.file).name, f"{s.read:,}", f"{s.accepted:,}", f"{s.rejected:,}",
+                      f"{s.values_dropped:,}", f"{rate:,.0f}")
+    out.print(table)
+    for s in summaries:
+        if s.reject_file:
+            out.print(f"  rejects of {s.source}: {s.reject_file}")
+
+
+def _print_resolution(summary: ResolutionSummary) -> None:
+    fields = asdict(summary)
+    out.print("resolve: " + ", ".join(f"{k.replace('_', ' ')} {v:,}" if isinstance(v, int) else f"{k} {v}"
+                                      for k, v in fields.items() if k != "run_id"))
+
+
+def main() -> None:
+    """Entry point: one clear line on stderr for any error a user can act on, traceback with --debug."""
+    try:
+        code = app(standalone_mode=False)
+    except typer.Exit as done:
+        code = done.exit_code
+    except typer.Abort:
+        err.print("aborted")
+        code = 130
+    except KeyboardInterrupt:
+        code = 130
+    except Exception as error:  # the one place that turns any failure into one line
+        if _options["debug"]:
+            raise
+        message = _one_line(error)
+        if message:  # bare `c360` has printed its help already
+            err.print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
+        code = getattr(error, "exit_code", 1)  # usage errors carry 2, like every click program
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _one_line(error: Exception) -> str:
+    if hasattr(error, "format_message"):  # typer's usage errors
+        message = str(error.format_message()).strip()
+    elif isinstance(error, C360Error):
+        message = str(error)
+    else:
+        message = f"{type(error).__name__}: {error}"
+    return " ".join(message.split())

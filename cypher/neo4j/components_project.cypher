@@ -1,0 +1,3 @@
+CALL gds.graph.project($graph, ['SourceRecord', 'Identifier'], $types)
+YIELD graphName
+RETURN graphName

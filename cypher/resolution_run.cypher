@@ -1,0 +1,2 @@
+CREATE (run:ResolutionRun)
+SET run = $run

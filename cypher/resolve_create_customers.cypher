@@ -1,0 +1,3 @@
+UNWIND $ids AS id
+MERGE (c:Customer {id: id})
+  ON CREATE SET c.created_at = $now

@@ -1,0 +1,32 @@
+"""Settings from the environment, in one typed object: no other module reads ``os.environ``."""
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Where the graph lives.
+
+    Without ``NEO4J_URI`` c360 runs its embedded store under ``C360_HOME``; with it, the same code talks
+    to Neo4j 5.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+
+    neo4j_uri: str | None = Field(default=None, description="Bolt URI of a Neo4j 5 server; unset: embedded store")
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr | None = None
+    neo4j_database: str = "neo4j"
+    c360_home: Path = Field(default=Path(".c360"), description="Data, logs, rejects of the embedded store")
+    c360_bolt_port: int = Field(default=0, ge=0, le=65535, description="Embedded Bolt port; 0 picks a free one")
+    c360_heap: str = Field(default="1g", pattern=r"^\d+[mMgG]$", description="Java heap of the embedded store")
+
+    @property
+    def embedded(self) -> bool:
+        return not self.neo4j_uri
+
+    @property
+    def home(self) -> Path:
+        return self.c360_home.expanduser().resolve()

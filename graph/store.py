@@ -1,0 +1,120 @@
+"""One access path to the graph: the official driver, named queries, managed transactions."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from neo4j import Driver, GraphDatabase, RoutingControl
+from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+
+from cypher import query, statements
+from graph.capabilities import Capabilities, detect
+from graph.embedded import DATABASE, USER, EmbeddedServer
+from graph.errors import StoreUnavailableError
+from graph.settings import Settings
+
+
+@dataclass(frozen=True)
+class Connection:
+    """How an analyst's Bolt client reaches the store c360 uses."""
+
+    uri: str
+    user: str
+    database: str
+    password_hint: str
+
+
+class Store:
+    """A graph store reached through the driver; every query is a named ``.cypher`` file.
+
+    ``read`` and ``write`` run as managed transactions, so the driver retries transient failures by
+    replaying the whole unit of work.
+    """
+
+    def __init__(self, driver: Driver, database: str, connection: Connection) -> None:
+        self.driver = driver
+        self.database = database
+        self.connection = connection
+        self.capabilities: Capabilities = detect(driver.get_server_info().agent)
+
+    def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        records, _, _ = self.driver.execute_query(
+            query(name), params, database_=self.database, routing_=RoutingControl.READ)
+        return [record.data() for record in records]
+
+    def write(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        records, _, _ = self.driver.execute_query(
+            query(name), params, database_=self.database, routing_=RoutingControl.WRITE)
+        return [record.data() for record in records]
+
+    def write_batches(self, name: str, rows: Iterable[dict[str, Any]], batch_size: int = 2000,
+                      **params: Any) -> int:
+        """``UNWIND $rows`` writes in batches: one transaction each, so a failure loses one batch at most."""
+        written = 0
+        for batch in _batched(rows, batch_size):
+            self.write(name, rows=batch, **params)
+            written += len(batch)
+        return written
+
+    def apply_schema(self) -> None:
+        for statement in statements("schema"):
+            self.driver.execute_query(statement, database_=self.database)
+
+    def components(self, rel_types: list[str]) -> list[dict[str, Any]]:
+        return self.capabilities.components(self.driver, self.database, rel_types)
+
+
+@contextlib.contextmanager
+def open_store(settings: Settings, schema: bool = True) -> Iterator[Store]:
+    """The configured store, ready to use: Neo4j when ``NEO4J_URI`` is set, else the embedded server."""
+    if settings.embedded:
+        server = EmbeddedServer(settings.home, settings.c360_bolt_port, settings.c360_heap)
+        state = server.acquire()
+        try:
+            connection = Connection(state.uri, USER, DATABASE, str(server.password_file))
+            with _connect(connection, server.password(), schema) as store:
+                yield store
+        finally:
+            server.release()
+    else:
+        assert settings.neo4j_uri is not None
+        password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else ""
+        connection = Connection(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_database,
+                                "NEO4J_PASSWORD")
+        with _connect(connection, password, schema) as store:
+            yield store
+
+
+@contextlib.contextmanager
+def _connect(connection: Connection, password: str, schema: bool) -> Iterator[Store]:
+    driver = GraphDatabase.driver(connection.uri, auth=(connection.user, password))
+    try:
+        try:
+            driver.verify_connectivity()
+            store = Store(driver, connection.database, connection)
+            if schema:
+                store.apply_schema()
+        except AuthError as error:
+            raise StoreUnavailableError(f"the store at {connection.uri} refused the credentials") from error
+        except (ServiceUnavailable, OSError) as error:
+            reason = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+            raise StoreUnavailableError(f"cannot reach the graph store at {connection.uri}: {reason}") from error
+        except Neo4jError as error:
+            raise StoreUnavailableError(f"the store at {connection.uri} failed: {error.message}") from error
+        yield store
+    finally:
+        driver.close()
+
+
+def _batched(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,43 @@
+"""The reject file: every record or value c360 refused, with where it was and why (nothing is lost)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import IO, Any
+
+MAX_VALUE_CHARS = 500
+
+
+class RejectLog:
+    """Appends JSON lines to ``C360_HOME/rejects/<load run>.jsonl``; the file exists only if needed."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.records = 0
+        self.values = 0
+        self._out: IO[str] | None = None
+
+    def reject_record(self, file: Path, line: int, reason: str, field: str | None = None,
+                      value: Any = None) -> None:
+        self.records += 1
+        self._write(file, line, field, value, reason, "record_rejected")
+
+    def drop_value(self, file: Path, line: int, field: str, value: Any, reason: str) -> None:
+        """A bad value in a good record: the record is kept without it, the value is kept here."""
+        self.values += 1
+        self._write(file, line, field, value, reason, "value_dropped")
+
+    def _write(self, file: Path, line: int, field: str | None, value: Any, reason: str, action: str) -> None:
+        if self._out is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._out = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - closed by close()
+        shown = value if value is None or len(str(value)) <= MAX_VALUE_CHARS else str(value)[:MAX_VALUE_CHARS] + "…"
+        entry = {"file": str(file), "line": line, "field": field, "value": shown, "reason": reason,
+                 "action": action}
+        self._out.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
+
+    def close(self) -> None:
+        if self._out is not None:
+            self._out.close()
+            self._out = None

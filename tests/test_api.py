@@ -1,0 +1,88 @@
+"""The GraphQL 360 through the real ASGI app on the real embedded store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from api.app import create_app
+from graph import Settings, Store
+from loaders.run import load_file, plan
+from resolution import resolve
+from tests.helpers import write_source
+
+pytestmark = pytest.mark.store
+
+CUSTOMER = """query($id: ID!) { customer(id: $id) { id firstName lastName email phone recordCount
+  records { key source sourceId firstName email loadedAt identifiers { type value } }
+  identifiers { type value } } }"""
+BY_IDENTIFIER = """query($type: IdentifierType!, $value: String!) {
+  customerByIdentifier(type: $type, value: $value) { id records { key } } }"""
+
+
+@pytest.fixture
+def client(embedded_store: Store, embedded_settings: Settings, tmp_path: Path) -> Iterator[TestClient]:
+    write_source(tmp_path, "crm", [
+        "1,Jean,Dupont,jean@x.com,06 12 34 56 78,FR,75001,CN1",
+        "2,Marie,Dupont,marie@x.com,06 12 34 56 78,FR,75001,",
+        "3,JEAN,DUPONT,Jean@X.com,,FR,75001,",
+    ])
+    for path, mapping in plan([tmp_path]):
+        load_file(embedded_store, path, mapping, tmp_path)
+    resolve(embedded_store)
+    with TestClient(create_app(embedded_settings)) as test_client:
+        yield test_client
+
+
+def _post(client: TestClient, query: str, **variables: Any) -> dict[str, Any]:
+    response = client.post("/graphql", json={"query": query, "variables": variables})
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def _id_of(client: TestClient, kind: str, value: str) -> list[str]:
+    found = _post(client, BY_IDENTIFIER, type=kind, value=value)["data"]["customerByIdentifier"]
+    return [c["id"] for c in found]
+
+
+def test_customer_360_by_identifier_then_id(client: TestClient) -> None:
+    [customer_id] = _id_of(client, "EMAIL", " JEAN@x.com")
+    customer = _post(client, CUSTOMER, id=customer_id)["data"]["customer"]
+    assert customer["recordCount"] == 2
+    assert sorted(r["key"] for r in customer["records"]) == ["crm:1", "crm:3"]
+    assert (customer["firstName"], customer["lastName"], customer["email"]) == ("Jean", "Dupont", "jean@x.com")
+    assert {"type": "customer_number", "value": "CN1"} in customer["identifiers"]
+    assert all(r["loadedAt"] for r in customer["records"])
+
+
+def test_shared_household_phone_finds_both_people(client: TestClient) -> None:
+    assert len(_id_of(client, "PHONE", "+33 6 12 34 56 78")) == 2
+    assert _id_of(client, "CUSTOMER_NUMBER", " cn1 ") == _id_of(client, "EMAIL", "jean@x.com")
+
+
+def test_unknown_customer_is_null_not_an_error(client: TestClient) -> None:
+    body = _post(client, CUSTOMER, id="C000")
+    assert body == {"data": {"customer": None}}
+
+
+def test_bad_identifier_value_names_the_field(client: TestClient) -> None:
+    body = _post(client, BY_IDENTIFIER, type="PHONE", value="12")
+    assert body["data"] is None
+    assert body["errors"][0]["message"].startswith("value: not a")
+
+
+def test_health_readiness_and_graphiql(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/readyz").json() == {"status": "ready"}
+    page = client.get("/graphql", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "graphiql" in page.text.lower()
+
+
+def test_query_errors_are_reported_not_500(client: TestClient) -> None:
+    response = client.post("/graphql", json={"query": "{ customer(id: 1) { nope } }"})
+    assert response.status_code == 200
+    assert "nope" in response.json()["errors"][0]["message"]

@@ -1,0 +1,485 @@
+"""The synthetic sources: properties of the files themselves, read back as a loader would see them."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import phonenumbers
+import pytest
+
+from synthetic import GenerationSummary, generate
+from synthetic.noise import JUNK_EMAILS, JUNK_PHONES, email_case, format_phone, strip_accents, typo
+from synthetic.people import REFERENCE_DATE
+
+PEOPLE = 2_000
+SOURCES = ("crm", "webshop", "loyalty")
+DATA_FILES = {"crm": "crm.csv", "webshop": "webshop.jsonl", "loyalty": "loyalty.csv"}
+CANONICAL_FIELDS = {"first_name", "last_name", "birth_date", "email", "phone", "street", "house_number",
+                    "postcode", "city", "country", "customer_number", "loyalty_card"}
+CRM_HEADER = ["contact_id", "given_name", "family_name", "email", "phone", "birth_date", "street",
+              "house_number", "postcode", "city", "country", "customer_number", "segment_hint"]
+LOYALTY_HEADER = ["card_number", "name_first", "name_last", "email", "mobile", "postcode", "city", "country",
+                  "enrolled_on"]
+WEBSHOP_KEYS = ["account_id", "first_name", "last_name", "email", "phone", "birthday", "zip", "town",
+                "country_code", "customer_no"]
+ID_PATTERNS = {"crm": r"C\d{7}", "webshop": r"W\d{8}", "loyalty": r"L\d{10}"}
+POSTCODES = {"FR": r"\d{5}", "BE": r"\d{4}", "NL": r"\d{4} [A-Z]{2}"}
+Row = dict[str, Any]
+VALID_EMAIL = re.compile(r"^[a-z0-9._-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$")
+
+
+@dataclass(frozen=True)
+class Rec:
+    """A record in canonical terms, with the person it really is (from truth.csv)."""
+
+    source: str
+    source_id: str
+    person_id: str
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+    country: str
+    postcode: str
+
+
+@dataclass(frozen=True)
+class Generated:
+    out: Path
+    summary: GenerationSummary
+    people: dict[str, dict[str, str]]
+    rows: dict[str, list[Row]]
+    truth: list[dict[str, str]]
+    records: list[Rec]
+
+
+def _csv(path: Path, delimiter: str = ",") -> list[Row]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter=delimiter))
+
+
+def _jsonl(path: Path) -> list[Row]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _canonical(mapping: dict[str, Any], row: Row) -> dict[str, str]:
+    """The row's values under canonical names, read through the source's own mapping."""
+    values = {field: row.get(column) or "" for field, column in mapping["columns"].items()}
+    return values | {"source_id": str(row[mapping["source"]["id"]])}
+
+
+def _read(out: Path, summary: GenerationSummary) -> Generated:
+    rows: dict[str, list[Row]] = {
+        "crm": list(_csv(out / "crm.csv")),
+        "webshop": _jsonl(out / "webshop.jsonl"),
+        "loyalty": list(_csv(out / "loyalty.csv", ";")),
+    }
+    truth = _csv(out / "truth.csv")
+    person_of = {(t["source"], t["source_id"]): t["person_id"] for t in truth}
+    records = []
+    for source in SOURCES:
+        mapping = tomllib.loads((out / f"{source}.toml").read_text(encoding="utf-8"))
+        for row in rows[source]:
+            values = _canonical(mapping, row)
+            records.append(Rec(source, values["source_id"], person_of.get((source, values["source_id"]), ""),
+                               values["first_name"], values["last_name"], values["email"], values["phone"],
+                               values.get("country", ""), values["postcode"]))
+    people = {p["person_id"]: p for p in _csv(out / "people.csv")}
+    return Generated(out, summary, people, rows, truth, records)
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> Generated:
+    out = tmp_path_factory.mktemp("synthetic")
+    return _read(out, generate(PEOPLE, out, seed=42))
+
+
+def _fold(value: str) -> str:
+    """Case, accents and whitespace away: what is left differs only by a real typo."""
+    return " ".join(strip_accents(value).casefold().split())
+
+
+def _e164(value: str, country: str) -> str | None:
+    try:
+        number = phonenumbers.parse(value, country or None)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _valid_email(value: str) -> str | None:
+    email = value.strip().lower()
+    return email if VALID_EMAIL.match(email) and email not in JUNK_EMAILS else None
+
+
+def _rate(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+# -- files, ids and truth ---------------------------------------------------------------------------------
+def test_summary_names_every_file_it_wrote(data: Generated) -> None:
+    names = sorted(path.name for path in data.summary.files)
+    assert names == sorted(["crm.csv", "crm.toml", "webshop.jsonl", "webshop.toml", "loyalty.csv",
+                            "loyalty.toml", "truth.csv", "people.csv"])
+    assert all(path.exists() and path.parent == data.out for path in data.summary.files)
+    assert data.summary.people == PEOPLE == len(data.people)
+    assert data.summary.records == {source: len(data.rows[source]) for source in SOURCES}
+
+
+def test_headers_are_exactly_the_documented_columns(data: Generated) -> None:
+    assert (data.out / "crm.csv").read_text(encoding="utf-8").splitlines()[0] == ",".join(CRM_HEADER)
+    assert (data.out / "loyalty.csv").read_text(encoding="utf-8").splitlines()[0] == ";".join(LOYALTY_HEADER)
+    for row in data.rows["webshop"]:
+        keys = list(row)
+        assert keys in (WEBSHOP_KEYS, WEBSHOP_KEYS[:-1])
+
+
+def test_same_seed_same_bytes_other_seed_other_data(data: Generated, tmp_path: Path) -> None:
+    again = generate(PEOPLE, tmp_path / "again", seed=42)
+    other = generate(PEOPLE, tmp_path / "other", seed=7)
+    for path in data.summary.files:
+        assert (tmp_path / "again" / path.name).read_bytes() == path.read_bytes(), path.name
+    assert again.records == data.summary.records
+    for name in ("crm.csv", "webshop.jsonl", "loyalty.csv", "people.csv", "truth.csv"):
+        assert (tmp_path / "other" / name).read_bytes() != (data.out / name).read_bytes(), name
+    assert other.people == PEOPLE
+
+
+def test_output_does_not_depend_on_string_hashing(tmp_path: Path) -> None:
+    """Iterating a set of strings would make files differ between interpreter runs."""
+    generate(300, tmp_path / "here", seed=3)
+    there = str(tmp_path / "there")
+    code = f"from pathlib import Path; from synthetic import generate; generate(300, Path({there!r}), seed=3)"
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=Path(__file__).parents[1])
+    for path in sorted((tmp_path / "here").iterdir()):
+        assert (tmp_path / "there" / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_ids_are_unique_and_well_formed_per_source(data: Generated) -> None:
+    for source in SOURCES:
+        ids = [r.source_id for r in data.records if r.source == source]
+        assert len(ids) == len(set(ids)), source
+        assert all(re.fullmatch(ID_PATTERNS[source], i) for i in ids), source
+
+
+def test_crm_contact_ids_do_not_follow_person_ids(data: Generated) -> None:
+    crm = [r for r in data.records if r.source == "crm"]
+    in_person_order = sorted(crm, key=lambda r: r.person_id)
+    assert [r.source_id for r in in_person_order] != sorted(r.source_id for r in crm)
+
+
+def test_every_record_is_in_truth_and_truth_holds_nothing_else(data: Generated) -> None:
+    written = {(r.source, r.source_id) for r in data.records}
+    truth = [(t["source"], t["source_id"]) for t in data.truth]
+    assert len(truth) == len(set(truth)) == len(written)
+    assert set(truth) == written
+    assert {t["person_id"] for t in data.truth} <= set(data.people)
+
+
+def test_everyone_is_in_some_source_and_many_in_several(data: Generated) -> None:
+    sources_of: dict[str, set[str]] = defaultdict(set)
+    for record in data.records:
+        sources_of[record.person_id].add(record.source)
+    assert set(sources_of) == set(data.people)
+    several = sum(len(s) >= 2 for s in sources_of.values())
+    assert 0.45 < _rate(several, PEOPLE) < 0.75
+    for source, expected in (("crm", 0.74), ("webshop", 0.64), ("loyalty", 0.53)):
+        share = _rate(sum(source in s for s in sources_of.values()), PEOPLE)
+        assert abs(share - expected) < 0.05, (source, share)
+
+
+# -- mappings -----------------------------------------------------------------------------------------------
+def test_mappings_parse_and_name_columns_that_exist(data: Generated) -> None:
+    for source in SOURCES:
+        mapping = tomllib.loads((data.out / f"{source}.toml").read_text(encoding="utf-8"))
+        section = mapping["source"]
+        assert section["name"] == source
+        assert section["kind"] == "customers"
+        assert section["encoding"] == "utf-8"
+        assert section["default_region"] == "FR"
+        columns = set().union(*(row.keys() for row in data.rows[source]))
+        assert section["id"] in columns
+        assert set(mapping["columns"]) <= CANONICAL_FIELDS
+        assert set(mapping["columns"].values()) <= columns, source
+        assert set(mapping["source"]) <= {"name", "kind", "id", "format", "delimiter", "encoding",
+                                          "default_region", "date_format"}
+    loyalty = tomllib.loads((data.out / "loyalty.toml").read_text(encoding="utf-8"))
+    assert loyalty["source"]["id"] == loyalty["columns"]["loyalty_card"] == "card_number"
+    assert loyalty["source"]["delimiter"] == ";"
+    webshop = tomllib.loads((data.out / "webshop.toml").read_text(encoding="utf-8"))
+    assert webshop["source"]["format"] == "jsonl" and "delimiter" not in webshop["source"]
+
+
+def test_unmapped_columns_carry_extra_information(data: Generated) -> None:
+    hints = Counter(str(row["segment_hint"]) for row in data.rows["crm"])
+    assert hints[""] > 0 and len(hints) >= 5
+    enrolled = [date.fromisoformat(str(row["enrolled_on"])) for row in data.rows["loyalty"]]
+    assert all(date(2012, 1, 1) <= day <= REFERENCE_DATE for day in enrolled)
+
+
+def test_dates_use_each_mapping_date_format_and_match_the_person(data: Generated) -> None:
+    for source, column in (("crm", "birth_date"), ("webshop", "birthday")):
+        fmt = tomllib.loads((data.out / f"{source}.toml").read_text(encoding="utf-8"))["source"]["date_format"]
+        truth = {t["source_id"]: t["person_id"] for t in data.truth if t["source"] == source}
+        id_column = "contact_id" if source == "crm" else "account_id"
+        present = [row for row in data.rows[source] if row[column]]
+        assert 0.88 < _rate(len(present), len(data.rows[source])) < 0.96
+        for row in present:
+            born = datetime.strptime(str(row[column]), fmt).date()
+            assert born.isoformat() == data.people[truth[str(row[id_column])]]["birth_date"]
+    ages = [(REFERENCE_DATE - date.fromisoformat(p["birth_date"])).days / 365.25 for p in data.people.values()]
+    assert min(ages) >= 18 and max(ages) < 91
+
+
+# -- people and households ------------------------------------------------------------------------------------
+def test_people_have_the_documented_countries_and_shares(data: Generated) -> None:
+    countries = Counter(p["country"] for p in data.people.values())
+    assert set(countries) == {"FR", "BE", "NL"}
+    assert 0.44 < _rate(countries["FR"], PEOPLE) < 0.56
+    assert all(re.fullmatch(r"P\d{7}", pid) for pid in data.people)
+
+
+def test_postcodes_look_like_their_country(data: Generated) -> None:
+    for record in data.records:
+        if record.postcode:
+            country = data.people[record.person_id]["country"]
+            assert re.fullmatch(POSTCODES[country], record.postcode), (country, record.postcode)
+
+
+def test_households_share_phone_address_and_mostly_last_name(data: Generated) -> None:
+    members: dict[str, list[str]] = defaultdict(list)
+    for person in data.people.values():
+        if person["household_id"]:
+            members[person["household_id"]].append(person["person_id"])
+    assert 0.12 < _rate(sum(map(len, members.values())), PEOPLE) < 0.18
+    assert {len(m) for m in members.values()} <= {2, 3, 4}
+    same_name = sum(len({data.people[p]["last_name"] for p in m}) == 1 for m in members.values())
+    assert 0.5 < _rate(same_name, len(members)) < 1
+    postcodes: dict[str, set[str]] = defaultdict(set)
+    for record in data.records:
+        if record.postcode and data.people[record.person_id]["household_id"]:
+            postcodes[data.people[record.person_id]["household_id"]].add(record.postcode)
+    assert all(len(codes) == 1 for codes in postcodes.values())
+    phones = _valid_phones_by_person(data)
+    shared = checked = 0
+    for household in members.values():
+        with_phone = [phones[p] for p in household if phones[p]]
+        if len(with_phone) >= 2:
+            checked += 1
+            shared += bool(set.intersection(*with_phone))
+    assert checked > 20 and _rate(shared, checked) > 0.9
+
+
+def test_unrelated_people_never_share_a_real_phone_or_email(data: Generated) -> None:
+    household = {pid: p["household_id"] or pid for pid, p in data.people.items()}
+    owners: dict[str, set[str]] = defaultdict(set)
+    for pid, phones in _valid_phones_by_person(data).items():
+        for phone in phones - {_e164(junk, "FR") for junk in JUNK_PHONES}:
+            owners[phone].add(household[pid])
+    for record in data.records:
+        if email := _valid_email(record.email):
+            owners[email].add(record.person_id)
+    assert max(len(o) for o in owners.values()) == 1
+
+
+def _valid_phones_by_person(data: Generated) -> dict[str, set[str]]:
+    phones: dict[str, set[str]] = defaultdict(set)
+    for record in data.records:
+        if record.phone not in JUNK_PHONES and (e164 := _e164(record.phone, data.people[record.person_id]["country"])):
+            phones[record.person_id].add(e164)
+    return phones
+
+
+# -- contact values -------------------------------------------------------------------------------------------
+def test_junk_values_are_shared_by_unrelated_people(data: Generated) -> None:
+    household = {pid: p["household_id"] or pid for pid, p in data.people.items()}
+    junk_owners: dict[str, set[str]] = defaultdict(set)
+    junk_records = 0
+    for record in data.records:
+        junk = {record.email, record.phone} & (set(JUNK_EMAILS) | set(JUNK_PHONES))
+        junk_records += bool(junk)
+        for value in junk:
+            junk_owners[value].add(household[record.person_id])
+    assert 0.01 < _rate(junk_records, len(data.records)) < 0.035
+    assert any(len(junk_owners[v]) >= 2 for v in JUNK_EMAILS)
+    assert any(len(junk_owners[v]) >= 2 for v in JUNK_PHONES)
+
+
+def test_some_people_have_a_second_email_used_by_another_source(data: Generated) -> None:
+    emails: dict[str, set[str]] = defaultdict(set)
+    for record in data.records:
+        if email := _valid_email(record.email):
+            emails[record.person_id].add(email)
+    two = sum(len(e) == 2 for e in emails.values())
+    assert 0.05 < _rate(two, PEOPLE) < 0.2
+    assert max(len(e) for e in emails.values()) == 2
+
+
+def test_emails_are_built_from_the_name(data: Generated) -> None:
+    from_name = checked = 0
+    for record in data.records:
+        if email := _valid_email(record.email):
+            person = data.people[record.person_id]
+            first = re.sub(r"[^a-z]", "", _fold(person["first_name"]))
+            checked += 1
+            from_name += first in email or email.split("@")[0].startswith(first[:1])
+    assert _rate(from_name, checked) > 0.95
+
+
+def test_e164_phones_are_valid_for_the_person_country(data: Generated) -> None:
+    e164 = [r for r in data.records if re.fullmatch(r"\+\d{10,12}", r.phone)]
+    assert len(e164) > 300
+    for record in e164:
+        number = phonenumbers.parse(record.phone)
+        assert phonenumbers.is_valid_number(number), record.phone
+        assert phonenumbers.region_code_for_number(number) == data.people[record.person_id]["country"]
+
+
+def test_phones_come_in_every_format(data: Generated) -> None:
+    styles = Counter(_phone_style(r.phone) for r in data.records if r.phone)
+    for style in ("e164", "international", "national", "spaced", "dotted", "junk", "malformed"):
+        assert styles[style] > 0, style
+    assert styles["other"] == 0
+
+
+def _phone_style(phone: str) -> str:
+    if phone in JUNK_PHONES:
+        return "junk"
+    patterns = {"e164": r"\+\d{11}", "international": r"\+\d\d \d[\d ]+", "national": r"0\d{9}",
+                "spaced": r"0\d+ [\d ]+", "dotted": r"0\d+[./-][\d.]+"}
+    for style, pattern in patterns.items():
+        if re.fullmatch(pattern, phone):
+            return style
+    return "malformed" if len(re.sub(r"\D", "", phone)) < 6 else "other"
+
+
+def test_customer_numbers_are_unique_per_person(data: Generated) -> None:
+    owner: dict[str, str] = {}
+    numbers: dict[str, set[str]] = defaultdict(set)
+    for source, field in (("crm", "customer_number"), ("webshop", "customer_no")):
+        truth = {t["source_id"]: t["person_id"] for t in data.truth if t["source"] == source}
+        id_column = "contact_id" if source == "crm" else "account_id"
+        for row in data.rows[source]:
+            if number := row.get(field):
+                person = truth[str(row[id_column])]
+                assert re.fullmatch(r"CN\d{8}", number)
+                assert owner.setdefault(number, person) == person
+                numbers[person].add(number)
+    assert all(len(n) == 1 for n in numbers.values())
+    crm_rate = _rate(sum(bool(r["customer_number"]) for r in data.rows["crm"]), len(data.rows["crm"]))
+    assert 0.55 < crm_rate < 0.72
+    webshop = data.rows["webshop"]
+    assert any("customer_no" not in r for r in webshop) and any(r.get("customer_no", 0) is None for r in webshop)
+    assert 0.28 < _rate(sum(bool(r.get("customer_no")) for r in webshop), len(webshop)) < 0.42
+
+
+def test_some_crm_contacts_are_entered_twice(data: Generated) -> None:
+    crm: dict[str, list[Rec]] = defaultdict(list)
+    for record in data.records:
+        if record.source == "crm":
+            crm[record.person_id].append(record)
+    twice = [records for records in crm.values() if len(records) == 2]
+    assert 0.015 < _rate(len(twice), len(crm)) < 0.05 and max(map(len, crm.values())) == 2
+    same_email = sum(len({r.email.strip().lower() for r in pair}) == 1 for pair in twice)
+    assert _rate(same_email, len(twice)) > 0.75
+    other_name = sum(len({(_fold(r.first_name), _fold(r.last_name)) for r in pair}) == 2 for pair in twice)
+    assert _rate(other_name, len(twice)) > 0.5
+
+
+# -- noise rates ------------------------------------------------------------------------------------------
+def test_missing_values_at_about_eight_percent(data: Generated) -> None:
+    for field in ("email", "phone", "postcode"):
+        missing = sum(not getattr(r, field) for r in data.records)
+        assert 0.05 < _rate(missing, len(data.records)) < 0.11, field
+    for column in ("street", "house_number", "city"):
+        missing = sum(not row[column] for row in data.rows["crm"])
+        assert 0.05 < _rate(missing, len(data.rows["crm"])) < 0.11, column
+    assert all(r.source_id and r.first_name and r.last_name for r in data.records)
+
+
+def test_names_carry_typos_case_swaps_and_stray_blanks(data: Generated) -> None:
+    exact = typos = swapped = upper = blanks = 0
+    for record in data.records:
+        person = data.people[record.person_id]
+        truth = (person["first_name"], person["last_name"])
+        seen = (record.first_name, record.last_name)
+        folded, folded_truth = tuple(map(_fold, seen)), tuple(map(_fold, truth))
+        exact += seen == truth
+        swapped += folded == folded_truth[::-1] and folded != folded_truth
+        typos += folded not in (folded_truth, folded_truth[::-1])
+        upper += record.last_name.isupper() and not truth[1].isupper()
+        blanks += any(v != v.strip() or "  " in v for v in seen)
+    total = len(data.records)
+    assert 0.78 < _rate(exact, total) < 0.92
+    assert 0.015 < _rate(typos, total) < 0.07
+    assert 0.003 < _rate(swapped, total) < 0.025
+    assert 0.06 < _rate(upper, total) < 0.16
+    assert 0.01 < _rate(blanks, total) < 0.05
+
+
+def test_emails_vary_in_case_and_blanks_but_not_in_address(data: Generated) -> None:
+    present = [r.email for r in data.records if r.email and r.email not in JUNK_EMAILS]
+    cased = sum(e.strip() != e.strip().lower() for e in present)
+    padded = sum(e != e.strip() for e in present)
+    malformed = sum(_valid_email(e) is None for e in present)
+    assert 0.06 < _rate(cased, len(present)) < 0.14
+    assert 0.01 < _rate(padded, len(present)) < 0.05
+    assert malformed > 0 and _rate(malformed, len(data.records)) < 0.01
+
+
+# -- noise functions ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("country", "e164"), [("FR", "+33612345678"), ("BE", "+32471234567"),
+                                                ("NL", "+31612345678")])
+def test_every_phone_format_reads_back_as_the_same_number(country: str, e164: str) -> None:
+    formats = {style: format_phone(e164, country, style)
+               for style in ("e164", "international", "national", "spaced", "dotted")}
+    assert len(set(formats.values())) == 5
+    assert {_e164(value, country) for value in formats.values()} == {e164}
+
+
+def test_phone_formats_look_as_people_write_them() -> None:
+    assert format_phone("+33612345678", "FR", "spaced") == "06 12 34 56 78"
+    assert format_phone("+33612345678", "FR", "dotted") == "06.12.34.56.78"
+    assert format_phone("+33612345678", "FR", "international") == "+33 6 12 34 56 78"
+    assert format_phone("+32471234567", "BE", "spaced") == "0471 23 45 67"
+    assert format_phone("+31612345678", "NL", "spaced") == "06 12345678"
+
+
+def test_typos_change_a_name_a_little() -> None:
+    import random
+
+    rng = random.Random(1)
+    for name in ("Dupont", "Hélène", "Jo", "Van der Berg"):
+        for _ in range(50):
+            changed = typo(name, rng)
+            assert changed != name
+            assert abs(len(changed) - len(name)) <= 1
+    assert strip_accents("Hélène Françoise") == "Helene Francoise"
+
+
+def test_email_case_is_the_same_mailbox() -> None:
+    import random
+
+    rng = random.Random(2)
+    variants = {email_case("jean.dupont@example.com", rng) for _ in range(40)}
+    assert "Jean.Dupont@Example.com" in variants
+    assert {v.lower() for v in variants} == {"jean.dupont@example.com"}
+
+
+def test_generate_refuses_no_people(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        generate(0, tmp_path)
