@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from enum import Enum
 from typing import Any
@@ -32,11 +33,8 @@ class Identifier:
     value: str
 
 
-@strawberry.type(description="One source's view of the customer (a CRM contact, a web-shop account...).")
-class SourceRecord:
-    key: str = strawberry.field(description="SOURCE:SOURCE_ID, the address of this record everywhere.")
-    source: str
-    source_id: str
+@strawberry.interface(description="What is known of a person: a resolved customer or one source's record.")
+class Person:
     first_name: str | None
     last_name: str | None
     birth_date: dt.date | None
@@ -48,6 +46,19 @@ class SourceRecord:
     city: str | None
     country: str | None
     customer_number: str | None
+
+
+def _fields(cls: type, properties: dict[str, Any], skip: tuple[str, ...]) -> dict[str, Any]:
+    """The plain fields of a GraphQL type filled from node properties (absent ones are null)."""
+    names = [f.name for f in dataclasses.fields(cls) if f.init and f.name not in skip]
+    return {name: properties.get(name) for name in names}
+
+
+@strawberry.type(description="One source's view of the customer (a CRM contact, a web-shop account...).")
+class SourceRecord(Person):
+    key: str = strawberry.field(description="SOURCE:SOURCE_ID, the address of this record everywhere.")
+    source: str
+    source_id: str
     loyalty_card: str | None
     loaded_at: dt.datetime | None
     load_run: str | None
@@ -55,30 +66,13 @@ class SourceRecord:
 
     @classmethod
     def from_data(cls, data: RecordData) -> SourceRecord:
-        fields: dict[str, Any] = {name: data.properties.get(name) for name in _RECORD_FIELDS}
-        return cls(**fields,
-                   identifiers=[Identifier(type=i["type"], value=i["value"]) for i in data.identifiers])
-
-
-_RECORD_FIELDS = ("key", "source", "source_id", "first_name", "last_name", "birth_date", "email", "phone",
-                  "street", "house_number", "postcode", "city", "country", "customer_number", "loyalty_card",
-                  "loaded_at", "load_run")
+        identifiers = [Identifier(type=i["type"], value=i["value"]) for i in data.identifiers]
+        return cls(identifiers=identifiers, **_fields(cls, data.properties, skip=("identifiers",)))
 
 
 @strawberry.type(description="One person, resolved from all the records that are theirs.")
-class Customer:
+class Customer(Person):
     id: strawberry.ID
-    first_name: str | None
-    last_name: str | None
-    birth_date: dt.date | None
-    email: str | None
-    phone: str | None
-    street: str | None
-    house_number: str | None
-    postcode: str | None
-    city: str | None
-    country: str | None
-    customer_number: str | None
     record_count: int
     records: list[SourceRecord]
 
@@ -92,13 +86,9 @@ class Customer:
 
     @classmethod
     def from_data(cls, data: CustomerData) -> Customer:
-        fields: dict[str, Any] = {name: data.properties.get(name) for name in _CUSTOMER_FIELDS}
         return cls(id=strawberry.ID(data.properties["id"]), record_count=len(data.records),
-                   records=[SourceRecord.from_data(r) for r in data.records], **fields)
-
-
-_CUSTOMER_FIELDS = ("first_name", "last_name", "birth_date", "email", "phone", "street", "house_number",
-                    "postcode", "city", "country", "customer_number")
+                   records=[SourceRecord.from_data(r) for r in data.records],
+                   **_fields(cls, data.properties, skip=("id", "record_count", "records")))
 
 
 def _repository(info: Info[Any, Any]) -> CustomerRepository:

@@ -19,6 +19,7 @@ from rich.table import Table
 
 from graph import C360Error, PortInUseError, Settings, Store, open_store
 from graph.embedded import DATABASE, USER, EmbeddedServer
+from loaders.mapping import SourceMapping
 from loaders.run import LoadSummary, load_file, plan
 from resolution import ResolutionSummary, resolve
 
@@ -68,7 +69,7 @@ def load(
     _print_loads(summaries)
 
 
-def _load_all(store: Store, pairs: list[Any], home: Path, quiet: bool) -> list[LoadSummary]:
+def _load_all(store: Store, pairs: list[tuple[Path, SourceMapping]], home: Path, quiet: bool) -> list[LoadSummary]:
     summaries = []
     for path, source_mapping in pairs:
         with _progress(f"{source_mapping.source.name} ({path.name})", _count_lines(path), quiet) as advance:
@@ -154,7 +155,7 @@ def demo(
     if serve_api:
         _ensure_port_free("127.0.0.1", port)
     generated = generate_sources(customers, data_dir, seed=seed)
-    out.print(f"1/3 generated {generated.people:,} people into {data_dir}")
+    out.print(f"generated {generated.people:,} people into {data_dir}")
     with open_store(settings) as store:
         _print_loads(_load_all(store, plan([data_dir]), settings.home, quiet=False))
         summary = resolve(store)

@@ -17,34 +17,32 @@ from cypher import query
 class Capabilities(Protocol):
     name: str
 
-    def components(self, driver: Driver, database: str, rel_types: list[str]) -> list[dict[str, Any]]:
-        """Weakly connected components of source records over ``rel_types``, computed in the database.
-
-        One row per source record: ``key``, ``component`` (an opaque number) and ``customer_id`` (the
-        profile the record belongs to now, or null).
-        """
+    def stream_components(self, driver: Driver, database: str, types: list[str]) -> list[dict[str, Any]]:
+        """Component rows over relationship types that all exist; see ``components``."""
         ...
 
 
-def _existing_types(driver: Driver, database: str, wanted: list[str]) -> list[str]:
-    """Both stores reject a component call naming a relationship type that was never created."""
+def components(capabilities: Capabilities, driver: Driver, database: str,
+               rel_types: list[str]) -> list[dict[str, Any]]:
+    """Weakly connected components of source records over ``rel_types``, computed in the database.
+
+    One row per source record: ``key``, ``component`` (an opaque number) and ``customer_id`` (the profile
+    the record belongs to now, or null). Both stores reject a relationship type that was never created, so
+    absent ones are left out; with none left, every record is a component of its own.
+    """
     records, _, _ = driver.execute_query(query("relationship_types"), database_=database)
     existing = set(records[0]["types"]) if records else set()
-    return [t for t in wanted if t in existing]
-
-
-def _singletons(driver: Driver, database: str) -> list[dict[str, Any]]:
-    records, _, _ = driver.execute_query(query("components_singletons"), database_=database)
-    return [r.data() for r in records]
+    types = [t for t in rel_types if t in existing]
+    if not types:
+        singletons, _, _ = driver.execute_query(query("components_singletons"), database_=database)
+        return [r.data() for r in singletons]
+    return capabilities.stream_components(driver, database, types)
 
 
 class ArcadeDBCapabilities:
     name = "arcadedb"
 
-    def components(self, driver: Driver, database: str, rel_types: list[str]) -> list[dict[str, Any]]:
-        types = _existing_types(driver, database, rel_types)
-        if not types:
-            return _singletons(driver, database)
+    def stream_components(self, driver: Driver, database: str, types: list[str]) -> list[dict[str, Any]]:
         records, _, _ = driver.execute_query(
             query("arcadedb/components"), {"types": ",".join(types)}, database_=database)
         return [r.data() for r in records]
@@ -53,10 +51,8 @@ class ArcadeDBCapabilities:
 class Neo4jCapabilities:
     name = "neo4j"
 
-    def components(self, driver: Driver, database: str, rel_types: list[str]) -> list[dict[str, Any]]:
-        types = _existing_types(driver, database, rel_types)
-        if not types:
-            return _singletons(driver, database)
+    def stream_components(self, driver: Driver, database: str, types: list[str]) -> list[dict[str, Any]]:
+        """GDS works on a named in-memory projection: project, stream, and always drop it."""
         graph_name = "c360-components"
         driver.execute_query(query("neo4j/components_drop"), {"graph": graph_name}, database_=database)
         driver.execute_query(query("neo4j/components_project"), {"graph": graph_name, "types": types},

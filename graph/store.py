@@ -11,7 +11,7 @@ from neo4j import Driver, GraphDatabase, RoutingControl
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
 
 from cypher import query, statements
-from graph.capabilities import Capabilities, detect
+from graph.capabilities import Capabilities, components, detect
 from graph.embedded import DATABASE, USER, EmbeddedServer
 from graph.errors import StoreUnavailableError
 from graph.settings import Settings
@@ -64,7 +64,7 @@ class Store:
             self.driver.execute_query(statement, database_=self.database)
 
     def components(self, rel_types: list[str]) -> list[dict[str, Any]]:
-        return self.capabilities.components(self.driver, self.database, rel_types)
+        return components(self.capabilities, self.driver, self.database, rel_types)
 
 
 @contextlib.contextmanager

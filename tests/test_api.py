@@ -82,6 +82,16 @@ def test_health_readiness_and_graphiql(client: TestClient) -> None:
     assert page.status_code == 200 and "graphiql" in page.text.lower()
 
 
+def test_unexpected_failures_are_masked_client_mistakes_are_not() -> None:
+    from graphql import GraphQLError
+
+    from api.schema import UserInputError, _mask
+
+    assert _mask(GraphQLError("boom", original_error=RuntimeError("password=secret")))
+    assert not _mask(GraphQLError("Cannot query field 'nope'"))
+    assert not _mask(GraphQLError("value: bad", original_error=UserInputError("value: bad")))
+
+
 def test_query_errors_are_reported_not_500(client: TestClient) -> None:
     response = client.post("/graphql", json={"query": "{ customer(id: 1) { nope } }"})
     assert response.status_code == 200
