@@ -42,8 +42,8 @@ class CustomerRepository:
         rows = self.store.read("customer_profile", id=customer_id)
         if not rows:
             return None
-        records = [RecordData(_native(row["record"]), row["identifiers"]) for row in rows if row["record"]]
-        return CustomerData(_native(rows[0]["customer"]), records)
+        records = [RecordData(row["record"], row["identifiers"]) for row in rows if row["record"]]
+        return CustomerData(rows[0]["customer"], records)
 
     def customer_ids_by_identifier(self, kind: str, value: str) -> list[str]:
         rows = self.store.read("customers_by_identifier", key=identifier_key(kind, value), limit=MAX_MATCHES)
@@ -51,8 +51,3 @@ class CustomerRepository:
 
     def ready(self) -> bool:
         return bool(self.store.read("ping"))
-
-
-def _native(properties: dict[str, Any]) -> dict[str, Any]:
-    """Driver temporal types to Python's, so GraphQL scalars serialise them."""
-    return {k: v.to_native() if hasattr(v, "to_native") else v for k, v in properties.items()}

@@ -253,12 +253,14 @@ def _count_lines(path: Path) -> int | None:
 
 def _print_loads(summaries: list[LoadSummary]) -> None:
     table = Table(title="load")
-    for column in ("source", "file", "read", "accepted", "rejected", "values dropped", "rows/s"):
-        table.add_column(column, justify="right" if column not in ("source", "file") else "left")
+    columns = ("source", "kind", "file", "read", "accepted", "rejected", "values dropped", "already loaded",
+               "written", "rows/s")
+    for column in columns:
+        table.add_column(column, justify="left" if column in ("source", "kind", "file") else "right")
     for s in summaries:
         rate = s.read / s.seconds if s.seconds else 0
-        table.add_row(s.source, Path(s.file).name, f"{s.read:,}", f"{s.accepted:,}", f"{s.rejected:,}",
-                      f"{s.values_dropped:,}", f"{rate:,.0f}")
+        table.add_row(s.source, s.kind, Path(s.file).name, f"{s.read:,}", f"{s.accepted:,}", f"{s.rejected:,}",
+                      f"{s.values_dropped:,}", f"{s.skipped_old:,}", f"{s.written:,}", f"{rate:,.0f}")
     out.print(table)
     for s in summaries:
         if s.reject_file:

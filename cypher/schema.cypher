@@ -3,8 +3,18 @@
 CREATE CONSTRAINT source_record_key IF NOT EXISTS FOR (r:SourceRecord) REQUIRE r.key IS UNIQUE;
 CREATE CONSTRAINT identifier_key IF NOT EXISTS FOR (i:Identifier) REQUIRE i.key IS UNIQUE;
 CREATE CONSTRAINT customer_id IF NOT EXISTS FOR (c:Customer) REQUIRE c.id IS UNIQUE;
-CREATE CONSTRAINT load_run_id IF NOT EXISTS FOR (l:LoadRun) REQUIRE l.id IS UNIQUE;
-CREATE CONSTRAINT resolution_run_id IF NOT EXISTS FOR (r:ResolutionRun) REQUIRE r.id IS UNIQUE;
+CREATE CONSTRAINT load_run_id IF NOT EXISTS FOR (l:LoadRun) REQUIRE l.run_id IS UNIQUE;
+CREATE CONSTRAINT store_key IF NOT EXISTS FOR (s:Store) REQUIRE s.key IS UNIQUE;
+CREATE CONSTRAINT transaction_key IF NOT EXISTS FOR (t:Transaction) REQUIRE t.key IS UNIQUE;
+CREATE CONSTRAINT web_session_key IF NOT EXISTS FOR (w:WebSession) REQUIRE w.key IS UNIQUE;
+CREATE CONSTRAINT ticket_key IF NOT EXISTS FOR (t:Ticket) REQUIRE t.key IS UNIQUE;
+CREATE CONSTRAINT consent_event_key IF NOT EXISTS FOR (e:ConsentEvent) REQUIRE e.key IS UNIQUE;
+CREATE CONSTRAINT purpose_name IF NOT EXISTS FOR (p:Purpose) REQUIRE p.name IS UNIQUE;
+CREATE CONSTRAINT watermark_source IF NOT EXISTS FOR (w:Watermark) REQUIRE w.source IS UNIQUE;
+CREATE CONSTRAINT resolution_run_id IF NOT EXISTS FOR (r:ResolutionRun) REQUIRE r.run_id IS UNIQUE;
 CREATE INDEX source_record_source IF NOT EXISTS FOR (r:SourceRecord) ON (r.source, r.source_id);
 CREATE INDEX identifier_type IF NOT EXISTS FOR (i:Identifier) ON (i.type);
-CREATE INDEX customer_last_name IF NOT EXISTS FOR (c:Customer) ON (c.last_name)
+CREATE INDEX customer_last_name IF NOT EXISTS FOR (c:Customer) ON (c.last_name);
+CREATE INDEX transaction_at IF NOT EXISTS FOR (t:Transaction) ON (t.at);
+CREATE INDEX ticket_opened_at IF NOT EXISTS FOR (t:Ticket) ON (t.opened_at);
+CREATE INDEX web_session_started_at IF NOT EXISTS FOR (w:WebSession) ON (w.started_at)

@@ -7,15 +7,19 @@ asks which store is running.
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any, Protocol
 
 from neo4j import Driver
+from neo4j.time import Date, DateTime, Time
 
 from cypher import query
 
 
 class Capabilities(Protocol):
     name: str
+    #: the embedded store returns stored datetimes without their offset, normalised to UTC
+    naive_datetimes_are_utc: bool
 
     def stream_components(self, driver: Driver, database: str, types: list[str]) -> list[dict[str, Any]]:
         """Component rows over relationship types that all exist; see ``components``."""
@@ -41,6 +45,7 @@ def components(capabilities: Capabilities, driver: Driver, database: str,
 
 class ArcadeDBCapabilities:
     name = "arcadedb"
+    naive_datetimes_are_utc = True
 
     def stream_components(self, driver: Driver, database: str, types: list[str]) -> list[dict[str, Any]]:
         records, _, _ = driver.execute_query(
@@ -50,6 +55,7 @@ class ArcadeDBCapabilities:
 
 class Neo4jCapabilities:
     name = "neo4j"
+    naive_datetimes_are_utc = False
 
     def stream_components(self, driver: Driver, database: str, types: list[str]) -> list[dict[str, Any]]:
         """GDS works on a named in-memory projection: project, stream, and always drop it."""
@@ -63,6 +69,20 @@ class Neo4jCapabilities:
         finally:
             driver.execute_query(query("neo4j/components_drop"), {"graph": graph_name}, database_=database)
         return [r.data() for r in records]
+
+
+def to_python(value: Any, naive_is_utc: bool) -> Any:
+    """Driver temporal types as Python's, recursively; a stored instant comes back time-zone aware."""
+    if isinstance(value, dict):
+        return {k: to_python(v, naive_is_utc) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_python(v, naive_is_utc) for v in value]
+    if isinstance(value, DateTime):
+        native = value.to_native()
+        return native.replace(tzinfo=UTC) if naive_is_utc and native.tzinfo is None else native
+    if isinstance(value, Date | Time):
+        return value.to_native()
+    return value  # a Duration stays as is: months and days do not fit a timedelta
 
 
 def detect(agent: str) -> Capabilities:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from neo4j import Driver, GraphDatabase, RoutingControl
-from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import AuthError, ConstraintError, Neo4jError, ServiceUnavailable
 
 from cypher import query, statements
-from graph.capabilities import Capabilities, components, detect
+from graph.capabilities import Capabilities, components, detect, to_python
 from graph.embedded import DATABASE, USER, EmbeddedServer
 from graph.errors import StoreUnavailableError
 from graph.settings import Settings
@@ -41,14 +42,18 @@ class Store:
         self.capabilities: Capabilities = detect(driver.get_server_info().agent)
 
     def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """Rows with Python values: temporal values as ``datetime``/``date``, instants time-zone aware."""
         records, _, _ = self.driver.execute_query(
             query(name), params, database_=self.database, routing_=RoutingControl.READ)
-        return [record.data() for record in records]
+        return [self._python(record.data()) for record in records]
 
     def write(self, name: str, **params: Any) -> list[dict[str, Any]]:
         records, _, _ = self.driver.execute_query(
             query(name), params, database_=self.database, routing_=RoutingControl.WRITE)
-        return [record.data() for record in records]
+        return [self._python(record.data()) for record in records]
+
+    def _python(self, row: dict[str, Any]) -> dict[str, Any]:
+        return to_python(row, self.capabilities.naive_datetimes_are_utc)  # type: ignore[no-any-return]
 
     def write_batches(self, name: str, rows: Iterable[dict[str, Any]], batch_size: int = 2000,
                       **params: Any) -> int:
@@ -58,6 +63,21 @@ class Store:
             self.write(name, rows=batch, **params)
             written += len(batch)
         return written
+
+    def upsert(self, name: str, rows: list[dict[str, Any]], attempts: int = 5, **params: Any) -> None:
+        """An idempotent ``UNWIND $rows … MERGE`` write, retried when a concurrent writer created the same key.
+
+        The embedded store raises ``ConstraintError`` (which the driver does not retry) when two transactions
+        MERGE the same new key at once; replaying a MERGE is safe, so c360 retries it.
+        """
+        for attempt in range(1, attempts + 1):
+            try:
+                self.write(name, rows=rows, **params)
+                return
+            except ConstraintError:
+                if attempt == attempts:
+                    raise
+                time.sleep(0.05 * attempt * attempt)
 
     def apply_schema(self) -> None:
         for statement in statements("schema"):

@@ -6,17 +6,25 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from graph.errors import InputError
 
-CUSTOMER_FIELDS = (
-    "first_name", "last_name", "birth_date", "email", "phone", "street", "house_number", "address_line2",
-    "postcode", "city", "region", "country", "national_id", "customer_number", "loyalty_card", "latitude",
-    "longitude",
-)
-KINDS = ("customers",)
+FIELDS: dict[str, tuple[str, ...]] = {
+    "stores": ("name", "street", "house_number", "postcode", "city", "country", "latitude", "longitude"),
+    "customers": ("first_name", "last_name", "birth_date", "email", "phone", "street", "house_number",
+                  "address_line2", "postcode", "city", "region", "country", "national_id", "customer_number",
+                  "loyalty_card", "latitude", "longitude"),
+    "transactions": ("at", "amount", "currency", "store", "channel", "email", "phone", "customer_number",
+                     "loyalty_card", "device", "cookie", "lines"),
+    "web_events": ("at", "cookie", "device", "user_agent", "page", "email", "customer_number"),
+    "tickets": ("opened_at", "closed_at", "channel", "status", "subject", "email", "phone", "customer_number"),
+    "consents": ("at", "purpose", "granted", "channel", "email", "phone", "customer_number"),
+}
+KINDS = tuple(FIELDS)  # also the load order: reference data first, then people, then what they do
+Kind = Literal["stores", "customers", "transactions", "web_events", "tickets", "consents"]
 IDENTIFIER_TYPES = ("email", "phone", "loyalty_card", "customer_number", "national_id", "cookie", "device")
 _SOURCE_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 
@@ -25,14 +33,18 @@ class SourceSection(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str
-    kind: Literal["customers"]
-    id: str = Field(min_length=1)
-    format: Literal["csv", "jsonl"] | None = None
-    delimiter: str = Field(default=",", min_length=1, max_length=1)
+    kind: Kind
+    id: str | None = Field(default=None, min_length=1, description="None: a row's id is its content hash")
+    format: Literal["csv", "jsonl", "xlsx"] | None = None
+    delimiter: str | None = Field(default=None, min_length=1, max_length=1, description="None: detected")
     quotechar: str = Field(default='"', min_length=1, max_length=1)
-    encoding: str = "utf-8"
+    encoding: str | None = Field(default=None, description="None: detected")
+    sheet: str | None = Field(default=None, description="XLSX sheet; None: the first")
     default_region: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
     date_format: str = "%Y-%m-%d"
+    timestamp_format: str | None = Field(default=None, description="None: ISO 8601")
+    timezone: str = Field(default="UTC", description="zone of timestamps written without an offset")
+    decimal_separator: Literal[".", ","] = "."
 
     @field_validator("name")
     @classmethod
@@ -41,6 +53,15 @@ class SourceSection(BaseModel):
             raise ValueError("lower-case letters, digits, '-' or '_', starting with a letter")
         if value in IDENTIFIER_TYPES:
             raise ValueError(f"'{value}' is an identifier type; choose another source name")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{value}' (use an IANA name such as Europe/Paris)") from None
         return value
 
 
@@ -55,11 +76,18 @@ class SourceMapping(BaseModel):
 
     @model_validator(mode="after")
     def _known_fields(self) -> SourceMapping:
-        unknown = sorted(set(self.columns) - set(CUSTOMER_FIELDS))
+        valid = FIELDS[self.source.kind]
+        unknown = sorted(set(self.columns) - set(valid))
         if unknown:
-            raise ValueError(f"unknown canonical field(s) {', '.join(unknown)}; "
-                             f"valid fields: {', '.join(CUSTOMER_FIELDS)}")
+            raise ValueError(f"unknown canonical field(s) {', '.join(unknown)} for kind {self.source.kind}; "
+                             f"valid fields: {', '.join(valid)}")
         return self
+
+    def context(self) -> dict[str, object]:
+        """The declared formats, handed to the record model's validators."""
+        s = self.source
+        return {"region": s.default_region, "date_format": s.date_format, "timestamp_format": s.timestamp_format,
+                "timezone": s.timezone, "decimal_separator": s.decimal_separator}
 
     def file_format(self, data_file: Path) -> str:
         if self.source.format:
@@ -69,6 +97,8 @@ class SourceMapping(BaseModel):
             return "csv"
         if suffix in ("jsonl", "ndjson"):
             return "jsonl"
+        if suffix in ("xlsx", "xlsm"):
+            return "xlsx"
         raise InputError(f"{data_file}: cannot tell the format from '.{suffix}'; set [source].format")
 
 
@@ -84,7 +114,8 @@ def read_mapping(path: Path) -> SourceMapping:
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise InputError(f"{path}: {where}: {first['msg']}") from None
+        message = first["msg"].removeprefix("Value error, ")
+        raise InputError(f"{path}: {where + ': ' if where else ''}{message}") from None
 
 
 def mapping_for(data_file: Path, explicit: Path | None = None) -> SourceMapping:

@@ -9,9 +9,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 import phonenumbers
+import pycountry
 from email_validator import EmailNotValidError, validate_email
 
 _SPACES = re.compile(r"\s+")
@@ -25,12 +28,20 @@ _POSTCODES: dict[str, tuple[re.Pattern[str], Callable[[str], str]]] = {
 }
 
 
-def text(value: str) -> str:
+def text(value: object) -> str:
     """Unicode NFC, single spaces, no surrounding blanks: the same name typed twice compares equal."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
 
 
-def person_name(value: str) -> str:
+def keyword(value: object) -> str:
+    """A category such as a channel or status: lower case, words joined by ``_``."""
+    cleaned = text(value).lower().replace(" ", "_").replace("-", "_")
+    if not cleaned or len(cleaned) > 40:
+        raise ValueError("expected a short category word")
+    return cleaned
+
+
+def person_name(value: object) -> str:
     """A name in its usual case; all-caps or all-lower input (``DUPONT``) is recased, mixed case kept."""
     value = text(value)
     if not value:
@@ -47,7 +58,7 @@ def _capitalise(word: str) -> str:
     return "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
 
 
-def email(value: str) -> str:
+def email(value: object) -> str:
     """Syntax-checked and lower-cased; internationalised domains are kept in Unicode form."""
     try:
         checked = validate_email(text(value), check_deliverability=False)
@@ -67,7 +78,7 @@ def phone(value: str, region: str | None) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def country(value: str) -> str:
+def country(value: object) -> str:
     code = text(value).upper()
     if len(code) != 2 or not code.isalpha():
         raise ValueError("expected an ISO 3166 two-letter country code")
@@ -87,7 +98,7 @@ def postcode(value: str, country_code: str | None) -> str:
     return canonical(code)
 
 
-def calendar_date(value: str | date, fmt: str | None) -> date:
+def calendar_date(value: object, fmt: str | None) -> date:
     """A date in the source's declared format (ISO is always understood), within a plausible range."""
     if isinstance(value, datetime):
         parsed = value.date()
@@ -110,9 +121,9 @@ def _parse_date(raw: str, fmt: str | None) -> date:
     raise ValueError(f"not a date in format {fmt or '%Y-%m-%d'}")
 
 
-def code(value: str) -> str:
+def code(value: object) -> str:
     """An identifier such as a customer number: trimmed, upper-cased, inner spaces removed."""
-    cleaned = _SPACES.sub("", unicodedata.normalize("NFKC", value)).upper()
+    cleaned = _SPACES.sub("", unicodedata.normalize("NFKC", str(value))).upper()
     if not cleaned:
         raise ValueError("empty identifier")
     if len(cleaned) > 64:
@@ -120,8 +131,73 @@ def code(value: str) -> str:
     return cleaned
 
 
-def coordinate(value: str | float, low: float, high: float) -> float:
-    number = float(value)
+def coordinate(value: object, low: float, high: float) -> float:
+    try:
+        number = float(str(value).replace(",", "."))
+    except ValueError:
+        raise ValueError("not a number") from None
     if not low <= number <= high:
         raise ValueError(f"out of range [{low}, {high}]")
     return number
+
+
+def timestamp(value: object, fmt: str | None, zone: str | None) -> datetime:
+    """An instant: ISO 8601 is always understood; a time without offset is read in the source's zone."""
+    if isinstance(value, datetime):
+        parsed = value
+    else:
+        raw = text(value)
+        parsed = _parse_timestamp(raw, fmt)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=ZoneInfo(zone or "UTC"))
+    if not datetime(1970, 1, 1, tzinfo=UTC) <= parsed <= datetime.now(UTC) + timedelta(days=1):
+        raise ValueError("timestamp out of range (1970 to now)")
+    return parsed
+
+
+def _parse_timestamp(raw: str, fmt: str | None) -> datetime:
+    if fmt:
+        try:
+            return datetime.strptime(raw, fmt)
+        except ValueError:
+            pass
+    try:
+        return datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"not a timestamp in format {fmt or 'ISO 8601'}") from None
+
+
+def money(value: object, decimal_separator: str = ".") -> Decimal:
+    """An amount as an exact decimal; ``1.234,50`` is read with ``decimal_separator = ","``."""
+    raw = text(value).replace(" ", "")
+    if decimal_separator == ",":
+        raw = raw.replace(".", "").replace(",", ".")
+    try:
+        amount = Decimal(raw)
+    except InvalidOperation:
+        raise ValueError("not an amount") from None
+    if not amount.is_finite():
+        raise ValueError("not an amount")
+    return amount
+
+
+def currency(value: object) -> str:
+    code_ = text(value).upper()
+    if pycountry.currencies.get(alpha_3=code_) is None:
+        raise ValueError("not an ISO 4217 currency code")
+    return code_
+
+
+_TRUE = {"1", "true", "yes", "y", "granted", "opt-in", "optin", "oui", "ja"}
+_FALSE = {"0", "false", "no", "n", "withdrawn", "revoked", "denied", "opt-out", "optout", "non", "nee"}
+
+
+def flag(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = text(value).lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise ValueError(f"expected one of {', '.join(sorted(_TRUE | _FALSE))}")

@@ -1,71 +1,181 @@
-"""The validated shape of a customer record, as accepted from any source."""
+"""Validated shapes of what sources hold: one pydantic model per source kind, built from shared field types.
+
+The field types read the source's declared formats (date, timestamp, decimal separator, phone region) from
+the validation context, so the same model serves every source and the API's mutations.
+"""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Any
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, model_validator
 
 from loaders import normalise
 
+
+def _context(info: ValidationInfo) -> dict[str, Any]:
+    return info.context or {}
+
+
+def _birth_date(value: Any, info: ValidationInfo) -> date:
+    return normalise.calendar_date(value, _context(info).get("date_format"))
+
+
+def _timestamp(value: Any, info: ValidationInfo) -> datetime:
+    context = _context(info)
+    return normalise.timestamp(value, context.get("timestamp_format"), context.get("timezone"))
+
+
+def _phone(value: Any, info: ValidationInfo) -> str:
+    """A national number is read in the record's own country when it has one, else the source's region."""
+    return normalise.phone(str(value), info.data.get("country") or _context(info).get("region"))
+
+
+def _postcode(value: Any, info: ValidationInfo) -> str:
+    return normalise.postcode(str(value), info.data.get("country"))
+
+
+def _money(value: Any, info: ValidationInfo) -> Decimal:
+    return normalise.money(value, _context(info).get("decimal_separator", "."))
+
+
+def _lines(value: Any) -> str:
+    """Order lines are kept as a JSON array string: analysts can parse it, nothing is lost."""
+    parsed = json.loads(value) if isinstance(value, str) else value
+    if not isinstance(parsed, list) or not all(isinstance(line, dict) for line in parsed):
+        raise ValueError("order lines must be a JSON array of objects")
+    return json.dumps(parsed, ensure_ascii=False, sort_keys=True)
+
+
 Name = Annotated[str, BeforeValidator(normalise.person_name)]
 Text = Annotated[str, BeforeValidator(normalise.text), Field(min_length=1, max_length=500)]
+ShortText = Annotated[str, BeforeValidator(normalise.text), Field(min_length=1, max_length=40)]
+Keyword = Annotated[str, BeforeValidator(normalise.keyword)]
 Code = Annotated[str, BeforeValidator(normalise.code)]
 Email = Annotated[str, BeforeValidator(normalise.email)]
+Phone = Annotated[str, BeforeValidator(_phone)]
+Country = Annotated[str, BeforeValidator(normalise.country)]
+Postcode = Annotated[str, BeforeValidator(_postcode)]
+BirthDate = Annotated[date, BeforeValidator(_birth_date)]
+Timestamp = Annotated[datetime, BeforeValidator(_timestamp)]
+Money = Annotated[Decimal, BeforeValidator(_money), Field(ge=0)]
+Currency = Annotated[str, BeforeValidator(normalise.currency)]
+Latitude = Annotated[float, BeforeValidator(lambda v: normalise.coordinate(v, -90, 90))]
+Longitude = Annotated[float, BeforeValidator(lambda v: normalise.coordinate(v, -180, 180))]
+Flag = Annotated[bool, BeforeValidator(normalise.flag)]
+Lines = Annotated[str, BeforeValidator(_lines)]
+
+IDENTIFIER_FIELDS = ("email", "phone", "customer_number", "loyalty_card", "national_id", "cookie", "device")
 
 
-class CustomerRecord(BaseModel):
-    """One person as one source knows them. Field order matters: country is read before phone/postcode.
-
-    Validation context: ``region`` (default phone region) and ``date_format``.
-    """
+class SourceModel(BaseModel):
+    """A record as one source holds it. Field order matters: country is validated before phone/postcode."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    #: fields whose failure rejects the whole record (others are dropped and kept in the reject file)
+    required_fields: ClassVar[tuple[str, ...]] = ("source_id",)
+
     source_id: Annotated[str, BeforeValidator(normalise.text), Field(min_length=1, max_length=200)]
+
+    def identifiers(self) -> list[tuple[str, str]]:
+        """The (type, value) pairs this record carries: how it reaches people in the graph."""
+        return [(kind, value) for kind in IDENTIFIER_FIELDS if (value := getattr(self, kind, None))]
+
+
+class CustomerRecord(SourceModel):
     first_name: Name | None = None
     last_name: Name | None = None
-    birth_date: date | None = None
-    country: Annotated[str, BeforeValidator(normalise.country)] | None = None
+    birth_date: BirthDate | None = None
+    country: Country | None = None
     email: Email | None = None
-    phone: str | None = None
+    phone: Phone | None = None
     street: Text | None = None
     house_number: Annotated[str, BeforeValidator(normalise.text), Field(max_length=20)] | None = None
     address_line2: Text | None = None
-    postcode: str | None = None
+    postcode: Postcode | None = None
     city: Text | None = None
     region: Text | None = None
     national_id: Code | None = None
     customer_number: Code | None = None
     loyalty_card: Code | None = None
-    latitude: Annotated[float, Field(ge=-90, le=90)] | None = None
-    longitude: Annotated[float, Field(ge=-180, le=180)] | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
 
-    @field_validator("birth_date", mode="before")
-    @classmethod
-    def _date(cls, value: Any, info: ValidationInfo) -> date | None:
-        if value is None:
-            return None
-        return normalise.calendar_date(value, (info.context or {}).get("date_format"))
 
-    @field_validator("phone", mode="before")
-    @classmethod
-    def _phone(cls, value: Any, info: ValidationInfo) -> str | None:
-        if value is None:
-            return None
-        region = info.data.get("country") or (info.context or {}).get("region")
-        return normalise.phone(str(value), region)
-
-    @field_validator("postcode", mode="before")
-    @classmethod
-    def _postcode(cls, value: Any, info: ValidationInfo) -> str | None:
-        if value is None:
-            return None
-        return normalise.postcode(str(value), info.data.get("country"))
+class StoreRecord(SourceModel):
+    name: Text | None = None
+    country: Country | None = None
+    street: Text | None = None
+    house_number: Annotated[str, BeforeValidator(normalise.text), Field(max_length=20)] | None = None
+    postcode: Postcode | None = None
+    city: Text | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
 
     def identifiers(self) -> list[tuple[str, str]]:
-        """The (type, value) pairs this record carries: the keys identity resolution links on."""
-        pairs = [("email", self.email), ("phone", self.phone), ("customer_number", self.customer_number),
-                 ("loyalty_card", self.loyalty_card), ("national_id", self.national_id)]
-        return [(kind, value) for kind, value in pairs if value]
+        return []
+
+
+class TransactionRecord(SourceModel):
+    required_fields: ClassVar[tuple[str, ...]] = ("source_id", "at", "amount", "currency")
+
+    at: Timestamp
+    amount: Money
+    currency: Currency
+    store: Code | None = None
+    channel: Keyword | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    customer_number: Code | None = None
+    loyalty_card: Code | None = None
+    device: ShortText | None = None
+    cookie: ShortText | None = None
+    lines: Lines | None = None
+
+
+class WebEventRecord(SourceModel):
+    required_fields: ClassVar[tuple[str, ...]] = ("source_id", "at", "cookie")
+
+    at: Timestamp
+    cookie: Annotated[str, BeforeValidator(normalise.text), Field(min_length=1, max_length=100)]
+    device: Annotated[str, BeforeValidator(normalise.text), Field(min_length=1, max_length=100)] | None = None
+    user_agent: Annotated[str, BeforeValidator(normalise.text), Field(max_length=1000)] | None = None
+    page: Annotated[str, BeforeValidator(normalise.text), Field(max_length=2000)] | None = None
+    email: Email | None = None
+    customer_number: Code | None = None
+
+
+class TicketRecord(SourceModel):
+    required_fields: ClassVar[tuple[str, ...]] = ("source_id", "opened_at")
+
+    opened_at: Timestamp
+    closed_at: Timestamp | None = None
+    channel: Keyword | None = None
+    status: Keyword | None = None
+    subject: Annotated[str, BeforeValidator(normalise.text), Field(max_length=2000)] | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    customer_number: Code | None = None
+
+
+class ConsentRecord(SourceModel):
+    required_fields: ClassVar[tuple[str, ...]] = ("source_id", "at", "purpose", "granted")
+
+    at: Timestamp
+    purpose: Keyword
+    granted: Flag
+    channel: Keyword | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    customer_number: Code | None = None
+
+    @model_validator(mode="after")
+    def _names_someone(self) -> ConsentRecord:
+        """A consent nobody can be found by protects nobody: the record is refused."""
+        if not self.identifiers():
+            raise ValueError("a consent needs an email, phone or customer number")
+        return self

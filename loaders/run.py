@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from itertools import islice
@@ -12,12 +12,13 @@ from pathlib import Path
 
 from graph.errors import InputError
 from graph.store import Store
-from loaders import customers
-from loaders.mapping import SourceMapping, mapping_for, read_mapping
+from loaders.kinds import EventTime, registry
+from loaders.mapping import KINDS, SourceMapping, mapping_for, read_mapping
 from loaders.readers import read_rows
 from loaders.rejects import RejectLog
+from loaders.validation import Accepted, validate
 
-DATA_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".tsv", ".txt")
+DATA_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".tsv", ".txt", ".xlsx", ".xlsm")
 BATCH_SIZE = 2000
 
 Progress = Callable[[int], None]
@@ -35,12 +36,15 @@ class LoadSummary:
     accepted: int
     rejected: int
     values_dropped: int
+    skipped_old: int
+    written: int
     seconds: float
     reject_file: str | None
 
 
 def plan(paths: list[Path], mapping: Path | None = None) -> list[tuple[Path, SourceMapping]]:
-    """Every (data file, mapping) pair named by the arguments, checked before anything is written."""
+    """Every (data file, mapping) pair named by the arguments, checked before anything is written, in
+    dependency order: stores, then customers, then what customers do."""
     if not paths:
         raise InputError("name at least one file or directory to load")
     pairs: list[tuple[Path, SourceMapping]] = []
@@ -51,40 +55,81 @@ def plan(paths: list[Path], mapping: Path | None = None) -> list[tuple[Path, Sou
             pairs.append((path, mapping_for(path, mapping)))
         else:
             raise InputError(f"{path}: no such file or directory")
-    return pairs
+    return sorted(pairs, key=lambda pair: KINDS.index(pair[1].source.kind))
 
 
 def _directory_plan(directory: Path) -> list[tuple[Path, SourceMapping]]:
     pairs = []
     for mapping_file in sorted(directory.glob("*.toml")):
-        data = [p for p in sorted(directory.glob(mapping_file.stem + ".*")) if p.suffix in DATA_SUFFIXES]
+        data = [p for p in sorted(directory.glob(mapping_file.stem + ".*")) if p.suffix.lower() in DATA_SUFFIXES]
         if not data:
-            raise InputError(f"{mapping_file}: no data file {mapping_file.stem}.csv or .jsonl beside it")
+            raise InputError(f"{mapping_file}: no data file {mapping_file.stem}.csv, .jsonl or .xlsx beside it")
         pairs.append((data[0], read_mapping(mapping_file)))
     if not pairs:
         raise InputError(f"{directory}: no source mapping (*.toml) in this directory")
     return pairs
 
 
+class _Tally:
+    """Counts flowing records without holding them, and reports progress."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.accepted = 0
+        self.skipped_old = 0
+        self.latest: datetime | None = None
+        self._progress = progress
+
+    def count(self, records: Iterator[Accepted]) -> Iterator[Accepted]:
+        for record in records:
+            self.accepted += 1
+            if self._progress and self.accepted % 500 == 0:
+                self._progress(500)
+            yield record
+        if self._progress:
+            self._progress(self.accepted % 500)
+
+    def newer_than(self, records: Iterator[Accepted], event_time: EventTime,
+                   watermark: datetime | None) -> Iterator[Accepted]:
+        for record in records:
+            at = event_time(record.record)
+            if watermark is not None and at <= watermark:
+                self.skipped_old += 1
+                continue
+            self.latest = at if self.latest is None else max(self.latest, at)
+            yield record
+
+
 def load_file(store: Store, path: Path, mapping: SourceMapping, home: Path,
               progress: Progress | None = None) -> LoadSummary:
+    kind = registry()[mapping.source.kind]
     started = time.perf_counter()
     loaded_at = datetime.now(UTC)
     run_id = f"{loaded_at:%Y%m%dT%H%M%S}-{mapping.source.name}-{uuid.uuid4().hex[:6]}"
     rejects = RejectLog(home / "rejects" / f"{run_id}.jsonl")
-    accepted = 0
+    store.write("load_run", run={"run_id": run_id, "file": str(path), "source": mapping.source.name,
+                                 "kind": kind.name, "status": "running", "started_at": loaded_at})
+    tally = _Tally(progress)
+    written = 0
     try:
-        records = customers.validate(read_rows(path, mapping), mapping, path, rejects)
-        while batch := list(islice(records, BATCH_SIZE)):
-            customers.load(store, [customers.transform(a, mapping) for a in batch], run_id, loaded_at)
-            accepted += len(batch)
-            if progress:
-                progress(len(batch))
+        records = tally.count(validate(read_rows(path, mapping), mapping, kind.model, path, rejects))
+        if kind.event_time:
+            records = tally.newer_than(records, kind.event_time, _watermark(store, mapping))
+        rows = kind.rows(records, mapping)
+        while batch := list(islice(rows, BATCH_SIZE)):
+            store.upsert(kind.query, batch, run_id=run_id, loaded_at=loaded_at)
+            written += len(batch)
     finally:
         rejects.close()
-    summary = LoadSummary(run_id, str(path), mapping.source.name, mapping.source.kind,
-                          accepted + rejects.records, accepted, rejects.records, rejects.values,
+    if tally.latest is not None:
+        store.write("watermark_write", source=mapping.source.name, kind=kind.name, value=tally.latest, run_id=run_id)
+    summary = LoadSummary(run_id, str(path), mapping.source.name, kind.name, tally.accepted + rejects.records,
+                          tally.accepted, rejects.records, rejects.values, tally.skipped_old, written,
                           round(time.perf_counter() - started, 3),
                           str(rejects.path) if rejects.records or rejects.values else None)
-    store.write("load_run", run={**asdict(summary), "started_at": loaded_at, "finished_at": datetime.now(UTC)})
+    store.write("load_run", run={**asdict(summary), "status": "completed", "finished_at": datetime.now(UTC)})
     return summary
+
+
+def _watermark(store: Store, mapping: SourceMapping) -> datetime | None:
+    found = store.read("watermark_read", source=mapping.source.name)
+    return found[0]["value"] if found else None

@@ -12,17 +12,19 @@ from hypothesis import strategies as st
 
 from graph import InputError
 from loaders import normalise
-from loaders.customers import transform, validate
+from loaders.customers import transform
 from loaders.mapping import mapping_for, read_mapping
 from loaders.readers import read_rows
+from loaders.records import CustomerRecord
 from loaders.rejects import RejectLog
-from tests.helpers import write_source
+from loaders.validation import validate
+from tests.helpers import HEADER, write_source
 
 
 def _validate(path: Path, tmp_path: Path) -> tuple[list, list[dict]]:
     mapping = mapping_for(path)
     rejects = RejectLog(tmp_path / "rejects.jsonl")
-    accepted = list(validate(read_rows(path, mapping), mapping, path, rejects))
+    accepted = list(validate(read_rows(path, mapping), mapping, CustomerRecord, path, rejects))
     rejects.close()
     entries = [json.loads(line) for line in rejects.path.read_text().splitlines()] if rejects.path.exists() else []
     return accepted, entries
@@ -148,11 +150,50 @@ def test_wrong_field_count_and_broken_quoting_rejected(tmp_path: Path) -> None:
 
 
 def test_row_in_wrong_encoding_rejected_others_kept(tmp_path: Path) -> None:
-    path = write_source(tmp_path, "crm", ["1,Jean,B,a@x.com,,,,", "2,Hélène,B,b@x.com,,,,"])
+    path = write_source(tmp_path, "crm", ["1,Jean,B,a@x.com,,,,", "2,Hélène,B,b@x.com,,,,"],
+                        extra='encoding = "utf-8"')
     path.write_bytes(path.read_bytes().replace("Hélène".encode(), "Hélène".encode("latin-1")))
     accepted, rejects = _validate(path, tmp_path)
     assert [a.record.source_id for a in accepted] == ["1"]
     assert rejects[0]["line"] == 3 and "not valid utf-8" in rejects[0]["reason"]
+
+
+def test_undeclared_legacy_encoding_is_detected(tmp_path: Path) -> None:
+    names = ["Hélène", "Françoise", "Zoë", "Jérôme", "Chloé", "Léa"]
+    path = write_source(tmp_path, "crm", [f"{i},{n},Dupré,,,,," for i, n in enumerate(names)],
+                        encoding="cp1252")
+    accepted, rejects = _validate(path, tmp_path)
+    assert rejects == [] and [a.record.first_name for a in accepted] == names
+
+
+def test_mostly_utf8_file_keeps_utf8_and_rejects_the_stray_line(tmp_path: Path) -> None:
+    names = ["Hélène", "Françoise", "Zoë", "Jérôme"]
+    path = write_source(tmp_path, "crm", [f"{i},{n},B,,,,," for i, n in enumerate(names)] + ["9,Chloé,B,,,,,"])
+    path.write_bytes(path.read_bytes().replace("Chloé".encode(), "Chloé".encode("latin-1")))
+    accepted, rejects = _validate(path, tmp_path)
+    assert [a.record.first_name for a in accepted] == names
+    assert [(r["line"], r["reason"]) for r in rejects] == [(6, "not valid utf-8 text")]
+
+
+def test_delimiter_is_detected(tmp_path: Path) -> None:
+    path = write_source(tmp_path, "crm", ["1;Jean;Dupont;j@x.com;;FR;75001;"], header=HEADER.replace(",", ";"),
+                        delimiter=",")
+    mapping_text = (tmp_path / "crm.toml").read_text().replace('delimiter = ","\n', "")
+    (tmp_path / "crm.toml").write_text(mapping_text)
+    accepted, rejects = _validate(path, tmp_path)
+    assert rejects == [] and accepted[0].record.email == "j@x.com"
+
+
+def test_file_that_is_not_what_its_extension_says(tmp_path: Path) -> None:
+    path = write_source(tmp_path, "crm", [])
+    path.write_bytes(b"PK\x03\x04" + bytes(200))
+    with pytest.raises(InputError, match=r"not a CSV text file .*ZIP archive"):
+        list(read_rows(path, mapping_for(path)))
+    fake = tmp_path / "stores.xlsx"
+    fake.write_text("id,name\n1,x\n")
+    (tmp_path / "stores.toml").write_text('[source]\nname = "stores"\nkind = "stores"\nid = "id"\n')
+    with pytest.raises(InputError, match=r"not an XLSX workbook .*plain text"):
+        list(read_rows(fake, mapping_for(fake)))
 
 
 def test_empty_file_is_an_error(tmp_path: Path) -> None:

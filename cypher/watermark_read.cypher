@@ -1,0 +1,2 @@
+MATCH (w:Watermark {source: $source})
+RETURN w.value AS value

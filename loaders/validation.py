@@ -1,0 +1,130 @@
+"""Validate raw rows of any source kind, and build the lineage every written node carries.
+
+A row whose id or another required field is bad is rejected whole; a bad optional value (an email that is
+not one) is dropped from the record and kept in the reject file, so the record is not lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from loaders.mapping import SourceMapping
+from loaders.readers import RawRow
+from loaders.records import SourceModel
+from loaders.rejects import RejectLog
+
+_ATTRIBUTE_NAME = re.compile(r"[^a-z0-9_]+")
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A validated record, the line it came from, and the source's columns c360 has no field for."""
+
+    line: int
+    record: SourceModel
+    attributes: dict[str, Any]
+
+
+def validate(rows: Iterator[RawRow], mapping: SourceMapping, model: type[SourceModel], file: Path,
+             rejects: RejectLog) -> Iterator[Accepted]:
+    """Accepted records in file order; every refusal goes to ``rejects`` with its line and reason."""
+    context = mapping.context()
+    id_column = mapping.source.id
+    mapped = {id_column, *mapping.columns.values()}
+    first_seen: dict[str, int] = {}
+    for row in rows:
+        if row.error:
+            rejects.reject_record(file, row.line, row.error)
+            continue
+        values = {"source_id": _blank_to_none(row.values.get(id_column)) if id_column else _row_hash(row.values)}
+        values |= {canonical: _blank_to_none(row.values.get(column))
+                   for canonical, column in mapping.columns.items()}
+        record = _validated(model, values, context, file, row.line, rejects)
+        if record is None:
+            continue
+        if record.source_id in first_seen:
+            what = "source id" if id_column else "row (identical to an earlier one)"
+            rejects.reject_record(file, row.line, f"duplicate {what}; first seen at line "
+                                  f"{first_seen[record.source_id]}", "source_id", record.source_id)
+            continue
+        first_seen[record.source_id] = row.line
+        attributes = {_attribute_name(k): _scalar(v) for k, v in row.values.items()
+                      if k not in mapped and _blank_to_none(v) is not None}
+        yield Accepted(row.line, record, attributes)
+
+
+def _validated(model: type[SourceModel], values: dict[str, Any], context: dict[str, Any], file: Path,
+               line: int, rejects: RejectLog) -> SourceModel | None:
+    """Drop bad optional values until the record validates, or reject it on a required field.
+
+    Dropping a value can break a rule on the whole record (a consent left without any identifier), so
+    validation runs again after each drop.
+    """
+    present = {k: v for k, v in values.items() if v is not None}
+    while True:
+        try:
+            return model.model_validate(present, context=context)
+        except ValidationError as error:
+            bad = {str(e["loc"][0]) if e["loc"] else "record": e["msg"].removeprefix("Value error, ")
+                   for e in error.errors()}
+        fatal = [field for field in (*model.required_fields, "record") if field in bad]
+        if fatal:
+            field = fatal[0]
+            reason = "required" if bad[field] == "Field required" else bad[field]
+            rejects.reject_record(file, line, f"{field}: {reason}", None if field == "record" else field,
+                                  values.get(field))
+            return None
+        for field, reason in bad.items():
+            rejects.drop_value(file, line, field, present.pop(field, None), reason)
+
+
+def node_row(accepted: Accepted, mapping: SourceMapping, key: str) -> dict[str, Any]:
+    """The parameters shared by every kind's load query: key, content hash, properties, identifiers.
+
+    The hash covers content only (not the line or the load), so an unchanged record is skipped on re-load.
+    """
+    content = {k: _bolt(v) for k, v in accepted.record.model_dump(exclude_none=True).items()}
+    content |= accepted.attributes
+    digest = hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
+    props = content | {"key": key, "source": mapping.source.name, "kind": mapping.source.kind, "hash": digest,
+                       "line": accepted.line}
+    identifiers = [{"key": f"{kind}:{value}", "type": kind, "value": value}
+                   for kind, value in accepted.record.identifiers()]
+    return {"key": key, "hash": digest, "props": props, "identifiers": identifiers,
+            "identifier_keys": [i["key"] for i in identifiers]}
+
+
+def _bolt(value: Any) -> Any:
+    """Bolt has no decimal: amounts travel as exact strings; the kind adds a float for arithmetic."""
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def _row_hash(values: dict[str, Any]) -> str:
+    return hashlib.sha1(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()[:20]
+
+
+def _blank_to_none(value: Any) -> Any:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return value
+
+
+def _attribute_name(column: str) -> str:
+    """Unknown columns are kept as ``attr_<column>`` properties, named safely for any Cypher client."""
+    return "attr_" + _ATTRIBUTE_NAME.sub("_", column.strip().lower()).strip("_")
+
+
+def _scalar(value: Any) -> Any:
+    if isinstance(value, str | int | float | bool | date | datetime):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
