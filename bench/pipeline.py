@@ -50,8 +50,8 @@ def run(args: argparse.Namespace, settings: Settings, data: Path) -> None:
           f"Python {platform.python_version()}, {args.customers:,} people")
     started = time.perf_counter()
     generated = generate(args.customers, data, seed=args.seed)
-    records = sum(generated.records.values())
-    print(f"generate   {time.perf_counter() - started:7.2f} s   {records:,} records")
+    rows = sum(generated.records.values())
+    print(f"generate   {time.perf_counter() - started:7.2f} s   {rows:,} rows over {len(generated.records)} sources")
 
     with open_store(settings) as store:
         load_started = time.perf_counter()
@@ -60,7 +60,7 @@ def run(args: argparse.Namespace, settings: Settings, data: Path) -> None:
             print(f"load {summary.source:<8} {summary.seconds:6.2f} s   {summary.read:,} rows   "
                   f"{summary.read / summary.seconds:,.0f} rows/s")
         load_seconds = time.perf_counter() - load_started
-        print(f"load all   {load_seconds:7.2f} s   {records / load_seconds:,.0f} rows/s")
+        print(f"load all   {load_seconds:7.2f} s   {rows / load_seconds:,.0f} rows/s")
 
         resolved = resolve(store)
         bare_started = time.perf_counter()

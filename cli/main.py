@@ -47,12 +47,16 @@ def generate(
     customers: Annotated[int, typer.Option(min=1, help="Number of distinct people.")] = 10_000,
     seed: Annotated[int, typer.Option(help="Random seed: same seed, same files.")] = 42,
 ) -> None:
-    """Write realistic synthetic sources (CRM, web shop, loyalty), their mappings and truth.csv."""
+    """Write realistic synthetic sources of every kind, their mappings and the ground truth.
+
+    Customers in a CRM (CSV), a web shop (JSONL) and a loyalty scheme (CSV), stores (XLSX), transactions,
+    web events, tickets and consents; truth.csv and events_truth.csv say which person is behind each row.
+    """
     from synthetic import generate as generate_sources
 
     summary = generate_sources(customers, out_dir, seed=seed)
-    records = ", ".join(f"{name} {count:,}" for name, count in summary.records.items())
-    out.print(f"generated {summary.people:,} people as {records} records in {out_dir}")
+    rows = ", ".join(f"{name} {count:,}" for name, count in summary.records.items())
+    out.print(f"generated {summary.people:,} people in {out_dir}: {rows}")
 
 
 @app.command()

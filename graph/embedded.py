@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import importlib.util
 import json
 import os
 import secrets
@@ -239,11 +240,12 @@ class EmbeddedServer:
 
 
 def _package_dir() -> Path:
-    try:
-        import arcadedb_embedded
-    except ImportError as error:  # pragma: no cover - a broken install
-        raise StoreUnavailableError("the arcadedb-embedded package is not installed") from error
-    return Path(arcadedb_embedded.__file__).parent
+    """Where the wheel keeps its Java runtime and jars; found, not imported: importing the package would
+    load JPype and its JVM bridge into c360, which runs the store as a separate process instead."""
+    spec = importlib.util.find_spec("arcadedb_embedded")
+    if spec is None or not spec.submodule_search_locations:
+        raise StoreUnavailableError("the arcadedb-embedded package is not installed")
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def _terminate(pid: int) -> None:

@@ -9,14 +9,14 @@ from typing import Any
 
 from loaders.kinds import SourceKind, each
 from loaders.mapping import SourceMapping
-from loaders.records import ConsentRecord
+from loaders.records import IDENTIFIER_FIELDS, ConsentRecord
 from loaders.validation import Accepted, node_row
 
 
 def transform(accepted: Accepted, mapping: SourceMapping) -> dict[str, Any]:
     record = accepted.record
     assert isinstance(record, ConsentRecord)
-    row = node_row(accepted, mapping, key=f"{mapping.source.name}:{record.source_id}")
+    row = node_row(accepted, mapping, key=f"{mapping.source.name}:{record.source_id}", linked=IDENTIFIER_FIELDS)
     row["purpose"] = record.purpose
     return row
 

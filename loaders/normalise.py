@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
@@ -150,6 +150,9 @@ def timestamp(value: object, fmt: str | None, zone: str | None) -> datetime:
         parsed = _parse_timestamp(raw, fmt)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=ZoneInfo(zone or "UTC"))
+    # A fixed offset, never a ZoneInfo: the driver passes its own DateTime to ZoneInfo.utcoffset, which
+    # crashes CPython's C zoneinfo at random (python/cpython#125318). Same instant, same local time.
+    parsed = parsed.astimezone(timezone(parsed.utcoffset() or timedelta(0)))
     if not datetime(1970, 1, 1, tzinfo=UTC) <= parsed <= datetime.now(UTC) + timedelta(days=1):
         raise ValueError("timestamp out of range (1970 to now)")
     return parsed

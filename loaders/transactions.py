@@ -6,16 +6,17 @@ from typing import Any
 
 from loaders.kinds import SourceKind, each
 from loaders.mapping import SourceMapping
-from loaders.records import TransactionRecord
+from loaders.records import IDENTIFIER_FIELDS, TransactionRecord
 from loaders.validation import Accepted, node_row
 
 
 def transform(accepted: Accepted, mapping: SourceMapping) -> dict[str, Any]:
-    """The amount is kept exact (string) and in minor units for sums; a float serves quick arithmetic."""
+    """The amount is kept in exact minor units (cents) beside the float that analysts sum quickly."""
     record = accepted.record
     assert isinstance(record, TransactionRecord)
-    row = node_row(accepted, mapping, key=f"{mapping.source.name}:{record.source_id}")
-    row["props"] |= {"amount_value": float(record.amount), "amount_minor": int(record.amount * 100)}
+    row = node_row(accepted, mapping, key=f"{mapping.source.name}:{record.source_id}",
+                   linked=(*IDENTIFIER_FIELDS, "store"))
+    row["props"]["amount_minor"] = int(record.amount * 100)
     row["store"] = record.store
     return row
 

@@ -88,16 +88,19 @@ def _validated(model: type[SourceModel], values: dict[str, Any], context: dict[s
             rejects.drop_value(file, line, field, present.pop(field, None), reason)
 
 
-def node_row(accepted: Accepted, mapping: SourceMapping, key: str) -> dict[str, Any]:
+def node_row(accepted: Accepted, mapping: SourceMapping, key: str,
+             linked: tuple[str, ...] = ()) -> dict[str, Any]:
     """The parameters shared by every kind's load query: key, content hash, properties, identifiers.
 
     The hash covers content only (not the line or the load), so an unchanged record is skipped on re-load.
+    ``linked`` fields become relationships and are not repeated as properties: every property costs the
+    embedded store write time.
     """
     content = {k: _bolt(v) for k, v in accepted.record.model_dump(exclude_none=True).items()}
     content |= accepted.attributes
-    digest = hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
-    props = content | {"key": key, "source": mapping.source.name, "kind": mapping.source.kind, "hash": digest,
-                       "line": accepted.line}
+    digest = hashlib.blake2b(json.dumps(content, sort_keys=True, default=str).encode(), digest_size=12).hexdigest()
+    props = {k: v for k, v in content.items() if k not in linked}
+    props |= {"key": key, "source": mapping.source.name, "hash": digest, "line": accepted.line}
     identifiers = [{"key": f"{kind}:{value}", "type": kind, "value": value}
                    for kind, value in accepted.record.identifiers()]
     return {"key": key, "hash": digest, "props": props, "identifiers": identifiers,
@@ -105,8 +108,8 @@ def node_row(accepted: Accepted, mapping: SourceMapping, key: str) -> dict[str, 
 
 
 def _bolt(value: Any) -> Any:
-    """Bolt has no decimal: amounts travel as exact strings; the kind adds a float for arithmetic."""
-    return str(value) if isinstance(value, Decimal) else value
+    """Bolt has no decimal type: an amount travels as a float (the kind adds exact minor units)."""
+    return float(value) if isinstance(value, Decimal) else value
 
 
 def _row_hash(values: dict[str, Any]) -> str:

@@ -89,13 +89,13 @@ def transform(session: Session, mapping: SourceMapping) -> dict[str, Any]:
     source = mapping.source.name
     key = f"{source}:{session.cookie}:{session.started_at.isoformat()}"
     props: dict[str, Any] = {
-        "key": key, "source": source, "kind": "web_events", "cookie": session.cookie,
-        "started_at": session.started_at, "ended_at": session.ended_at, "page_views": session.page_views,
-        "pages": session.pages, "devices": sorted(session.devices), "line": session.first_line}
+        "key": key, "source": source, "started_at": session.started_at, "ended_at": session.ended_at,
+        "page_views": session.page_views, "pages": session.pages, "line": session.first_line}
     if session.user_agent:
         props["user_agent"] = session.user_agent
-    digest = hashlib.sha256(json.dumps({k: v for k, v in props.items() if k != "line"}, sort_keys=True,
-                                       default=str).encode()).hexdigest()
+    content = {k: v for k, v in props.items() if k != "line"} | {
+        "cookie": session.cookie, "devices": sorted(session.devices), "logins": sorted(session.logins)}
+    digest = hashlib.blake2b(json.dumps(content, sort_keys=True, default=str).encode(), digest_size=12).hexdigest()
     logins = [{"key": f"{kind}:{value}", "type": kind, "value": value, "first_seen": login.first_seen,
                "last_seen": login.last_seen, "events": login.events}
               for (kind, value), login in sorted(session.logins.items())]

@@ -22,11 +22,22 @@ class MappingFile:
     encoding: str = "utf-8"
     default_region: str = "FR"  # most people are French; a national number without country reads as FR
     kind: str = "customers"
+    id_column: str | None = None  # None: the column of the source's id scheme
+    sheet: str | None = None
+    timestamp_format: str | None = None  # None: ISO 8601 with offset
+    timezone: str | None = None  # of timestamps written without offset
+
+    @property
+    def stem(self) -> str:
+        """The loader pairs ``<stem>.toml`` with the data file of the same stem."""
+        return self.data_file.rsplit(".", 1)[0]
 
     def to_toml(self) -> str:
-        source = {"name": self.name, "kind": self.kind, "id": ID_SCHEMES[self.name].column,
-                  "format": self.format, "delimiter": self.delimiter, "encoding": self.encoding,
-                  "default_region": self.default_region, "date_format": self.date_format}
+        source = {"name": self.name, "kind": self.kind, "id": self.id_column or ID_SCHEMES[self.name].column,
+                  "format": self.format, "sheet": self.sheet, "delimiter": self.delimiter,
+                  "encoding": self.encoding, "default_region": self.default_region,
+                  "date_format": self.date_format, "timestamp_format": self.timestamp_format,
+                  "timezone": self.timezone}
         lines = ["[source]", *_pairs(source), "", "[columns]", *_pairs(self.columns)]
         return "\n".join(lines) + "\n"
 
@@ -55,5 +66,41 @@ MAPPINGS: dict[str, MappingFile] = {
         columns={"loyalty_card": "card_number", "first_name": "name_first", "last_name": "name_last",
                  "email": "email", "phone": "mobile", "postcode": "postcode", "city": "city",
                  "country": "country"},
+    ),
+}
+
+# Reference data and what people do, keyed by source name; the file stems are what the loader pairs on.
+EVENT_MAPPINGS: dict[str, MappingFile] = {
+    "stores": MappingFile(
+        name="stores", kind="stores", data_file="stores.xlsx", format="xlsx", sheet="Stores", id_column="Store ID",
+        date_format="%Y-%m-%d",
+        columns={"name": "Name", "street": "Street", "house_number": "No", "postcode": "Postcode", "city": "City",
+                 "country": "Country", "latitude": "Lat", "longitude": "Lon"},
+    ),
+    "transactions": MappingFile(
+        name="transactions", kind="transactions", data_file="transactions.csv", format="csv", delimiter=",",
+        id_column="txn_id", date_format="%Y-%m-%d",
+        columns={"at": "ts", "amount": "amount", "currency": "currency", "store": "store_id", "channel": "channel",
+                 "loyalty_card": "card", "email": "email", "customer_number": "customer_no",
+                 "device": "device_id", "lines": "lines"},
+    ),
+    "web": MappingFile(
+        name="web", kind="web_events", data_file="web_events.jsonl", format="jsonl", id_column="event_id",
+        date_format="%Y-%m-%d",
+        columns={"at": "ts", "cookie": "cookie_id", "device": "device_id", "user_agent": "ua", "page": "url",
+                 "email": "login_email", "customer_number": "customer_no"},
+    ),
+    "tickets": MappingFile(
+        name="tickets", kind="tickets", data_file="tickets.csv", format="csv", delimiter=";", id_column="case_no",
+        date_format="%d/%m/%Y", timestamp_format="%d/%m/%Y %H:%M", timezone="Europe/Paris",
+        columns={"opened_at": "opened", "closed_at": "closed", "channel": "channel", "status": "status",
+                 "subject": "subject", "email": "contact_email", "phone": "contact_phone",
+                 "customer_number": "customer_no"},
+    ),
+    "consents": MappingFile(
+        name="consents", kind="consents", data_file="consents.csv", format="csv", delimiter=",",
+        id_column="consent_id", date_format="%Y-%m-%d",
+        columns={"at": "ts", "purpose": "purpose", "granted": "status", "channel": "channel", "email": "email",
+                 "phone": "phone"},
     ),
 }

@@ -80,6 +80,15 @@ def test_postcode_of_wrong_shape_refused() -> None:
         normalise.postcode("7500", "FR")
 
 
+def test_timestamps_in_a_named_zone_become_fixed_offsets() -> None:
+    """Same instant and local time, but no ZoneInfo: the driver crashes CPython's zoneinfo with it."""
+    summer = normalise.timestamp("05/07/2024 09:30", "%d/%m/%Y %H:%M", "Europe/Paris")
+    winter = normalise.timestamp("05/01/2024 09:30", "%d/%m/%Y %H:%M", "Europe/Paris")
+    assert summer.isoformat() == "2024-07-05T09:30:00+02:00"
+    assert winter.isoformat() == "2024-01-05T09:30:00+01:00"
+    assert not any(type(t.tzinfo).__module__.startswith("zoneinfo") for t in (summer, winter))
+
+
 def test_dates_in_declared_format_and_range() -> None:
     assert normalise.calendar_date("31/12/1980", "%d/%m/%Y") == date(1980, 12, 31)
     assert normalise.calendar_date("1980-12-31", "%d/%m/%Y") == date(1980, 12, 31)

@@ -17,6 +17,7 @@ from typing import Any
 
 import phonenumbers
 import pytest
+from openpyxl import load_workbook
 
 from synthetic import GenerationSummary, generate
 from synthetic.noise import JUNK_EMAILS, JUNK_PHONES, email_case, format_phone, strip_accents, typo
@@ -37,6 +38,25 @@ ID_PATTERNS = {"crm": r"C\d{7}", "webshop": r"W\d{8}", "loyalty": r"L\d{10}"}
 POSTCODES = {"FR": r"\d{5}", "BE": r"\d{4}", "NL": r"\d{4} [A-Z]{2}"}
 Row = dict[str, Any]
 VALID_EMAIL = re.compile(r"^[a-z0-9._-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$")
+EVENT_FILES = {"stores": "stores.xlsx", "transactions": "transactions.csv", "web": "web_events.jsonl",
+               "tickets": "tickets.csv", "consents": "consents.csv"}
+EVENT_KINDS = {"stores": "stores", "transactions": "transactions", "web": "web_events", "tickets": "tickets",
+               "consents": "consents"}
+EVENT_FIELDS = {
+    "stores": {"name", "street", "house_number", "postcode", "city", "country", "latitude", "longitude"},
+    "transactions": {"at", "amount", "currency", "store", "channel", "email", "phone", "customer_number",
+                     "loyalty_card", "device", "cookie", "lines"},
+    "web_events": {"at", "cookie", "device", "user_agent", "page", "email", "customer_number"},
+    "tickets": {"opened_at", "closed_at", "channel", "status", "subject", "email", "phone", "customer_number"},
+    "consents": {"at", "purpose", "granted", "channel", "email", "phone", "customer_number"},
+}
+EVENT_ID_PATTERNS = {"stores": r"S\d{3}", "transactions": r"T\d{9}", "web": r"E\d{10}", "tickets": r"TK\d{7}",
+                     "consents": r"CO\d{8}"}
+IDENTIFIER_TYPES = {"email", "phone", "loyalty_card", "customer_number", "national_id", "cookie", "device"}
+COUNTRY_BOUNDS = {"FR": ((43.0, 50.5), (-1.5, 7.5)), "BE": ((49.6, 51.4), (2.6, 6.3)),
+                  "NL": ((50.8, 53.4), (3.4, 7.1))}
+SIMULATED_YEARS = (datetime.fromisoformat("2023-01-01T00:00:00+01:00"),
+                   datetime.fromisoformat("2025-01-01T00:00:00+01:00"))
 
 
 @dataclass(frozen=True)
@@ -133,10 +153,13 @@ def _rate(part: int, whole: int) -> float:
 def test_summary_names_every_file_it_wrote(data: Generated) -> None:
     names = sorted(path.name for path in data.summary.files)
     assert names == sorted(["crm.csv", "crm.toml", "webshop.jsonl", "webshop.toml", "loyalty.csv",
-                            "loyalty.toml", "truth.csv", "people.csv"])
+                            "loyalty.toml", "truth.csv", "people.csv", *EVENT_FILES.values(),
+                            *(f"{Path(name).stem}.toml" for name in EVENT_FILES.values()), "events_truth.csv"])
     assert all(path.exists() and path.parent == data.out for path in data.summary.files)
     assert data.summary.people == PEOPLE == len(data.people)
-    assert data.summary.records == {source: len(data.rows[source]) for source in SOURCES}
+    customers = {source: len(data.rows[source]) for source in SOURCES}
+    events = {source: len(_event_rows(data.out, source)) for source in EVENT_FILES}
+    assert data.summary.records == customers | events
 
 
 def test_headers_are_exactly_the_documented_columns(data: Generated) -> None:
@@ -151,11 +174,21 @@ def test_same_seed_same_bytes_other_seed_other_data(data: Generated, tmp_path: P
     again = generate(PEOPLE, tmp_path / "again", seed=42)
     other = generate(PEOPLE, tmp_path / "other", seed=7)
     for path in data.summary.files:
-        assert (tmp_path / "again" / path.name).read_bytes() == path.read_bytes(), path.name
+        _assert_same_content(tmp_path / "again" / path.name, path)
     assert again.records == data.summary.records
-    for name in ("crm.csv", "webshop.jsonl", "loyalty.csv", "people.csv", "truth.csv"):
+    for name in ("crm.csv", "webshop.jsonl", "loyalty.csv", "people.csv", "truth.csv", "transactions.csv",
+                 "web_events.jsonl", "tickets.csv", "consents.csv", "events_truth.csv"):
         assert (tmp_path / "other" / name).read_bytes() != (data.out / name).read_bytes(), name
+    assert _xlsx(tmp_path / "other" / "stores.xlsx") != _xlsx(data.out / "stores.xlsx")
     assert other.people == PEOPLE
+
+
+def _assert_same_content(path: Path, expected: Path) -> None:
+    """Same bytes; a workbook is compared by its cells, as a zip may legitimately differ in metadata."""
+    if path.suffix == ".xlsx":
+        assert _xlsx(path) == _xlsx(expected), path.name
+    else:
+        assert path.read_bytes() == expected.read_bytes(), path.name
 
 
 def test_output_does_not_depend_on_string_hashing(tmp_path: Path) -> None:
@@ -166,7 +199,7 @@ def test_output_does_not_depend_on_string_hashing(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=Path(__file__).parents[1])
     for path in sorted((tmp_path / "here").iterdir()):
-        assert (tmp_path / "there" / path.name).read_bytes() == path.read_bytes(), path.name
+        _assert_same_content(tmp_path / "there" / path.name, path)
 
 
 def test_ids_are_unique_and_well_formed_per_source(data: Generated) -> None:
@@ -483,3 +516,282 @@ def test_email_case_is_the_same_mailbox() -> None:
 def test_generate_refuses_no_people(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="at least 1"):
         generate(0, tmp_path)
+
+
+# -- event and reference sources ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Events:
+    """The event sources read back, with the person behind each row (from events_truth.csv)."""
+
+    data: Generated
+    rows: dict[str, list[Row]]
+    person_of: dict[tuple[str, str], str]
+    truth: list[dict[str, str]]
+
+    def person(self, source: str, row: Row) -> str:
+        return self.person_of[(source, str(row[_mapping(self.data.out, source)["source"]["id"]]))]
+
+
+@pytest.fixture(scope="module")
+def events(data: Generated) -> Events:
+    truth = _csv(data.out / "events_truth.csv")
+    person_of = {(t["source"], t["source_id"]): t["person_id"] for t in truth}
+    rows = {source: _event_rows(data.out, source) for source in EVENT_FILES}
+    return Events(data, rows, person_of, truth)
+
+
+def _xlsx(path: Path) -> list[Row]:
+    """Rows of the stores sheet by header, formulas as their text (``data_only=False``)."""
+    sheet = load_workbook(path, data_only=False)["Stores"]
+    values = list(sheet.iter_rows(values_only=True))
+    return [dict(zip(values[0], row, strict=True)) for row in values[1:]]
+
+
+def _event_rows(out: Path, source: str) -> list[Row]:
+    path = out / EVENT_FILES[source]
+    if path.suffix == ".xlsx":
+        return _xlsx(path)
+    if path.suffix == ".jsonl":
+        return _jsonl(path)
+    return _csv(path, ";" if source == "tickets" else ",")
+
+
+def _mapping(out: Path, source: str) -> dict[str, Any]:
+    return tomllib.loads((out / f"{Path(EVENT_FILES[source]).stem}.toml").read_text(encoding="utf-8"))
+
+
+def _instant(value: str) -> datetime | None:
+    """An ISO 8601 timestamp with offset, or None for the deliberately malformed ones."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else None
+
+
+def _is_bad_transaction(row: Row, store_ids: set[str]) -> bool:
+    """A row a loader must refuse: amount, currency, timestamp or store that cannot be right."""
+    try:
+        amount_ok = float(row["amount"]) >= 0 and re.fullmatch(r"\d+\.\d{2}", row["amount"]) is not None
+    except ValueError:
+        amount_ok = False
+    store_ok = not row["store_id"] or row["store_id"] in store_ids
+    return not (amount_ok and row["currency"] == "EUR" and _instant(row["ts"]) and store_ok)
+
+
+def _store_ids(events: Events) -> set[str]:
+    return {str(row["Store ID"]) for row in events.rows["stores"]}
+
+
+def test_event_counts_follow_the_intended_ratios(events: Events) -> None:
+    per_person = {source: _rate(len(events.rows[source]), PEOPLE) for source in EVENT_FILES if source != "stores"}
+    assert 1.8 < per_person["transactions"] < 2.2
+    assert 2.7 < per_person["web"] < 3.3
+    assert 0.16 < per_person["tickets"] < 0.24
+    assert 0.52 < per_person["consents"] < 0.68
+    assert len(events.rows["stores"]) == 20
+
+
+def test_event_ids_are_unique_and_well_formed(events: Events) -> None:
+    for source in EVENT_FILES:
+        id_column = _mapping(events.data.out, source)["source"]["id"]
+        ids = [str(row[id_column]) for row in events.rows[source]]
+        assert len(ids) == len(set(ids)), source
+        assert all(re.fullmatch(EVENT_ID_PATTERNS[source], i) for i in ids), source
+
+
+def test_every_event_row_is_in_events_truth_and_nothing_else(events: Events) -> None:
+    assert list(events.truth[0]) == ["kind", "source", "source_id", "person_id"]
+    written = set()
+    for source in EVENT_FILES:
+        if source != "stores":
+            id_column = _mapping(events.data.out, source)["source"]["id"]
+            written |= {(EVENT_KINDS[source], source, str(row[id_column])) for row in events.rows[source]}
+    truth = [(t["kind"], t["source"], t["source_id"]) for t in events.truth]
+    assert len(truth) == len(set(truth)) and set(truth) == written
+    assert {t["person_id"] for t in events.truth} <= set(events.data.people)
+
+
+def test_event_mappings_parse_and_name_existing_columns(events: Events) -> None:
+    for source in EVENT_FILES:
+        mapping = _mapping(events.data.out, source)
+        section, kind = mapping["source"], EVENT_KINDS[source]
+        assert section["name"] == source and section["kind"] == kind
+        assert re.fullmatch(r"[a-z][a-z0-9_-]{0,39}", source) and source not in IDENTIFIER_TYPES
+        header = set().union(*(row.keys() for row in events.rows[source]))
+        assert section["id"] in header, source
+        assert set(mapping["columns"]) <= EVENT_FIELDS[kind], source
+        assert set(mapping["columns"].values()) <= header, source
+        assert set(section) <= {"name", "kind", "id", "format", "sheet", "delimiter", "encoding", "default_region",
+                                "date_format", "timestamp_format", "timezone"}
+    stores = _mapping(events.data.out, "stores")["source"]
+    assert (stores["format"], stores["sheet"], stores["id"]) == ("xlsx", "Stores", "Store ID")
+    assert "Website" not in _mapping(events.data.out, "stores")["columns"].values()
+    assert _mapping(events.data.out, "consents")["columns"]["granted"] == "status"
+    tickets = _mapping(events.data.out, "tickets")["source"]
+    assert (tickets["delimiter"], tickets["timestamp_format"]) == (";", "%d/%m/%Y %H:%M")
+    assert all("timestamp_format" not in _mapping(events.data.out, s)["source"]
+               for s in ("transactions", "web", "consents"))
+
+
+def test_stores_workbook_holds_plausible_stores_and_a_formula(events: Events) -> None:
+    sheet = load_workbook(events.data.out / "stores.xlsx", data_only=False)
+    assert sheet.sheetnames == ["Stores"]
+    stores = events.rows["stores"]
+    assert list(stores[0]) == ["Store ID", "Name", "Street", "No", "Postcode", "City", "Country", "Lat", "Lon",
+                               "Website"]
+    formulas = [row for row in stores if str(row["Website"]).startswith("=")]
+    assert 1 <= len(formulas) <= 2 and all(str(row["Website"]).startswith("=HYPERLINK(") for row in formulas)
+    assert all(str(row["Website"]).startswith("https://example.com/s") for row in stores if row not in formulas)
+    for row in stores:
+        (south, north), (west, east) = COUNTRY_BOUNDS[row["Country"]]
+        assert south <= row["Lat"] <= north and west <= row["Lon"] <= east, row
+        assert re.fullmatch(POSTCODES[row["Country"]], row["Postcode"]) and row["Name"].startswith("c360 ")
+    countries = Counter(row["Country"] for row in stores)
+    assert set(countries) == {"FR", "BE", "NL"} and countries["FR"] > max(countries["BE"], countries["NL"])
+    assert len({row["Name"] for row in stores}) == len(stores)
+
+
+def test_transactions_quote_existing_stores_except_the_bad_ones(events: Events) -> None:
+    store_ids = _store_ids(events)
+    quoted = {row["store_id"] for row in events.rows["transactions"] if row["store_id"]}
+    assert quoted - store_ids == {"S999"}
+    for row in events.rows["transactions"]:
+        assert bool(row["store_id"]) == (row["channel"] == "store"), row
+
+
+def test_bad_transactions_come_at_about_half_a_percent(events: Events) -> None:
+    store_ids = _store_ids(events)
+    bad = [row for row in events.rows["transactions"] if _is_bad_transaction(row, store_ids)]
+    assert 0.002 < _rate(len(bad), len(events.rows["transactions"])) < 0.01
+    kinds = Counter("store" if row["store_id"] == "S999" else "currency" if row["currency"] != "EUR"
+                    else "ts" if not _instant(row["ts"]) else "amount" for row in bad)
+    assert len(kinds) == 4 and any(row["amount"].startswith("-") for row in bad)
+
+
+def test_good_transactions_are_consistent(events: Events) -> None:
+    store_ids = _store_ids(events)
+    good = [row for row in events.rows["transactions"] if not _is_bad_transaction(row, store_ids)]
+    start, end = SIMULATED_YEARS
+    for row in good:
+        assert start <= (_instant(row["ts"]) or start) < end and row["channel"] in ("store", "online")
+        assert 3.5 <= float(row["amount"]) <= 900
+        if row["lines"]:
+            lines = json.loads(row["lines"])
+            assert all(set(line) == {"sku", "qty", "price"} for line in lines)
+            assert sum(round(float(line["price"]) * 100) * line["qty"] for line in lines) == round(
+                float(row["amount"]) * 100)
+    assert 0.45 < _rate(sum(bool(row["lines"]) for row in good), len(good)) < 0.55
+
+
+def test_transactions_carry_the_identifiers_of_their_person(events: Events) -> None:
+    """Cards and customer numbers quoted by a purchase are the ones the customer sources hold for its person."""
+    card_owner = {t["source_id"]: t["person_id"] for t in events.data.truth if t["source"] == "loyalty"}
+    number_owner = {r.source_id: r.person_id for r in events.data.records if r.source == "crm"}
+    numbers = {row["customer_number"]: number_owner[row["contact_id"]] for row in events.data.rows["crm"]
+               if row["customer_number"]}
+    rows = events.rows["transactions"]
+    in_store = [row for row in rows if row["channel"] == "store" and events.person(
+        "transactions", row) in card_owner.values()]
+    online = [row for row in rows if row["channel"] == "online"]
+    for row in rows:
+        person = events.person("transactions", row)
+        assert not row["card"] or card_owner[row["card"]] == person
+        assert numbers.get(row["customer_no"], person) == person
+        assert row["channel"] == "online" or not (row["email"] or row["device_id"])
+    assert 0.6 < _rate(sum(bool(row["card"]) for row in in_store), len(in_store)) < 0.8
+    assert 0.85 < _rate(sum(bool(row["email"]) for row in online), len(online)) < 0.95
+    assert 0.4 < _rate(sum(bool(row["device_id"]) for row in online), len(online)) < 0.6
+    assert 0.2 < _rate(sum(bool(row["customer_no"]) for row in rows), len(rows)) < 0.35
+
+
+def test_purchases_per_person_vary_and_stores_are_mostly_one_or_two_near_home(events: Events) -> None:
+    per_person = Counter(events.person("transactions", row) for row in events.rows["transactions"])
+    assert 0.2 < 1 - _rate(len(per_person), PEOPLE) < 0.45 and max(per_person.values()) >= 10
+    country = {str(row["Store ID"]): row["Country"] for row in events.rows["stores"]}
+    visits: dict[str, Counter[str]] = defaultdict(Counter)
+    for row in events.rows["transactions"]:
+        if row["store_id"] in country:
+            person = events.person("transactions", row)
+            assert country[row["store_id"]] == events.data.people[person]["country"]
+            visits[person][row["store_id"]] += 1
+    regulars = [v for v in visits.values() if sum(v.values()) >= 5]
+    top_two = sum(sum(c for _, c in v.most_common(2)) for v in regulars) / sum(sum(v.values()) for v in regulars)
+    assert len(regulars) > 20 and top_two > 0.8
+
+
+def test_web_events_are_sorted_and_come_in_sessions(events: Events) -> None:
+    rows = events.rows["web"]
+    instants = [datetime.fromisoformat(row["ts"]) for row in rows]
+    assert all(at.tzinfo for at in instants) and instants == sorted(instants)
+    assert list(rows[0]) == ["event_id", "ts", "cookie_id", "device_id", "ua", "url", "login_email", "customer_no"]
+    gaps: list[float] = []
+    seen: dict[tuple[str, str], datetime] = {}
+    for row, at in zip(rows, instants, strict=True):
+        key = (row["cookie_id"], events.person("web", row))
+        if key in seen:
+            gaps.append((at - seen[key]).total_seconds())
+        seen[key] = at
+    assert _rate(sum(g < 30 * 60 for g in gaps), len(gaps)) > 0.5
+    assert _rate(sum(30 * 60 <= g < 6 * 3600 for g in gaps), len(gaps)) < 0.02
+    assert 0.15 < _rate(sum(bool(row["login_email"]) for row in rows), len(rows)) < 0.35
+    assert 0.01 < _rate(sum(bool(row["customer_no"]) for row in rows), len(rows)) < 0.08
+    assert all(row["url"].startswith("/") and row["ua"].startswith("Mozilla/5.0") for row in rows)
+
+
+def test_cookies_live_on_one_device_and_belong_to_one_person_but_family_tablets(events: Events) -> None:
+    owners: dict[str, set[str]] = defaultdict(set)
+    devices: dict[str, set[str]] = defaultdict(set)
+    for row in events.rows["web"]:
+        assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", row["cookie_id"])
+        assert re.fullmatch(r"D\d{8}", row["device_id"])
+        owners[row["cookie_id"]].add(events.person("web", row))
+        devices[row["cookie_id"]].add(row["device_id"])
+    assert all(len(d) == 1 for d in devices.values())
+    shared = [people for people in owners.values() if len(people) > 1]
+    assert shared and all(len(people) == 2 for people in shared)
+    assert 0.005 < _rate(len(shared), len(owners)) < 0.04
+    for people in shared:
+        households = {events.data.people[p]["household_id"] for p in people}
+        assert len(households) == 1 and "" not in households
+    per_person: dict[str, set[str]] = defaultdict(set)
+    for cookie, people in owners.items():
+        for person in people:
+            per_person[person].add(cookie)
+    assert max(map(len, per_person.values())) <= 3
+
+
+def test_tickets_use_their_timestamp_format_and_name_someone(events: Events) -> None:
+    fmt = _mapping(events.data.out, "tickets")["source"]["timestamp_format"]
+    statuses: Counter[str] = Counter()
+    for row in events.rows["tickets"]:
+        opened = datetime.strptime(row["opened"], fmt)
+        assert datetime(2023, 1, 1) <= opened < datetime(2025, 1, 1)
+        assert bool(row["closed"]) == (row["status"] == "closed"), row
+        assert not row["closed"] or datetime.strptime(row["closed"], fmt) > opened
+        assert row["channel"] in ("phone", "email", "chat", "store") and row["subject"]
+        assert row["contact_email"] or row["contact_phone"] or row["customer_no"]
+        country = events.data.people[events.person("tickets", row)]["country"]
+        if row["contact_phone"]:
+            number = phonenumbers.parse(row["contact_phone"], "FR")
+            assert phonenumbers.is_valid_number(number) and phonenumbers.region_code_for_number(number) == country
+        statuses[row["status"]] += 1
+    assert set(statuses) == {"open", "pending", "closed"}
+    assert any(not row["contact_email"] for row in events.rows["tickets"])
+
+
+def test_consents_are_withdrawn_after_grants_and_sometimes_granted_again(events: Events) -> None:
+    history: dict[tuple[str, str, str], list[tuple[datetime, str]]] = defaultdict(list)
+    for row in events.rows["consents"]:
+        assert bool(row["email"]) != bool(row["phone"]), row
+        assert row["purpose"] in ("marketing_email", "marketing_sms", "profiling")
+        assert row["status"] in ("granted", "withdrawn") and row["channel"] in ("web", "store", "crm")
+        at = _instant(row["ts"])
+        assert at is not None
+        identifier = row["email"] or re.sub(r"\D", "", row["phone"])[-9:]
+        history[(events.person("consents", row), row["purpose"], identifier)].append((at, row["status"]))
+    sequences = Counter(tuple(status for _, status in sorted(changes)) for changes in history.values())
+    assert sequences[("granted", "withdrawn")] + sequences[("granted", "withdrawn", "granted")] > 20
+    assert sequences[("granted", "withdrawn", "granted")] + sequences[("withdrawn", "granted")] > 0
+    assert all(len(set(at for at, _ in changes)) == len(changes) for changes in history.values())
+    assert all(s[i] != s[i + 1] for s in sequences for i in range(len(s) - 1))
