@@ -12,14 +12,13 @@ from __future__ import annotations
 import argparse
 import platform
 import resource
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.scratch import fresh_store
 from graph import Settings, Store, open_store
-from graph.embedded import EmbeddedServer
 from loaders.run import load_file, plan
 from synthetic import generate
 
@@ -31,14 +30,8 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=100_000, help="people to generate")
     parser.add_argument("--raw", type=int, default=100_000, help="nodes (and as many relationships) for the raw rate")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="c360-bench-") as scratch:
-        home, data = Path(scratch) / "home", Path(scratch) / "data"
-        server = EmbeddedServer(home)
-        server.start()
-        try:
-            run(args, Settings(neo4j_uri=None, c360_home=home), data)
-        finally:
-            server.stop()
+    with fresh_store("c360-bench-load-") as (settings, scratch):
+        run(args, settings, scratch / "data")
 
 
 def run(args: argparse.Namespace, settings: Settings, data: Path) -> None:

@@ -13,14 +13,13 @@ import platform
 import random
 import resource
 import statistics
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 from api.repository import CustomerRepository
+from bench.scratch import fresh_store
 from graph import Settings, open_store
-from graph.embedded import EmbeddedServer
 from loaders.run import load_file, plan
 from resolution import resolve
 from resolution.quality import pairwise_quality, read_clusters
@@ -35,14 +34,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="c360-bench-") as scratch:
-        home, data = Path(scratch) / "home", Path(scratch) / "data"
-        server = EmbeddedServer(home)
-        server.start()
-        try:
-            run(args, Settings(neo4j_uri=None, c360_home=home), data)
-        finally:
-            server.stop()
+    with fresh_store("c360-bench-pipeline-") as (settings, scratch):
+        run(args, settings, scratch / "data")
 
 
 def run(args: argparse.Namespace, settings: Settings, data: Path) -> None:

@@ -11,7 +11,7 @@ import io
 import math
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
@@ -40,20 +40,6 @@ _ZIP_TIME = (REFERENCE_DATE.year, REFERENCE_DATE.month, REFERENCE_DATE.day, 0, 0
 
 
 @dataclass(frozen=True)
-class Store:
-    store_id: str
-    name: str
-    street: str
-    house_number: str
-    postcode: str
-    city: str
-    country: str
-    latitude: float
-    longitude: float
-    website: str
-
-
-@dataclass(frozen=True)
 class _Site:
     """A store before it has an id: where it is."""
 
@@ -65,6 +51,14 @@ class _Site:
     country: str
     latitude: float
     longitude: float
+
+
+@dataclass(frozen=True)
+class Store(_Site):
+    """A site with the id transactions quote and a website cell (sometimes a spreadsheet formula)."""
+
+    store_id: str
+    website: str
 
 
 class Geography:
@@ -156,8 +150,7 @@ def _store(site: _Site, number: int, formula: bool) -> Store:
     store_id = f"S{number:03d}"
     url = f"https://example.com/{store_id.lower()}"
     website = f'=HYPERLINK("{url}","site")' if formula else url
-    return Store(store_id, site.name, site.street, site.house_number, site.postcode, site.city, site.country,
-                 site.latitude, site.longitude, website)
+    return Store(**asdict(site), store_id=store_id, website=website)
 
 
 def write_stores(path: Path, stores: Sequence[Store]) -> Path:

@@ -127,6 +127,30 @@ def test_counts_balance_per_file(loaded: tuple[Store, Path, dict[str, LoadSummar
         (4, "postcode", "value_dropped"), (4, "latitude", "value_dropped")]
 
 
+def test_every_loaded_node_carries_its_lineage(loaded: tuple[Store, Path, dict[str, LoadSummary]]) -> None:
+    store, _, summaries = loaded
+    rows = query(store, "MATCH (n) WHERE n:SourceRecord OR n:Store OR n:Transaction OR n:WebSession "
+                        "OR n:Ticket OR n:ConsentEvent RETURN labels(n) AS labels, n.source AS source, "
+                        "n.key AS key, n.load_run AS run, n.loaded_at AS at, n.hash AS hash")
+    runs = {s.run_id for s in summaries.values()}
+    written = [r for r in rows if r["labels"] != ["Store"] or r["source"]]  # placeholders come from no file
+    assert len(written) >= 12
+    for row in written:
+        assert row["source"] and row["key"] and row["run"] in runs and row["hash"], row
+        assert row["at"].tzinfo is not None
+
+
+def test_load_runs_are_recorded_in_the_graph(loaded: tuple[Store, Path, dict[str, LoadSummary]]) -> None:
+    store, _, summaries = loaded
+    runs = query(store, "MATCH (l:LoadRun) RETURN l.run_id AS id, l.source AS source, l.kind AS kind, "
+                        "l.status AS status, l.read AS read, l.accepted AS accepted, l.rejected AS rejected, "
+                        "l.seconds AS seconds, l.finished_at AS finished")
+    assert {r["source"]: r["kind"] for r in runs} == {s.source: s.kind for s in summaries.values()}
+    for run in runs:
+        assert run["status"] == "completed" and run["read"] == run["accepted"] + run["rejected"]
+        assert run["seconds"] > 0 and run["finished"] is not None
+
+
 def test_rejects_name_file_line_field_and_reason(loaded: tuple[Store, Path, dict[str, LoadSummary]]) -> None:
     _, directory, summaries = loaded
     till = [json.loads(line) for line in Path(summaries["till"].reject_file or "").read_text().splitlines()]
@@ -284,3 +308,43 @@ def test_killed_load_then_rerun_equals_one_clean_run(embedded_store: Store, embe
     assert clean.returncode == 0, clean.stderr
     assert snapshot(store) == after_crash
     assert len(after_crash[0]) == 12_000 + 4000 + 3000  # records, emails, customer numbers
+
+
+@pytest.mark.parametrize("kind", ["customers", "transactions", "tickets"])
+def test_csv_jsonl_and_xlsx_give_the_same_records(store: Store, tmp_path: Path, kind: str) -> None:
+    """The same rows in the three formats load to identical nodes (but for their source name)."""
+    header, rows, columns = {
+        "customers": (["id", "first", "email", "born"], [["1", "JEAN", "Jean@X.com", "1980-02-01"],
+                                                         ["2", "Ann", "not-an-email", "1990-12-31"]],
+                      'first_name = "first"\nemail = "email"\nbirth_date = "born"\n'),
+        "transactions": (["id", "ts", "amount", "cur"], [["T1", "2024-03-01T10:00:00+01:00", "12.50", "EUR"],
+                                                         ["T2", "2024-03-02T10:00:00+01:00", "3", "USD"]],
+                         'at = "ts"\namount = "amount"\ncurrency = "cur"\n'),
+        "tickets": (["id", "opened", "subject"], [["K1", "2024-03-01T10:00:00+00:00", "Où est mon colis ?"]],
+                    'opened_at = "opened"\nsubject = "subject"\n'),
+    }[kind]
+    (tmp_path / "in_csv.csv").write_text("\n".join(",".join(r) for r in [header, *rows]) + "\n")
+    (tmp_path / "in_jsonl.jsonl").write_text("".join(json.dumps(dict(zip(header, r, strict=True))) + "\n"
+                                                     for r in rows))
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in [header, *rows]:
+        sheet.append(row)
+    book.save(tmp_path / "in_xlsx.xlsx")
+    for name in ("in_csv", "in_jsonl", "in_xlsx"):
+        (tmp_path / f"{name}.toml").write_text(f'[source]\nname = "{name.replace("_", "-")}"\nkind = "{kind}"\n'
+                                               f'id = "id"\n[columns]\n{columns}')
+    summaries = load_dir(store, tmp_path)
+    assert {s.accepted for s in summaries.values()} == {len(rows)}
+    label = {"customers": "SourceRecord", "transactions": "Transaction", "tickets": "Ticket"}[kind]
+    found = query(store, "MATCH (n) WHERE $label IN labels(n) RETURN n.source AS source, properties(n) AS p",
+                  label=label)
+    ignored = LINEAGE | {"key", "source", "hash"}
+    by_source: dict[str, list[str]] = {}
+    for row in found:
+        by_source.setdefault(row["source"], []).append(repr(sorted((k, v) for k, v in row["p"].items()
+                                                                     if k not in ignored)))
+    assert len(by_source) == 3
+    csv_nodes, jsonl_nodes, xlsx_nodes = (sorted(by_source[s]) for s in ("in-csv", "in-jsonl", "in-xlsx"))
+    assert csv_nodes == jsonl_nodes == xlsx_nodes
