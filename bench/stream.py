@@ -36,14 +36,18 @@ email = "login_email"
 
 
 def write_events(path: Path, rows: int, seed: int = 1) -> None:
-    """Clicks of 50 000 visitors over days, in time order like a web log."""
+    """Visits of about five clicks by 50 000 visitors, interleaved in time order like a web log."""
     rng = random.Random(seed)
     now = datetime(2024, 1, 1, tzinfo=UTC)
+    active = [rng.randrange(50_000) for _ in range(200)]
     with open(path, "w", encoding="utf-8") as out:
         for i in range(rows):
-            now += timedelta(seconds=rng.expovariate(1 / 2.0))
-            visitor = rng.randrange(50_000)
-            login = f"user{visitor}@example.com" if rng.random() < 0.2 else None
+            now += timedelta(seconds=rng.expovariate(1 / 0.2))
+            slot = rng.randrange(len(active))
+            visitor = active[slot]
+            if rng.random() < 0.2:
+                active[slot] = rng.randrange(50_000)
+            login = f"user{visitor}@example.com" if rng.random() < 0.05 else None
             out.write(json.dumps({"event_id": f"E{i}", "ts": now.isoformat(), "cookie_id": f"ck-{visitor}",
                                   "device_id": f"D{visitor}", "url": f"/product/{rng.randrange(500)}",
                                   "login_email": login}) + "\n")
