@@ -22,6 +22,9 @@ from graph.embedded import DATABASE, USER, EmbeddedServer
 from loaders.mapping import SourceMapping
 from loaders.run import LoadSummary, load_file, plan
 from resolution import ResolutionSummary, resolve
+from resolution.decisions import decide
+from resolution.explain import explain as explain_records
+from resolution.rules import Rules, load_rules
 
 app = typer.Typer(help="c360: one customer graph from every source.", no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
@@ -81,11 +84,103 @@ def _load_all(store: Store, pairs: list[tuple[Path, SourceMapping]], home: Path,
     return summaries
 
 
+RulesOption = Annotated[Path | None, typer.Option("--rules", help="Identity rules (TOML); default "
+                                                 "$C360_HOME/rules.toml if present, else the shipped rules.")]
+
+
+def _rules(settings: Settings, path: Path | None) -> Rules:
+    if path is None and (settings.home / "rules.toml").is_file():
+        path = settings.home / "rules.toml"
+    return load_rules(path)
+
+
 @app.command("resolve")
-def resolve_command() -> None:
-    """Resolve identities: link records sharing trusted identifiers and write Customer profiles."""
-    with open_store(Settings()) as store:
-        summary = resolve(store)
+def resolve_command(
+    rules_file: RulesOption = None,
+    full: Annotated[bool, typer.Option("--full", help="Recompute every component, not only what changed.")] = False,
+    refit: Annotated[bool, typer.Option("--refit", help="Re-estimate the fuzzy model's weights.")] = False,
+    report: Annotated[bool, typer.Option("--report", help="Then list every identifier value kept from "
+                                                          "linking, why, and how many records it would join.")] = False,
+) -> None:
+    """Resolve identities: link records through trusted identifiers and fuzzy matches, write Customer profiles.
+
+    After the first run only the components touched by new or changed records are recomputed.
+    """
+    settings = Settings()
+    with open_store(settings) as store:
+        summary = resolve(store, _rules(settings, rules_file), full=full, refit=refit)
+        blocked = store.read("resolve_blocked_report") if report else []
+    _print_resolution(summary)
+    if report:
+        _print_blocked(blocked, summary)
+
+
+def _print_blocked(rows: list[dict[str, Any]], summary: ResolutionSummary) -> None:
+    table = Table(title=f"identifier values kept from linking ({len(rows):,})")
+    for column in ("identifier", "type", "reason", "records", "profiles"):
+        table.add_column(column, justify="right" if column in ("records", "profiles") else "left")
+    for row in rows:
+        table.add_row(row["key"], row["type"], row["reason"], f"{row['records']:,}", f"{row['profiles']:,}")
+    out.print(table)
+    out.print(f"conflicts: {summary.components_split:,} components split, {summary.links_cut:,} links cut "
+              "to keep records with different exclusive identifiers or a manual split apart")
+
+
+@app.command()
+def explain(
+    record_a: Annotated[str, typer.Argument(help="A source record key, SOURCE:SOURCE_ID.")],
+    record_b: Annotated[str, typer.Argument(help="Another one.")],
+    rules_file: RulesOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable.")] = False,
+) -> None:
+    """Show the chain of evidence joining two records, or why they are apart."""
+    settings = Settings()
+    with open_store(settings) as store:
+        result = explain_records(store, record_a, record_b, _rules(settings, rules_file))
+    if as_json:
+        out.print_json(json.dumps({**asdict(result), "together": result.together}, default=str))
+        return
+    verdict = (f"same customer {result.customer_a}" if result.together
+               else f"different customers: {result.customer_a or 'unresolved'} and {result.customer_b or 'unresolved'}")
+    out.print(f"{record_a} and {record_b}: {verdict}", markup=False)
+    for hop in result.hops:
+        score = f" score {hop.score:.4f}" if hop.score is not None else ""
+        out.print(f"  {hop.left} -- {hop.evidence} ({hop.rule}{score}) -- {hop.right}", markup=False)
+    for reason in result.reasons:
+        out.print(f"  apart: {reason}", markup=False)
+    if result.fuzzy_score is not None:
+        out.print(f"  fuzzy match probability of the pair: {result.fuzzy_score:.4f}")
+
+
+DecisionBy = Annotated[str, typer.Option("--by", help="Who decides (name or staff id).")]
+DecisionWhy = Annotated[str, typer.Option("--why", help="Why, for the audit trail.")]
+
+
+@app.command()
+def split(
+    record_a: Annotated[str, typer.Argument(help="A source record key, SOURCE:SOURCE_ID.")],
+    record_b: Annotated[str, typer.Argument(help="A record that is another person.")],
+    by: DecisionBy, why: DecisionWhy, rules_file: RulesOption = None,
+) -> None:
+    """Record that two records are different people; this and every later run keeps them apart."""
+    _decide(record_a, record_b, False, by, why, rules_file)
+
+
+@app.command()
+def merge(
+    record_a: Annotated[str, typer.Argument(help="A source record key, SOURCE:SOURCE_ID.")],
+    record_b: Annotated[str, typer.Argument(help="A record of the same person.")],
+    by: DecisionBy, why: DecisionWhy, rules_file: RulesOption = None,
+) -> None:
+    """Record that two records are the same person; this and every later run keeps them together."""
+    _decide(record_a, record_b, True, by, why, rules_file)
+
+
+def _decide(a: str, b: str, same: bool, by: str, why: str, rules_file: Path | None) -> None:
+    settings = Settings()
+    with open_store(settings) as store:
+        summary = decide(store, a, b, same=same, by=by, why=why, rules=_rules(settings, rules_file))
+    out.print(f"{'merged' if same else 'split'} {a} and {b} (recorded by {by})", markup=False)
     _print_resolution(summary)
 
 
@@ -272,9 +367,9 @@ def _print_loads(summaries: list[LoadSummary]) -> None:
 
 
 def _print_resolution(summary: ResolutionSummary) -> None:
-    fields = asdict(summary)
-    out.print("resolve: " + ", ".join(f"{k.replace('_', ' ')} {v:,}" if isinstance(v, int) else f"{k} {v}"
-                                      for k, v in fields.items() if k != "run_id"))
+    fields = {k: v for k, v in asdict(summary).items() if k not in ("run_id", "steps", "mode")}
+    shown = (f"{k.replace('_', ' ')} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in fields.items())
+    out.print(f"resolve ({summary.mode}): " + ", ".join(shown))
 
 
 def main() -> None:

@@ -1,10 +1,10 @@
-// Drop links whose identifier is no longer carried by the record, or no longer allowed to link.
-MATCH (r:SourceRecord)-[l:LINKED_BY]->(i:Identifier)
-WITH r, l, i, COUNT { (i)<-[:HAS_IDENTIFIER]-(:SourceRecord) } AS records
+// Drop the given identifiers' links that no longer hold: the record no longer carries the identifier, it is
+// blocked, its type no longer links, or no other record shares it.
+UNWIND $keys AS k
+MATCH (i:Identifier {key: k})<-[l:LINKED_BY]-(r:SourceRecord)
 WHERE NOT i.type IN $types
-   OR i.key IN $junk_keys
-   OR any(prefix IN $junk_prefixes WHERE i.key STARTS WITH prefix)
-   OR records < 2 OR records > $max_records[i.type]
+   OR i.blocked IS NOT NULL
    OR NOT EXISTS { (r)-[:HAS_IDENTIFIER]->(i) }
+   OR COUNT { (i)<-[:HAS_IDENTIFIER]-(:SourceRecord) } < 2
 DELETE l
 RETURN count(*) AS removed

@@ -17,4 +17,6 @@ CREATE INDEX identifier_type IF NOT EXISTS FOR (i:Identifier) ON (i.type);
 CREATE INDEX customer_last_name IF NOT EXISTS FOR (c:Customer) ON (c.last_name);
 CREATE INDEX transaction_at IF NOT EXISTS FOR (t:Transaction) ON (t.at);
 CREATE INDEX ticket_opened_at IF NOT EXISTS FOR (t:Ticket) ON (t.opened_at);
-CREATE INDEX web_session_started_at IF NOT EXISTS FOR (w:WebSession) ON (w.started_at)
+CREATE INDEX web_session_started_at IF NOT EXISTS FOR (w:WebSession) ON (w.started_at);
+CREATE CONSTRAINT match_model_name IF NOT EXISTS FOR (m:MatchModel) REQUIRE m.name IS UNIQUE;
+CREATE INDEX identifier_blocked IF NOT EXISTS FOR (i:Identifier) ON (i.blocked)

@@ -32,3 +32,33 @@ def write_source(directory: Path, name: str, lines: list[str], header: str = HEA
     path = directory / f"{name}.csv"
     path.write_bytes(("\n".join([header, *lines]) + "\n").encode(encoding))
     return path
+
+
+PEOPLE_COLUMNS = ("id", "first_name", "last_name", "birth_date", "email", "phone", "street", "house_number",
+                  "postcode", "city", "country", "customer_number", "national_id")
+
+
+def write_people(directory: Path, name: str, rows: list[dict[str, str]]) -> Path:
+    """A CSV customer source with every field identity resolution uses; missing keys are empty cells."""
+    import csv
+
+    directory.mkdir(parents=True, exist_ok=True)
+    columns = "\n".join(f'{c} = "{c}"' for c in PEOPLE_COLUMNS[1:])
+    (directory / f"{name}.toml").write_text(
+        f'[source]\nname = "{name}"\nkind = "customers"\nid = "id"\ndefault_region = "FR"\n'
+        f'date_format = "%Y-%m-%d"\n\n[columns]\n{columns}\n', encoding="utf-8")
+    path = directory / f"{name}.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=PEOPLE_COLUMNS, restval="")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def rules_with(**identifiers: dict[str, object]) -> object:
+    """The shipped rules with some identifier types changed, e.g. ``rules_with(email={"max_records": 3})``."""
+    from resolution.rules import default_rules
+
+    base = default_rules()
+    changed = {kind: rule.model_copy(update=identifiers.get(kind, {})) for kind, rule in base.identifiers.items()}
+    return base.model_copy(update={"identifiers": changed})

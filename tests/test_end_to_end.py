@@ -15,10 +15,10 @@ from tests.test_cli import c360
 
 pytestmark = pytest.mark.store
 
-# Deterministic linking (email, customer number) on the generator's noise: people whose records share
-# neither (different emails, no customer number) stay apart until fuzzy matching exists, which caps recall.
-MIN_PRECISION = 0.99
-MIN_RECALL = 0.60
+# The identity-resolution targets on the generator's truth (households sharing phones and devices, junk
+# identifiers, typos, people with several emails): deterministic links plus fuzzy matching.
+MIN_PRECISION = 0.995
+MIN_RECALL = 0.98
 
 
 def test_pipeline_through_the_cli_meets_quality(embedded_store: Store, embedded_settings: Settings,
@@ -59,7 +59,7 @@ def _rejected_keys(home: Path) -> set[str]:
 def test_demo_without_serving(tmp_path: Path) -> None:
     result = c360("demo", "--customers", "300", "--no-serve", home=tmp_path / "home")
     assert result.returncode == 0, result.stderr
-    assert "resolve: records" in result.stdout and "customers" in result.stdout
+    assert "resolve (full): records" in result.stdout and "customers" in result.stdout
     generated = len((tmp_path / "home" / "demo-data" / "truth.csv").read_text().splitlines()) - 1
     assert f"records {generated:,}" in result.stdout.replace("\n", " ")
 

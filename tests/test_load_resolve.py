@@ -12,8 +12,7 @@ import pytest
 from graph import Store
 from loaders.run import load_file, plan
 from resolution import resolve
-from resolution.rules import LinkRules
-from tests.helpers import write_source
+from tests.helpers import rules_with, write_source
 
 pytestmark = pytest.mark.store
 
@@ -77,13 +76,13 @@ def test_shared_email_and_customer_number_merge_phone_does_not(store: Store, tmp
 
 
 def test_junk_and_hub_values_do_not_merge(store: Store, tmp_path: Path) -> None:
-    rules = LinkRules(max_records={"email": 3, "customer_number": 3})
+    rules = rules_with(email={"max_records": 3}, customer_number={"max_records": 3})
     lines = [f"{i},P{i},Q,test@test.com,,,," for i in range(1, 4)]  # blocklisted placeholder
     lines += [f"{i},P{i},Q,shop@store.com,,,," for i in range(4, 8)]  # a hub: 4 records > 3 allowed
     lines += ["8,A,B,ok@x.com,,,,", "9,A,B,ok@x.com,,,,"]
     write_source(tmp_path, "crm", lines)
     _load(store, tmp_path)
-    summary = resolve(store, rules)
+    summary = resolve(store, rules)  # type: ignore[arg-type]
     assert _partition(_clusters(store)) == {frozenset({"crm:8", "crm:9"})} | {
         frozenset({f"crm:{i}"}) for i in range(1, 8)}
     assert summary.customers == 8 and summary.merged_records == 2
@@ -121,7 +120,7 @@ def test_components_match_networkx(store: Store, tmp_path: Path) -> None:
                 graph.add_edge(f"crm:{i}", identifier)
     write_source(tmp_path, "crm", lines)
     _load(store, tmp_path)
-    resolve(store)
+    resolve(store, rules_with(customer_number={"exclusive": None}))  # type: ignore[arg-type]
     expected = {frozenset(n for n in component if n.startswith("crm:"))
                 for component in nx.connected_components(graph)}
     assert _partition(_clusters(store)) == expected

@@ -1,0 +1,5 @@
+// The shortest chain of evidence joining two records: identifiers they share, fuzzy matches, decisions.
+MATCH (a:SourceRecord {key: $a}), (b:SourceRecord {key: $b})
+MATCH p = shortestPath((a)-[:LINKED_BY|SIMILAR_TO|SAME_AS*..24]-(b))
+RETURN [n IN nodes(p) | n.key] AS nodes,
+       [r IN relationships(p) | {type: type(r), score: r.score, rule: r.rule, by: r.by, why: r.why}] AS links

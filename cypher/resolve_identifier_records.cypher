@@ -1,0 +1,3 @@
+UNWIND $keys AS k
+MATCH (:Identifier {key: k})<-[:HAS_IDENTIFIER]-(r:SourceRecord)
+RETURN DISTINCT r.key AS key

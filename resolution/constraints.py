@@ -1,0 +1,83 @@
+"""Splitting a component that must not be one person, at its weakest links.
+
+Two records with different values of an exclusive identifier (a national id; a customer number within one
+source) or a manual ``NOT_SAME_AS`` decision between them are never one profile. A component holding such
+records is rebuilt like Kruskal's algorithm: links are added strongest first (manual ``SAME_AS``, then by
+the trust of their identifier type or the fuzzy score), and a link that would join two forbidden records is
+left out — so the component splits where its evidence is weakest, and the links left out are reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+SAME_AS_STRENGTH = 2.0
+
+
+@dataclass(frozen=True, order=True)
+class Link:
+    """Evidence joining two records: ``via`` is an identifier key, ``SIMILAR_TO`` or ``SAME_AS``."""
+
+    strength: float
+    a: str
+    b: str
+    via: str
+
+
+@dataclass
+class _Group:
+    members: set[str]
+    exclusive: dict[tuple[str, str], str]  # (type, scope) → value
+    refused: set[str] = field(default_factory=set)  # records a NOT_SAME_AS keeps out
+
+
+@dataclass(frozen=True)
+class Split:
+    groups: list[list[str]]
+    cut: list[Link]
+
+
+def has_conflict(members: Iterable[str], exclusive: dict[str, dict[tuple[str, str], str]],
+                 not_same: dict[str, set[str]]) -> bool:
+    """Whether a component holds two records that must not be one person."""
+    seen: dict[tuple[str, str], str] = {}
+    keys = set(members)
+    for key in keys:
+        if not_same.get(key, set()) & keys:
+            return True
+        for slot, value in exclusive.get(key, {}).items():
+            if seen.setdefault(slot, value) != value:
+                return True
+    return False
+
+
+def split(members: Iterable[str], links: Iterable[Link], exclusive: dict[str, dict[tuple[str, str], str]],
+          not_same: dict[str, set[str]]) -> Split:
+    """Groups of ``members`` joined by the strongest links that break no constraint, and the links cut."""
+    groups = {key: _Group({key}, dict(exclusive.get(key, {})), set(not_same.get(key, set())))
+              for key in members}
+    cut: list[Link] = []
+    for link in sorted(links, key=lambda x: (-x.strength, x.via, x.a, x.b)):
+        left, right = groups[link.a], groups[link.b]
+        if left is right:
+            continue
+        if _refuses(left, right, manual=link.via == "SAME_AS"):
+            cut.append(link)
+            continue
+        left.members |= right.members
+        left.refused |= right.refused
+        for slot, value in right.exclusive.items():
+            left.exclusive.setdefault(slot, value)
+        for key in right.members:
+            groups[key] = left
+    distinct = {id(g): g for g in groups.values()}.values()
+    return Split(sorted(sorted(g.members) for g in distinct), cut)
+
+
+def _refuses(left: _Group, right: _Group, manual: bool) -> bool:
+    if left.refused & right.members or right.refused & left.members:
+        return True
+    if manual:  # a person said these are one: identifiers do not overrule them, only another decision
+        return False
+    return any(right.exclusive.get(slot, value) != value for slot, value in left.exclusive.items())

@@ -1,0 +1,246 @@
+"""Fuzzy matching: records that share no identifier, compared within blocks and scored by Fellegi-Sunter.
+
+1. Blocking (``features.PASSES``): only records sharing a blocking key are compared — never all pairs.
+2. Comparison: each field of a pair gets a level (exact, close, far, different, or 0 when either side is
+   missing), computed column-wise by ``rapidfuzz.process.cpdist`` so that millions of pairs take seconds.
+3. Model: per field and level, m = P(level | same person) and u = P(level | different people). u comes from
+   random record pairs (almost all non-matches); m and the share of matches are estimated by EM on the
+   candidate pairs (the approach of splink). A pair's match probability combines the fields' Bayes factors.
+4. Guards: the household problem. People living together agree on surname, address and phone — evidence
+   the model would multiply as if independent — so fields listed in ``GUARDED`` (first name, birth date)
+   must not *disagree* for a link, whatever the score.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+from resolution.features import Features
+
+#: comparison name → number of non-null levels (level 1 is "different", the highest is "exact")
+COMPARISONS: dict[str, int] = {"first_name": 4, "last_name": 4, "birth_date": 4, "address": 4, "phone": 2}
+GUARDED = ("first_name", "birth_date")
+RANDOM_PAIRS = 200_000
+EM_ITERATIONS = 25
+MIN_FIT_PAIRS = 50
+
+Levels = NDArray[np.int8]
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Pairs of record positions to compare, each with the first blocking pass that found it."""
+
+    left: NDArray[np.int64]
+    right: NDArray[np.int64]
+    rule: list[str]
+
+
+@dataclass
+class MatchModel:
+    """Fellegi-Sunter parameters; stored with each resolution run so a later incremental run reuses them."""
+
+    m: dict[str, list[float]]
+    u: dict[str, list[float]]
+    #: P(two random records are one person): what evidence must overcome, however tight the blocking
+    prior: float
+    fitted_pairs: int = 0
+    skipped_blocks: dict[str, int] = field(default_factory=dict)
+
+    def bayes_factors(self, name: str) -> NDArray[np.float64]:
+        """log2(m/u) per level, with 0 for level 0 (missing): absence is no evidence."""
+        m = np.asarray(self.m[name])
+        u = np.asarray(self.u[name])
+        return np.concatenate([[0.0], np.log2(np.maximum(m, 1e-9) / np.maximum(u, 1e-9))])
+
+    def probability(self, levels: dict[str, Levels], prior: float | None = None) -> NDArray[np.float64]:
+        """P(same person | levels) for two records drawn at random (``prior``: the share of matches)."""
+        share = self.prior if prior is None else prior
+        weight = np.full(len(next(iter(levels.values()))), math.log2(share / (1 - share)))
+        for name, level in levels.items():
+            weight = weight + self.bayes_factors(name)[level]
+        return 1.0 / (1.0 + np.power(2.0, -weight))
+
+    def to_dict(self) -> dict[str, object]:
+        return {"m": self.m, "u": self.u, "prior": self.prior, "fitted_pairs": self.fitted_pairs}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> MatchModel:
+        return cls(m=data["m"], u=data["u"], prior=float(data["prior"]),  # type: ignore[arg-type]
+                   fitted_pairs=int(data.get("fitted_pairs", 0)))  # type: ignore[call-overload]
+
+
+def candidate_pairs(records: list[Features], max_block_size: int, only: set[int] | None = None,
+                    skipped: dict[str, int] | None = None) -> Candidates:
+    """Pairs sharing a blocking key in any pass; with ``only``, just the pairs touching those positions.
+
+    A block larger than ``max_block_size`` is skipped for its pass (counted in ``skipped``): the other
+    passes still reach its true pairs, and one very common key must not cost quadratic time.
+    """
+    seen: dict[tuple[int, int], str] = {}
+    blocks: dict[tuple[str, str], list[int]] = {}
+    for position, record in enumerate(records):
+        for pass_name, key in record.blocking_keys().items():
+            blocks.setdefault((pass_name, key), []).append(position)
+    for (pass_name, _), members in blocks.items():
+        if len(members) < 2:
+            continue
+        if len(members) > max_block_size:
+            if skipped is not None:
+                skipped[pass_name] = skipped.get(pass_name, 0) + 1
+            continue
+        for a, b in _pairs_in(members, only):
+            seen.setdefault((a, b), pass_name)
+    pairs = sorted(seen)
+    left = np.fromiter((a for a, _ in pairs), dtype=np.int64, count=len(pairs))
+    right = np.fromiter((b for _, b in pairs), dtype=np.int64, count=len(pairs))
+    return Candidates(left, right, [seen[p] for p in pairs])
+
+
+def _pairs_in(members: list[int], only: set[int] | None) -> Iterable[tuple[int, int]]:
+    if only is None:
+        return itertools.combinations(members, 2)
+    touched = [m for m in members if m in only]
+    return {(min(a, b), max(a, b)) for a in touched for b in members if a != b}
+
+
+def compare(records: list[Features], left: NDArray[np.int64], right: NDArray[np.int64]) -> dict[str, Levels]:
+    """The level of every comparison for every pair, column by column."""
+    def column(name: str, positions: NDArray[np.int64]) -> list[str]:
+        return [getattr(records[p], name) for p in positions]
+
+    first_a, first_b = column("first_name", left), column("first_name", right)
+    last_a, last_b = column("last_name", left), column("last_name", right)
+    straight = _similarity(first_a, first_b) + _similarity(last_a, last_b)
+    swapped = _similarity(first_a, last_b) + _similarity(last_a, first_b)
+    swap = swapped > straight + 0.1  # names written the other way round
+    first_b = [lb if s else fb for fb, lb, s in zip(first_b, last_b, swap, strict=True)]
+    last_b = [fb if s else lb for fb, lb, s in zip(column("first_name", right), last_b, swap, strict=True)]
+    return {
+        "first_name": _name_levels(first_a, first_b),
+        "last_name": _name_levels(last_a, last_b),
+        "birth_date": _birth_levels(column("birth_date", left), column("birth_date", right)),
+        "address": _address_levels([records[p] for p in left], [records[p] for p in right]),
+        "phone": _exact_levels(column("phone", left), column("phone", right)),
+    }
+
+
+def _similarity(a: list[str], b: list[str]) -> NDArray[np.float64]:
+    if not a:
+        return np.zeros(0)
+    return np.asarray(process.cpdist(a, b, scorer=JaroWinkler.normalized_similarity, workers=-1))
+
+
+def _missing(a: list[str], b: list[str]) -> NDArray[np.bool_]:
+    return np.array([not x or not y for x, y in zip(a, b, strict=True)], dtype=bool)
+
+
+def _name_levels(a: list[str], b: list[str]) -> Levels:
+    similarity = _similarity(a, b)
+    levels = np.select([similarity >= 1.0, similarity >= 0.92, similarity >= 0.80], [4, 3, 2], 1)
+    return np.where(_missing(a, b), 0, levels).astype(np.int8)
+
+
+def _birth_levels(a: list[str], b: list[str]) -> Levels:
+    """exact; day and month swapped; one character off (a digit typed wrong); different."""
+    swapped = np.array([len(x) == 10 and len(y) == 10 and x[:4] == y[:4] and x[5:7] == y[8:10]
+                        and x[8:10] == y[5:7] for x, y in zip(a, b, strict=True)], dtype=bool)
+    distance = (np.asarray(process.cpdist(a, b, scorer=Levenshtein.distance, workers=-1)) if a
+                else np.zeros(0, dtype=np.int64))
+    levels = np.select([distance == 0, swapped, distance <= 1], [4, 3, 2], 1)
+    return np.where(_missing(a, b), 0, levels).astype(np.int8)
+
+
+def _address_levels(a: list[Features], b: list[Features]) -> Levels:
+    """One comparison for postcode, street and city: they move together, so they are one piece of evidence.
+
+    4 same street and postcode (or a postcode one character off); 3 same postcode; 2 same city; 1 different.
+    """
+    postcode_a, postcode_b = [r.postcode for r in a], [r.postcode for r in b]
+    street_a, street_b = [r.street for r in a], [r.street for r in b]
+    postcode_distance = (np.asarray(process.cpdist(postcode_a, postcode_b, scorer=Levenshtein.distance,
+                                                   workers=-1)) if a else np.zeros(0))
+    street_similarity = (np.asarray(process.cpdist(street_a, street_b, scorer=fuzz.token_sort_ratio,
+                                                   workers=-1)) if a else np.zeros(0))
+    has_postcode = ~_missing(postcode_a, postcode_b)
+    has_street = ~_missing(street_a, street_b)
+    same_city = np.array([bool(x.city) and x.city == y.city for x, y in zip(a, b, strict=True)], dtype=bool)
+    has_city = ~_missing([r.city for r in a], [r.city for r in b])
+    same_street = has_street & (street_similarity >= 85)
+    levels = np.select(
+        [has_postcode & (postcode_distance <= 1) & same_street, has_postcode & (postcode_distance == 0),
+         same_city, has_postcode | has_city],
+        [4, 3, 2, 1], 0)
+    return levels.astype(np.int8)
+
+
+def _exact_levels(a: list[str], b: list[str]) -> Levels:
+    same = np.array([x == y for x, y in zip(a, b, strict=True)], dtype=bool)
+    return np.where(_missing(a, b), 0, np.where(same, 2, 1)).astype(np.int8)
+
+
+def guarded(levels: dict[str, Levels]) -> NDArray[np.bool_]:
+    """Pairs a guard refuses: a guarded comparison at level 1 (present on both sides and different)."""
+    refused = np.zeros(len(next(iter(levels.values()))), dtype=bool)
+    for name in GUARDED:
+        refused |= levels[name] == 1
+    return refused
+
+
+def estimate_u(records: list[Features], seed: int = 0) -> dict[str, list[float]]:
+    """Level frequencies among random pairs: with many records, nearly all of them are different people."""
+    rng = np.random.default_rng(seed)
+    n = len(records)
+    count = min(RANDOM_PAIRS, n * (n - 1) // 2)
+    left = rng.integers(0, n, count)
+    right = rng.integers(0, n, count)
+    keep = left != right
+    levels = compare(records, left[keep], right[keep])
+    return {name: _frequencies(levels[name], COMPARISONS[name]) for name in COMPARISONS}
+
+
+def _frequencies(level: Levels, size: int, weights: NDArray[np.float64] | None = None) -> list[float]:
+    """P(level) over non-missing observations, smoothed so no level has probability 0."""
+    counts = np.bincount(level, weights=weights, minlength=size + 1)[1:] + 0.5
+    return [float(c) for c in counts / counts.sum()]
+
+
+def fit(records: list[Features], candidates: Candidates, prior: float, seed: int = 0) -> MatchModel:
+    """u from random pairs, then m and the share of matches by EM over the candidates' level patterns.
+
+    Pairs a guard refuses are left out of the fit: household members agree on everything shared by a home,
+    and a two-class mixture fitted with them learns "same home" instead of "same person".
+    """
+    u = estimate_u(records, seed)
+    m = {name: _initial_m(size) for name, size in COMPARISONS.items()}
+    model = MatchModel(m=m, u=u, prior=prior, fitted_pairs=len(candidates.left))
+    if not len(candidates.left):
+        return model
+    levels = compare(records, candidates.left, candidates.right)
+    matrix = np.stack([levels[name] for name in COMPARISONS], axis=1)[~guarded(levels)]
+    if len(matrix) < MIN_FIT_PAIRS:  # too few to estimate anything: keep the documented starting weights
+        model.prior = min(max(len(matrix), 1) / (len(records) * (len(records) - 1) / 2 or 1), 0.5)
+        return model
+    patterns, counts = np.unique(matrix, axis=0, return_counts=True)
+    by_name = {name: patterns[:, i] for i, name in enumerate(COMPARISONS)}
+    share = prior
+    for _ in range(EM_ITERATIONS):
+        expected = model.probability(by_name, share) * counts  # expected matches per pattern
+        share = float(min(max(expected.sum() / counts.sum(), 1e-6), 1 - 1e-6))
+        model.m = {name: _frequencies(by_name[name], COMPARISONS[name], expected) for name in COMPARISONS}
+    all_pairs = len(records) * (len(records) - 1) / 2
+    model.prior = min(share * len(matrix) / all_pairs, 0.5)
+    return model
+
+
+def _initial_m(size: int) -> list[float]:
+    """Matches mostly agree: 0.8 on the exact level, the rest spread over the others."""
+    return [0.2 / (size - 1)] * (size - 1) + [0.8]

@@ -1,0 +1,202 @@
+"""Identity resolution behaviours on the real embedded store: hubs, conflicts, fuzzy, explain, undo, incremental."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from faker import Faker
+
+from graph import Store
+from loaders.run import load_file, plan
+from resolution import resolve
+from resolution.decisions import decide
+from resolution.explain import explain
+from resolution.rules import Rules, default_rules
+from tests.helpers import rules_with, write_people
+
+pytestmark = pytest.mark.store
+
+CLUSTERS = "MATCH (c:Customer)-[:HAS_RECORD]->(r:SourceRecord) RETURN r.key AS key, c.id AS customer"
+
+
+def _load(store: Store, directory: Path) -> None:
+    for path, mapping in plan([directory]):
+        load_file(store, path, mapping, directory / "home")
+
+
+def _customer_of(store: Store) -> dict[str, str]:
+    records, _, _ = store.driver.execute_query(CLUSTERS, database_=store.database)
+    return {r["key"]: r["customer"] for r in records}
+
+
+def _partition(store: Store) -> set[frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for key, customer in _customer_of(store).items():
+        groups.setdefault(customer, set()).add(key)
+    return {frozenset(g) for g in groups.values()}
+
+
+def _person(id_: str, first: str, last: str, **fields: str) -> dict[str, str]:
+    return {"id": id_, "first_name": first, "last_name": last, **fields}
+
+
+def test_hub_value_is_blocked_and_reported(embedded_store: Store, tmp_path: Path) -> None:
+    rows = [_person(str(i), f"Name{i}", f"Other{i}", email="desk@shop.com") for i in range(1, 6)]
+    rows += [_person("6", "Ann", "Lee", email="ann@x.com"), _person("7", "Bob", "Kay", email="ann@x.com")]
+    write_people(tmp_path, "crm", rows)
+    _load(embedded_store, tmp_path)
+    resolve(embedded_store, rules_with(email={"max_records": 4}))  # type: ignore[arg-type]
+    partition = _partition(embedded_store)
+    assert frozenset({"crm:6", "crm:7"}) in partition
+    assert all(frozenset({f"crm:{i}"}) in partition for i in range(1, 6))
+    report = {r["key"]: r for r in embedded_store.read("resolve_blocked_report")}
+    assert report["email:desk@shop.com"]["reason"] == "hub"
+    assert report["email:desk@shop.com"]["records"] == 5 and report["email:desk@shop.com"]["profiles"] == 5
+    assert "email:ann@x.com" not in report
+
+
+def test_blocklisted_pattern_links_nothing(embedded_store: Store, tmp_path: Path) -> None:
+    rules = default_rules()
+    rules = rules.model_copy(update={"identifiers": {**rules.identifiers,
+                                                     "phone": rules.identifiers["phone"].model_copy(
+                                                         update={"link": True})}})
+    write_people(tmp_path, "crm", [_person("1", "Ann", "Lee", phone="+33600000000"),
+                                   _person("2", "Bob", "Kay", phone="+33600000000")])
+    _load(embedded_store, tmp_path)
+    resolve(embedded_store, rules)
+    assert len(_partition(embedded_store)) == 2
+    report = embedded_store.read("resolve_blocked_report")
+    assert [(r["key"], r["reason"]) for r in report] == [("phone:+33600000000", "blocklist pattern")]
+
+
+def test_conflicting_exclusive_identifiers_split_at_the_weakest_link(embedded_store: Store, tmp_path: Path) -> None:
+    # a family email joins three records; two carry different national ids: they are two people
+    write_people(tmp_path, "crm", [
+        _person("1", "Jean", "Martin", email="family@x.com", national_id="1850775123456"),
+        _person("2", "Paul", "Martin", email="family@x.com", national_id="1900375654321"),
+        _person("3", "Jean", "Martin", email="family@x.com", customer_number="CN1"),
+        _person("4", "Paul", "Martin", customer_number="CN1"),
+    ])
+    _load(embedded_store, tmp_path)
+    summary = resolve(embedded_store)
+    customer = _customer_of(embedded_store)
+    assert customer["crm:1"] != customer["crm:2"]
+    assert summary.components_split == 1 and summary.links_cut >= 1
+    # the customer number (trust 0.99) outweighs the shared email (0.95): 3 stays with 4
+    assert customer["crm:3"] == customer["crm:4"]
+    why = explain(embedded_store, "crm:1", "crm:2", default_rules())
+    assert not why.together
+    assert any("different national_id" in reason for reason in why.reasons)
+
+
+def test_fuzzy_matching_finds_records_without_shared_identifiers(embedded_store: Store, tmp_path: Path) -> None:
+    home = {"street": "12 rue des Lilas", "postcode": "75011", "city": "Paris", "country": "FR"}
+    write_people(tmp_path, "crm", [
+        _person("1", "Zoé", "Lefèvre", birth_date="1984-03-07", **home),
+        _person("2", "Marc", "Lefèvre", birth_date="1982-11-23", phone="+33612345678", **home),  # her husband
+        _person("3", "Lucas", "Girard", birth_date="1990-06-15", postcode="69003", city="Lyon", country="FR"),
+    ])
+    write_people(tmp_path, "shop", [
+        _person("a", "ZOE", "LEFEVRE", birth_date="1984-07-03", postcode="75011", city="Paris"),  # day/month
+        _person("b", "Girard", "Lucsa", birth_date="1990-06-15", postcode="69004", city="Lyon"),  # swapped, typo
+        _person("c", "Marc", "Lefevre", birth_date="1982-11-23", phone="+33612345678"),
+    ])
+    fake = Faker("fr_FR")
+    fake.seed_instance(5)
+    filler = [_person(f"f{i}", fake.first_name(), fake.last_name(), birth_date=fake.date_of_birth().isoformat(),
+                      postcode=fake.postcode(), city=fake.city()) for i in range(300)]
+    write_people(tmp_path, "filler", filler)
+    _load(embedded_store, tmp_path)
+    resolve(embedded_store)
+    customer = _customer_of(embedded_store)
+    assert customer["crm:1"] == customer["shop:a"]
+    assert customer["crm:3"] == customer["shop:b"]
+    assert customer["crm:2"] == customer["shop:c"]
+    assert customer["crm:1"] != customer["crm:2"], "a household is not one person"
+    why = explain(embedded_store, "crm:1", "shop:a", default_rules())
+    assert why.together and why.hops[0].evidence == "SIMILAR_TO" and why.hops[0].rule.startswith("fuzzy:")
+    assert why.hops[0].score is not None and why.hops[0].score >= default_rules().fuzzy.threshold
+
+
+def test_explain_shows_each_hop_and_why_records_are_apart(embedded_store: Store, tmp_path: Path) -> None:
+    write_people(tmp_path, "crm", [
+        _person("1", "Ann", "Lee", email="ann@x.com"),
+        _person("2", "Ann", "Lee", email="ann@x.com", customer_number="CN7"),
+        _person("3", "A", "Lee", customer_number="CN7"),
+        _person("4", "Bob", "Kay", email="test@test.com"),
+        _person("5", "Eve", "Roe", email="test@test.com"),
+    ])
+    _load(embedded_store, tmp_path)
+    resolve(embedded_store)
+    joined = explain(embedded_store, "crm:1", "crm:3", default_rules())
+    assert joined.together
+    assert [(h.left, h.evidence, h.right) for h in joined.hops] == [
+        ("crm:1", "email:ann@x.com", "crm:2"), ("crm:2", "customer_number:CN7", "crm:3")]
+    apart = explain(embedded_store, "crm:4", "crm:5", default_rules())
+    assert not apart.together and not apart.hops
+    assert any("email:test@test.com" in r and "blocklist" in r for r in apart.reasons)
+
+
+def test_manual_split_and_merge_survive_full_reruns(embedded_store: Store, tmp_path: Path) -> None:
+    write_people(tmp_path, "crm", [_person("1", "Ann", "Lee", email="shared@x.com"),
+                                   _person("2", "Bob", "Kay", email="shared@x.com"),
+                                   _person("3", "Cy", "Dee", email="cy@x.com")])
+    _load(embedded_store, tmp_path)
+    resolve(embedded_store)
+    rules = default_rules()
+    decide(embedded_store, "crm:1", "crm:2", same=False, by="agent-7", why="two people, one inbox", rules=rules)
+    assert _customer_of(embedded_store)["crm:1"] != _customer_of(embedded_store)["crm:2"]
+    decide(embedded_store, "crm:2", "crm:3", same=True, by="agent-7", why="same person, confirmed", rules=rules)
+    for _ in range(2):
+        resolve(embedded_store, full=True)
+        customer = _customer_of(embedded_store)
+        assert customer["crm:1"] != customer["crm:2"] and customer["crm:2"] == customer["crm:3"]
+    why = explain(embedded_store, "crm:1", "crm:2", rules)
+    assert any("agent-7" in r and "one inbox" in r for r in why.reasons)
+    audit = embedded_store.driver.execute_query(
+        "MATCH (e:AuditEvent) RETURN e.kind AS kind, e.by AS by ORDER BY e.at", database_=embedded_store.database)[0]
+    assert [(r["kind"], r["by"]) for r in audit] == [("split", "agent-7"), ("merge", "agent-7")]
+
+
+def test_incremental_run_equals_a_full_run(embedded_store: Store, tmp_path: Path) -> None:
+    first = [_person(str(i), f"P{i}", f"Q{i}", email=f"p{i % 40}@x.com", birth_date=f"19{60 + i % 30}-05-0{1 + i % 8}",
+                     postcode=f"{20000 + i % 55}") for i in range(120)]
+    write_people(tmp_path / "a", "crm", first)
+    _load(embedded_store, tmp_path / "a")
+    assert resolve(embedded_store).mode == "full"
+    later = [_person(f"n{i}", f"P{i}", f"Q{i}", email=f"p{(i * 7) % 45}@x.com", customer_number=f"CN{i % 5}",
+                     birth_date=f"19{60 + i % 30}-05-0{1 + i % 8}", postcode=f"{20000 + i % 55}") for i in range(15)]
+    write_people(tmp_path / "b", "web", later)
+    _load(embedded_store, tmp_path / "b")
+    incremental = resolve(embedded_store)
+    assert incremental.mode == "incremental" and incremental.records < 135
+    after_incremental = _partition(embedded_store)
+    full = resolve(embedded_store, full=True)
+    assert full.mode == "full" and full.records_moved == 0
+    assert _partition(embedded_store) == after_incremental
+
+
+def test_golden_record_prefers_the_most_trusted_source(embedded_store: Store, tmp_path: Path) -> None:
+    write_people(tmp_path, "loyalty", [_person("L1", "Jon", "Smyth", email="jon@x.com", city="Lile")])
+    write_people(tmp_path, "crm", [_person("C1", "John", "Smith", email="jon@x.com")])
+    _load(embedded_store, tmp_path)
+    resolve(embedded_store)
+    golden: dict[str, Any] = embedded_store.driver.execute_query(
+        "MATCH (c:Customer)-[:HAS_RECORD]->(:SourceRecord {key: 'crm:C1'}) RETURN properties(c) AS p",
+        database_=embedded_store.database)[0][0]["p"]
+    assert (golden["first_name"], golden["first_name_source"]) == ("John", "crm:C1")
+    assert (golden["city"], golden["city_source"]) == ("Lile", "loyalty:L1")  # only the loyalty record has one
+
+
+def test_rules_file_errors_name_the_key(tmp_path: Path) -> None:
+    from graph.errors import InputError
+    from resolution.rules import load_rules
+
+    bad = tmp_path / "rules.toml"
+    bad.write_text("[identifiers.email]\nmax_records = 1\nlinks = true\n")
+    with pytest.raises(InputError) as error:
+        load_rules(bad)
+    assert "identifiers.email.max_records" in str(error.value) and "identifiers.email.links" in str(error.value)
+    assert isinstance(load_rules(None), Rules)
