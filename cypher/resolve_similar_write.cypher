@@ -1,4 +1,4 @@
+// Fuzzy links whose score changed.
 UNWIND $rows AS row
-MATCH (a:SourceRecord {key: row.a}), (b:SourceRecord {key: row.b})
-MERGE (a)-[s:SIMILAR_TO]->(b)
+MATCH (:SourceRecord {key: row.a})-[s:SIMILAR_TO]->(:SourceRecord {key: row.b})
 SET s.score = row.score, s.rule = row.rule, s.run = $run_id

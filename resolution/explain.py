@@ -88,7 +88,7 @@ def _fuzzy_score(store: Store, a: dict[str, Any], b: dict[str, Any]) -> float | 
         return None
     model = fuzzy.MatchModel.from_dict(json.loads(stored[0]["parameters"]))
     pair = [features(a), features(b)]
-    levels = fuzzy.compare(pair, np.array([0]), np.array([1]))
+    levels = fuzzy.compare(fuzzy.Table(pair), np.array([0]), np.array([1]))
     if fuzzy.guarded(levels)[0]:
         return 0.0
     return round(float(model.probability(levels)[0]), 6)

@@ -19,7 +19,8 @@ _NOT_ALNUM = re.compile(r"[^0-9a-z ]+")
 _SPACES = re.compile(r"\s+")
 
 #: the blocking passes: a pair is compared when the two records share the key of at least one pass
-PASSES = ("name+birth", "name+postcode", "birth+postcode", "name+city", "last+phone")
+PASSES = ("name+birth", "name+postcode", "birth+postcode", "name+city", "last+phone", "street+postcode",
+          "birth+city", "birth+initials")
 
 
 def fold(value: Any) -> str:
@@ -66,12 +67,16 @@ class Features:
             year, month, day = self.birth_date.split("-")
             birth = f"{year}:{min(month, day)}{max(month, day)}"
         last_sound = _phonetic(self.last_name)
+        initials = "".join(sorted((self.first_name[:1], self.last_name[:1])))
         keys = {
             "name+birth": f"{names}#{self.birth_date[:4]}" if two_names and birth else "",
             "name+postcode": f"{names}#{self.postcode}" if two_names and self.postcode else "",
             "birth+postcode": f"{birth}#{self.postcode[:3]}" if birth and self.postcode else "",
             "name+city": f"{names}#{self.city}" if two_names and self.city else "",
             "last+phone": f"{last_sound}#{self.phone}" if last_sound and self.phone else "",
+            "street+postcode": f"{self.street}#{self.postcode}" if self.street and self.postcode else "",
+            "birth+city": f"{birth}#{self.city}" if birth and self.city else "",
+            "birth+initials": f"{birth}#{initials}" if birth and two_names else "",
         }
         return {name: value for name, value in keys.items() if value}
 

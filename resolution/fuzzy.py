@@ -7,7 +7,7 @@
    random record pairs (almost all non-matches); m and the share of matches are estimated by EM on the
    candidate pairs (the approach of splink). A pair's match probability combines the fields' Bayes factors.
 4. Guards: the household problem. People living together agree on surname, address and phone — evidence
-   the model would multiply as if independent — so fields listed in ``GUARDED`` (first name, birth date)
+   the model would multiply as if independent — so fields listed in ``GUARDED`` (names, birth date)
    must not *disagree* for a link, whatever the score.
 """
 
@@ -17,17 +17,20 @@ import itertools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from resolution.features import Features
 
 #: comparison name → number of non-null levels (level 1 is "different", the highest is "exact")
-COMPARISONS: dict[str, int] = {"first_name": 4, "last_name": 4, "birth_date": 4, "address": 4, "phone": 2}
-GUARDED = ("first_name", "birth_date")
+COMPARISONS: dict[str, int] = {"first_name": 5, "last_name": 5, "birth_date": 4, "address": 4, "phone": 2}
+#: comparison → highest level a link refuses: a first name below 0.85 similarity, a surname below 0.70
+#: (relatives share it; a married name or a bad typo does not), a birth date that differs
+GUARDED = {"first_name": 2, "last_name": 1, "birth_date": 1}
 RANDOM_PAIRS = 200_000
 EM_ITERATIONS = 25
 MIN_FIT_PAIRS = 50
@@ -112,69 +115,91 @@ def _pairs_in(members: list[int], only: set[int] | None) -> Iterable[tuple[int, 
     return {(min(a, b), max(a, b)) for a in touched for b in members if a != b}
 
 
-def compare(records: list[Features], left: NDArray[np.int64], right: NDArray[np.int64]) -> dict[str, Levels]:
-    """The level of every comparison for every pair, column by column."""
-    def column(name: str, positions: NDArray[np.int64]) -> list[str]:
-        return [getattr(records[p], name) for p in positions]
+class Table:
+    """The records' comparable fields as columns (NumPy object arrays): pairs are compared column-wise."""
 
-    first_a, first_b = column("first_name", left), column("first_name", right)
-    last_a, last_b = column("last_name", left), column("last_name", right)
+    FIELDS = ("first_name", "last_name", "birth_date", "postcode", "street", "city", "phone")
+
+    def __init__(self, records: list[Features]) -> None:
+        self.records = records
+        self.size = len(records)
+        self.columns = {name: np.array([getattr(r, name) for r in records], dtype=object) for name in self.FIELDS}
+        births = self.columns["birth_date"]
+        self.birth_swapped = np.array([f"{x[:4]}-{x[8:10]}-{x[5:7]}" if len(x) == 10 else "" for x in births],
+                                      dtype=object)
+
+    def pair(self, name: str, left: NDArray[np.int64], right: NDArray[np.int64]) -> tuple[Column, Column]:
+        return self.columns[name][left], self.columns[name][right]
+
+
+Column = NDArray[np.object_]
+
+
+def compare(table: Table, left: NDArray[np.int64], right: NDArray[np.int64]) -> dict[str, Levels]:
+    """The level of every comparison for every pair, column by column."""
+    first_a, first_b = table.pair("first_name", left, right)
+    last_a, last_b = table.pair("last_name", left, right)
     straight = _similarity(first_a, first_b) + _similarity(last_a, last_b)
     swapped = _similarity(first_a, last_b) + _similarity(last_a, first_b)
     swap = swapped > straight + 0.1  # names written the other way round
-    first_b = [lb if s else fb for fb, lb, s in zip(first_b, last_b, swap, strict=True)]
-    last_b = [fb if s else lb for fb, lb, s in zip(column("first_name", right), last_b, swap, strict=True)]
+    first_b, last_b = np.where(swap, last_b, first_b), np.where(swap, first_b, last_b)
+    birth_a, birth_b = table.pair("birth_date", left, right)
     return {
         "first_name": _name_levels(first_a, first_b),
         "last_name": _name_levels(last_a, last_b),
-        "birth_date": _birth_levels(column("birth_date", left), column("birth_date", right)),
-        "address": _address_levels([records[p] for p in left], [records[p] for p in right]),
-        "phone": _exact_levels(column("phone", left), column("phone", right)),
+        "birth_date": _birth_levels(birth_a, birth_b, table.birth_swapped[left] == birth_b),
+        "address": _address_levels(table, left, right),
+        "phone": _exact_levels(*table.pair("phone", left, right)),
     }
 
 
-def _similarity(a: list[str], b: list[str]) -> NDArray[np.float64]:
-    if not a:
+def _similarity(a: Column, b: Column) -> NDArray[np.float64]:
+    """Jaro-Winkler: a typo, a transposition or a dropped letter keeps a name above 0.9, while relatives'
+    names that merely look alike (``claude``/``claire``, ``aime``/``alice``) fall below 0.85."""
+    return _scores(a, b, JaroWinkler.normalized_similarity)
+
+
+def _scores(a: Column, b: Column, scorer: Any) -> NDArray[np.float64]:
+    if not len(a):
         return np.zeros(0)
-    return np.asarray(process.cpdist(a, b, scorer=JaroWinkler.normalized_similarity, workers=-1))
+    return np.asarray(process.cpdist(list(a), list(b), scorer=scorer, workers=-1), dtype=np.float64)
 
 
-def _missing(a: list[str], b: list[str]) -> NDArray[np.bool_]:
-    return np.array([not x or not y for x, y in zip(a, b, strict=True)], dtype=bool)
+def _missing(a: Column, b: Column) -> NDArray[np.bool_]:
+    return np.asarray((a == "") | (b == ""), dtype=bool)
 
 
-def _name_levels(a: list[str], b: list[str]) -> Levels:
+def _name_levels(a: Column, b: Column) -> Levels:
+    """5 exact; 4 one slip (Jaro-Winkler >= 0.92, or one edit or transposition, which short names need:
+    ``okk``/``kok``); 3 >= 0.85; 2 >= 0.70; 1 different."""
     similarity = _similarity(a, b)
-    levels = np.select([similarity >= 1.0, similarity >= 0.92, similarity >= 0.80], [4, 3, 2], 1)
+    one_slip = _scores(a, b, OSA.distance) <= 1
+    levels = np.select([similarity >= 1.0, (similarity >= 0.92) | one_slip, similarity >= 0.85, similarity >= 0.70],
+                       [5, 4, 3, 2], 1)
     return np.where(_missing(a, b), 0, levels).astype(np.int8)
 
 
-def _birth_levels(a: list[str], b: list[str]) -> Levels:
+def _birth_levels(a: Column, b: Column, swapped: NDArray[np.bool_]) -> Levels:
     """exact; day and month swapped; one character off (a digit typed wrong); different."""
-    swapped = np.array([len(x) == 10 and len(y) == 10 and x[:4] == y[:4] and x[5:7] == y[8:10]
-                        and x[8:10] == y[5:7] for x, y in zip(a, b, strict=True)], dtype=bool)
-    distance = (np.asarray(process.cpdist(a, b, scorer=Levenshtein.distance, workers=-1)) if a
-                else np.zeros(0, dtype=np.int64))
+    distance = _scores(a, b, Levenshtein.distance)
     levels = np.select([distance == 0, swapped, distance <= 1], [4, 3, 2], 1)
     return np.where(_missing(a, b), 0, levels).astype(np.int8)
 
 
-def _address_levels(a: list[Features], b: list[Features]) -> Levels:
+def _address_levels(table: Table, left: NDArray[np.int64], right: NDArray[np.int64]) -> Levels:
     """One comparison for postcode, street and city: they move together, so they are one piece of evidence.
 
     4 same street and postcode (or a postcode one character off); 3 same postcode; 2 same city; 1 different.
     """
-    postcode_a, postcode_b = [r.postcode for r in a], [r.postcode for r in b]
-    street_a, street_b = [r.street for r in a], [r.street for r in b]
-    postcode_distance = (np.asarray(process.cpdist(postcode_a, postcode_b, scorer=Levenshtein.distance,
-                                                   workers=-1)) if a else np.zeros(0))
-    street_similarity = (np.asarray(process.cpdist(street_a, street_b, scorer=fuzz.token_sort_ratio,
-                                                   workers=-1)) if a else np.zeros(0))
+    postcode_a, postcode_b = table.pair("postcode", left, right)
+    street_a, street_b = table.pair("street", left, right)
+    city_a, city_b = table.pair("city", left, right)
+    postcode_distance = _scores(postcode_a, postcode_b, Levenshtein.distance)
+    street_similarity = _scores(street_a, street_b, fuzz.token_sort_ratio)
     has_postcode = ~_missing(postcode_a, postcode_b)
-    has_street = ~_missing(street_a, street_b)
-    same_city = np.array([bool(x.city) and x.city == y.city for x, y in zip(a, b, strict=True)], dtype=bool)
-    has_city = ~_missing([r.city for r in a], [r.city for r in b])
-    same_street = has_street & (street_similarity >= 85)
+    has_city = ~_missing(city_a, city_b)
+    same_street = ~_missing(street_a, street_b) & (street_similarity >= 85)
+    same_city = has_city & np.asarray(city_a == city_b, dtype=bool)
     levels = np.select(
         [has_postcode & (postcode_distance <= 1) & same_street, has_postcode & (postcode_distance == 0),
          same_city, has_postcode | has_city],
@@ -182,28 +207,28 @@ def _address_levels(a: list[Features], b: list[Features]) -> Levels:
     return levels.astype(np.int8)
 
 
-def _exact_levels(a: list[str], b: list[str]) -> Levels:
-    same = np.array([x == y for x, y in zip(a, b, strict=True)], dtype=bool)
+def _exact_levels(a: Column, b: Column) -> Levels:
+    same = np.asarray(a == b, dtype=bool)
     return np.where(_missing(a, b), 0, np.where(same, 2, 1)).astype(np.int8)
 
 
 def guarded(levels: dict[str, Levels]) -> NDArray[np.bool_]:
-    """Pairs a guard refuses: a guarded comparison at level 1 (present on both sides and different)."""
+    """Pairs a guard refuses: a guarded comparison present on both sides and at or below its limit."""
     refused = np.zeros(len(next(iter(levels.values()))), dtype=bool)
-    for name in GUARDED:
-        refused |= levels[name] == 1
+    for name, limit in GUARDED.items():
+        refused |= (levels[name] >= 1) & (levels[name] <= limit)
     return refused
 
 
-def estimate_u(records: list[Features], seed: int = 0) -> dict[str, list[float]]:
+def estimate_u(table: Table, seed: int = 0) -> dict[str, list[float]]:
     """Level frequencies among random pairs: with many records, nearly all of them are different people."""
     rng = np.random.default_rng(seed)
-    n = len(records)
+    n = table.size
     count = min(RANDOM_PAIRS, n * (n - 1) // 2)
     left = rng.integers(0, n, count)
     right = rng.integers(0, n, count)
     keep = left != right
-    levels = compare(records, left[keep], right[keep])
+    levels = compare(table, left[keep], right[keep])
     return {name: _frequencies(levels[name], COMPARISONS[name]) for name in COMPARISONS}
 
 
@@ -213,21 +238,21 @@ def _frequencies(level: Levels, size: int, weights: NDArray[np.float64] | None =
     return [float(c) for c in counts / counts.sum()]
 
 
-def fit(records: list[Features], candidates: Candidates, prior: float, seed: int = 0) -> MatchModel:
+def fit(table: Table, candidates: Candidates, prior: float, seed: int = 0) -> MatchModel:
     """u from random pairs, then m and the share of matches by EM over the candidates' level patterns.
 
     Pairs a guard refuses are left out of the fit: household members agree on everything shared by a home,
     and a two-class mixture fitted with them learns "same home" instead of "same person".
     """
-    u = estimate_u(records, seed)
+    u = estimate_u(table, seed)
     m = {name: _initial_m(size) for name, size in COMPARISONS.items()}
     model = MatchModel(m=m, u=u, prior=prior, fitted_pairs=len(candidates.left))
     if not len(candidates.left):
         return model
-    levels = compare(records, candidates.left, candidates.right)
+    levels = compare(table, candidates.left, candidates.right)
     matrix = np.stack([levels[name] for name in COMPARISONS], axis=1)[~guarded(levels)]
     if len(matrix) < MIN_FIT_PAIRS:  # too few to estimate anything: keep the documented starting weights
-        model.prior = min(max(len(matrix), 1) / (len(records) * (len(records) - 1) / 2 or 1), 0.5)
+        model.prior = min(max(len(matrix), 1) / (table.size * (table.size - 1) / 2 or 1), 0.5)
         return model
     patterns, counts = np.unique(matrix, axis=0, return_counts=True)
     by_name = {name: patterns[:, i] for i, name in enumerate(COMPARISONS)}
@@ -236,7 +261,7 @@ def fit(records: list[Features], candidates: Candidates, prior: float, seed: int
         expected = model.probability(by_name, share) * counts  # expected matches per pattern
         share = float(min(max(expected.sum() / counts.sum(), 1e-6), 1 - 1e-6))
         model.m = {name: _frequencies(by_name[name], COMPARISONS[name], expected) for name in COMPARISONS}
-    all_pairs = len(records) * (len(records) - 1) / 2
+    all_pairs = table.size * (table.size - 1) / 2
     model.prior = min(share * len(matrix) / all_pairs, 0.5)
     return model
 

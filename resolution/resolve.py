@@ -62,6 +62,7 @@ class Assignment:
     created: list[str]
     removed: list[str]
     touched: list[str]
+    unattached: set[str]  # records that had no profile before
 
 
 @dataclass
@@ -136,7 +137,10 @@ def resolve(store: Store, rules: Rules | None = None, *, full: bool = False, ref
         plan = assign_ids(rows)
     with run.step("profiles"):
         store.write("resolve_create_customers", ids=plan.created, now=now)
-        store.write_batches("resolve_move_records", plan.moved, now=now, run_id=run.run_id)
+        store.write_batches("resolve_attach_records", [m for m in plan.moved if m["key"] in plan.unattached],
+                            now=now, run_id=run.run_id)
+        store.write_batches("resolve_move_records", [m for m in plan.moved if m["key"] not in plan.unattached],
+                            now=now, run_id=run.run_id)
         store.write("resolve_delete_customers", ids=plan.removed)
         golden = sorted(set(plan.touched) | {plan.customer_of[k] for k in changed_records if k in plan.customer_of})
         for start in range(0, len(golden), 2000):
@@ -166,41 +170,47 @@ def _fuzzy(run: _Run, dirty: set[str] | None, refit: bool) -> set[str]:
     only = None if dirty is None else {position[k] for k in dirty if k in position}
     if only is not None and not only:
         return set()
-    model = _model(run, records, refit)
-    found = _similar_pairs(records, model, run.rules.fuzzy.max_block_size, run.rules.fuzzy.threshold, only)
+    table = fuzzy.Table(records)
+    candidates = fuzzy.candidate_pairs(records, run.rules.fuzzy.max_block_size, only)
+    model = _model(run, table, candidates if only is None else None, refit)
+    found = _similar_pairs(records, table, candidates, model, run.rules.fuzzy.threshold)
     existing = {(r["a"], r["b"]): r["score"] for r in run.store.read("resolve_similar_edges")}
     if dirty is not None:
         existing = {pair: s for pair, s in existing.items() if pair[0] in dirty or pair[1] in dirty}
     gone = [{"a": a, "b": b} for (a, b) in existing if (a, b) not in found]
     new = [{"a": a, "b": b, "score": score, "rule": rule} for (a, b), (score, rule) in found.items()
            if existing.get((a, b)) != score]
+    added = [row for row in new if (row["a"], row["b"]) not in existing]
     run.store.write_batches("resolve_similar_delete", gone)
-    run.store.write_batches("resolve_similar_write", new, run_id=run.run_id)
-    run.counts["similar_added"] = sum(1 for row in new if (row["a"], row["b"]) not in existing)
+    run.store.write_batches("resolve_similar_create", added, run_id=run.run_id)
+    run.store.write_batches("resolve_similar_write", [row for row in new if (row["a"], row["b"]) in existing],
+                            run_id=run.run_id)
+    run.counts["similar_added"] = len(added)
     run.counts["similar_removed"] = len(gone)
     return {k for row in gone + new for k in (row["a"], row["b"])}
 
 
-def _model(run: _Run, records: list[Features], refit: bool) -> fuzzy.MatchModel:
-    """The stored model, unless it was fitted under other rules or a refit is asked for."""
+def _model(run: _Run, table: fuzzy.Table, candidates: fuzzy.Candidates | None, refit: bool) -> fuzzy.MatchModel:
+    """The stored model, unless it was fitted under other rules or a refit is asked for; a fit uses all
+    candidate pairs (``candidates``, or those of every record when the run compares only some)."""
     digest = rules_digest(run.rules)
     stored = run.store.read("match_model_read")
     if stored and not refit and stored[0]["rules"] == digest:
         return fuzzy.MatchModel.from_dict(json.loads(stored[0]["parameters"]))
-    candidates = fuzzy.candidate_pairs(records, run.rules.fuzzy.max_block_size)
-    model = fuzzy.fit(records, candidates, run.rules.fuzzy.prior)
+    if candidates is None:
+        candidates = fuzzy.candidate_pairs(table.records, run.rules.fuzzy.max_block_size)
+    model = fuzzy.fit(table, candidates, run.rules.fuzzy.prior)
     run.store.write("match_model_write", parameters=json.dumps(model.to_dict()), rules=digest, now=run.now,
                     pairs=model.fitted_pairs)
     return model
 
 
-def _similar_pairs(records: list[Features], model: fuzzy.MatchModel, max_block_size: int, threshold: float,
-                   only: set[int] | None) -> dict[tuple[str, str], tuple[float, str]]:
+def _similar_pairs(records: list[Features], table: fuzzy.Table, candidates: fuzzy.Candidates,
+                   model: fuzzy.MatchModel, threshold: float) -> dict[tuple[str, str], tuple[float, str]]:
     """Scored candidate pairs at or above ``threshold`` that no guard refuses, keyed by ordered record keys."""
-    candidates = fuzzy.candidate_pairs(records, max_block_size, only)
     if not len(candidates.left):
         return {}
-    levels = fuzzy.compare(records, candidates.left, candidates.right)
+    levels = fuzzy.compare(table, candidates.left, candidates.right)
     probability = model.probability(levels)
     accepted = (probability >= threshold) & ~fuzzy.guarded(levels)
     found = {}
@@ -322,7 +332,8 @@ def assign_ids(components: list[dict[str, Any]]) -> Assignment:
     old_ids = {c for c in previous.values() if c}
     removed = sorted(old_ids - taken)
     touched = sorted({m["customer_id"] for m in moved})
-    return Assignment(customer_of, moved, sorted(created), removed, touched)
+    unattached = {k for k, c in previous.items() if c is None}
+    return Assignment(customer_of, moved, sorted(created), removed, touched, unattached)
 
 
 def _new_id(anchor: str, taken: set[str]) -> str:
