@@ -9,14 +9,17 @@
    store: full resolution time and pairwise F1.
 
     .venv/bin/python -m bench.resolve --records 100000 --late 1000 --lookalikes 100000
+    .venv/bin/python -m bench.resolve --matching-only 1000000
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import platform
 import resource
 import shutil
+import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,9 +27,11 @@ from pathlib import Path
 from bench.scratch import fresh_store
 from graph import Settings, Store, open_store
 from loaders.run import load_file, plan
-from resolution import resolve
+from resolution import fuzzy, resolve
+from resolution.features import features
 from resolution.quality import PairwiseQuality, pairwise_quality, read_clusters
 from resolution.resolve import LINK_RELATIONSHIPS, ResolutionSummary
+from resolution.rules import default_rules
 from synthetic import generate
 from synthetic.lookalikes import write_lookalikes
 
@@ -39,9 +44,16 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--late", type=int, default=1_000, help="CRM rows loaded after the first resolution")
     parser.add_argument("--lookalikes", type=int, default=100_000, help="fuzzy-only records (0: skip)")
+    parser.add_argument("--matching-only", type=int, default=0, metavar="RECORDS",
+                        help="only time fuzzy matching in memory (blocking, comparisons, EM) on this many "
+                             "lookalike records, without a store: how it scales to 1 000 000")
     args = parser.parse_args()
     print(f"c360 resolution benchmark, {datetime.now(UTC):%Y-%m-%d}, {platform.machine()}, "
           f"Python {platform.python_version()}")
+    if args.matching_only:
+        with tempfile.TemporaryDirectory(prefix="c360-bench-matching-") as scratch:
+            matching_only(Path(scratch), args.matching_only)
+        return
     with fresh_store("c360-bench-resolve-") as (settings, scratch):
         generated_run(settings, scratch / "data", args.records, args.late)
     if args.lookalikes:
@@ -66,7 +78,7 @@ def generated_run(settings: Settings, data: Path, records: int, late: int) -> No
     with open_store(settings) as store:
         loaded = _load(store, customers, settings)
         print(f"generator data: {people:,} people, {loaded:,} customer records loaded ({late:,} held back)")
-        full = resolve(store)
+        full = resolve(store, cache_dir=settings.home / "cache")
         _print_run("full resolution", full)
         started = time.perf_counter()
         store.components(LINK_RELATIONSHIPS)
@@ -74,7 +86,7 @@ def generated_run(settings: Settings, data: Path, records: int, late: int) -> No
         print(f"  bare components call on the same graph {bare:.2f} s; full resolution = {full.seconds / bare:.1f}x")
         _print_quality(_quality(store, truth))
         _load(store, late_dir, settings)
-        incremental = resolve(store)
+        incremental = resolve(store, cache_dir=settings.home / "cache")
         _print_run(f"incremental, {late:,} new records into {loaded:,}", incremental)
         _print_quality(_quality(store, truth))
 
@@ -87,6 +99,27 @@ def lookalikes_run(settings: Settings, data: Path, records: int) -> None:
         full = resolve(store)
         _print_run("full resolution", full)
         _print_quality(_quality(store, read_clusters(written.truth, "person_id")))
+
+
+def matching_only(data: Path, records: int) -> None:
+    """The fuzzy stage alone, on records read from the generated CSV as the store would return them."""
+    written = write_lookalikes(round(records / 2), data)
+    with open(written.path, newline="", encoding="utf-8") as handle:
+        rows = [{**row, "key": f"people:{row['id']}"} for row in csv.DictReader(handle)]
+    started = time.perf_counter()
+    compared = [features(row) for row in rows]
+    table = fuzzy.Table(compared)
+    prepared = time.perf_counter()
+    candidates = fuzzy.candidate_pairs(compared, default_rules().fuzzy.max_block_size)
+    blocked = time.perf_counter()
+    model = fuzzy.fit(table, candidates, default_rules().fuzzy.prior)
+    fitted = time.perf_counter()
+    levels = fuzzy.compare(table, candidates.left, candidates.right)
+    linked = int(((model.probability(levels) >= default_rules().fuzzy.threshold) & ~fuzzy.guarded(levels)).sum())
+    scored = time.perf_counter()
+    print(f"fuzzy matching in memory, {len(compared):,} records: features {prepared - started:.1f} s, blocking "
+          f"{blocked - prepared:.1f} s ({len(candidates.left):,} candidate pairs), EM fit {fitted - blocked:.1f} s, "
+          f"comparing and scoring {scored - fitted:.1f} s; {linked:,} links; total {scored - started:.1f} s")
 
 
 def _hold_back(source: Path, target: Path, rows: int) -> None:

@@ -108,7 +108,8 @@ def resolve_command(
     """
     settings = Settings()
     with open_store(settings) as store:
-        summary = resolve(store, _rules(settings, rules_file), full=full, refit=refit)
+        summary = resolve(store, _rules(settings, rules_file), full=full, refit=refit,
+                          cache_dir=settings.home / "cache")
         blocked = store.read("resolve_blocked_report") if report else []
     _print_resolution(summary)
     if report:
@@ -179,7 +180,8 @@ def merge(
 def _decide(a: str, b: str, same: bool, by: str, why: str, rules_file: Path | None) -> None:
     settings = Settings()
     with open_store(settings) as store:
-        summary = decide(store, a, b, same=same, by=by, why=why, rules=_rules(settings, rules_file))
+        summary = decide(store, a, b, same=same, by=by, why=why, rules=_rules(settings, rules_file),
+                         cache_dir=settings.home / "cache")
     out.print(f"{'merged' if same else 'split'} {a} and {b} (recorded by {by})", markup=False)
     _print_resolution(summary)
 
@@ -257,7 +259,7 @@ def demo(
     out.print(f"generated {generated.people:,} people into {data_dir}")
     with open_store(settings) as store:
         _print_loads(_load_all(store, plan([data_dir]), settings.home, quiet=False))
-        summary = resolve(store)
+        summary = resolve(store, cache_dir=settings.home / "cache")
         _print_resolution(summary)
         sample = store.read("demo_sample_customer")
         counts = store.read("graph_counts")[0]

@@ -1,4 +1,4 @@
-// Records loaded or changed since the last resolution, or never resolved.
+// Records loaded or changed since a time: the loaders stamp every written record with `loaded_at`.
 MATCH (r:SourceRecord)
-WHERE r.loaded_at >= $since OR NOT EXISTS { (:Customer)-[:HAS_RECORD]->(r) }
+WHERE r.loaded_at >= $since
 RETURN r.key AS key

@@ -1,4 +1,4 @@
-// Every identifier resolution must look at: those of linking types, and any still marked blocked.
+// Every identifier of a linking type: what a full run refreshes.
 MATCH (i:Identifier)
-WHERE i.type IN $types OR i.blocked IS NOT NULL
+WHERE i.type IN $types
 RETURN i.key AS key

@@ -8,6 +8,7 @@ The affected profiles are re-resolved at once.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from graph.errors import InputError
 from graph.store import Store
@@ -15,7 +16,8 @@ from resolution.resolve import ResolutionSummary, resolve
 from resolution.rules import Rules
 
 
-def decide(store: Store, a: str, b: str, *, same: bool, by: str, why: str, rules: Rules) -> ResolutionSummary:
+def decide(store: Store, a: str, b: str, *, same: bool, by: str, why: str, rules: Rules,
+           cache_dir: Path | None = None) -> ResolutionSummary:
     if a == b:
         raise InputError(f"{a}: a record cannot be merged with or split from itself")
     if not by.strip() or not why.strip():
@@ -25,4 +27,4 @@ def decide(store: Store, a: str, b: str, *, same: bool, by: str, why: str, rules
         raise InputError(f"no source record {missing[0]!r}: keys are SOURCE:SOURCE_ID, e.g. crm:C1001836")
     store.write("decision_same_as" if same else "decision_not_same_as", a=a, b=b, by=by.strip(), why=why.strip(),
                 at=datetime.now(UTC))
-    return resolve(store, rules, seeds=[a, b])
+    return resolve(store, rules, seeds=[a, b], cache_dir=cache_dir)

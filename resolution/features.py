@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 import jellyfish
@@ -54,8 +55,10 @@ class Features:
     city: str
     phone: str
 
+    @cached_property
     def blocking_keys(self) -> dict[str, str]:
-        """The record's key for each pass; a pass whose fields are missing gives no key.
+        """The record's key for each pass; a pass whose fields are missing gives no key. Computed once and
+        kept with the features in the resolution cache, so an incremental run does not recompute them.
 
         Names enter as an unordered pair of sound keys, so swapped first and last names block together;
         the birth date as its year and an unordered day/month pair, so a swapped day and month do too.

@@ -91,7 +91,7 @@ def candidate_pairs(records: list[Features], max_block_size: int, only: set[int]
     seen: dict[tuple[int, int], str] = {}
     blocks: dict[tuple[str, str], list[int]] = {}
     for position, record in enumerate(records):
-        for pass_name, key in record.blocking_keys().items():
+        for pass_name, key in record.blocking_keys.items():
             blocks.setdefault((pass_name, key), []).append(position)
     for (pass_name, _), members in blocks.items():
         if len(members) < 2:

@@ -18,15 +18,16 @@ import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from graph.store import Store
-from resolution import constraints, fuzzy
+from resolution import constraints, matching
 from resolution.constraints import SAME_AS_STRENGTH, Link
-from resolution.features import Features, features
 from resolution.rules import Rules, default_rules
 
 LINK_RELATIONSHIPS = ["LINKED_BY", "SIMILAR_TO", "SAME_AS"]
@@ -97,10 +98,12 @@ def rules_digest(rules: Rules) -> str:
 
 
 def resolve(store: Store, rules: Rules | None = None, *, full: bool = False, refit: bool = False,
-            seeds: Iterable[str] = ()) -> ResolutionSummary:
+            seeds: Iterable[str] = (), cache_dir: Path | None = None) -> ResolutionSummary:
     """Resolve what changed since the last run (``seeds`` are records to revisit anyway), or everything.
 
-    A run is full when asked, when there is no earlier run, or when the rules changed since it.
+    A run is full when asked, when there is no earlier run, or when the rules changed since it. Fuzzy
+    matching only reads, so it runs on a second thread while the store refreshes identifier links.
+    ``cache_dir`` keeps the compared fields between runs (see ``matching``).
     """
     started = time.perf_counter()
     rules = rules or default_rules()
@@ -110,28 +113,40 @@ def resolve(store: Store, rules: Rules | None = None, *, full: bool = False, ref
     last = store.read("resolution_last_run")
     incremental = not full and bool(last) and last[0]["rules"] == digest
     params = rules.parameters()
+    cache = matching.FeatureCache(cache_dir / f"features-{store.database}.pickle") if cache_dir else None
     with run.step("changes"):
         changed_records = set(seeds)
         if last:
-            changed_records |= {r["key"] for r in store.read("resolve_dirty_records", since=last[0]["started_at"])}
+            overlapping = store.read("resolve_changes_since", since=last[0]["started_at"])[0]["since"]
+            since = min(last[0]["started_at"], overlapping)
+            changed_records |= {r["key"] for r in store.read("resolve_dirty_records", since=since)}
         if incremental:
-            dirty = set(changed_records)
-            identifier_keys = {r["key"] for r in run.keyed("resolve_record_identifiers", dirty, types=params["types"])}
+            identifier_keys = {r["key"] for r in
+                               run.keyed("resolve_record_identifiers", changed_records, types=params["types"])}
         else:
-            dirty = set()
             identifier_keys = {r["key"] for r in store.read("resolve_linking_identifiers", types=params["types"])}
-    with run.step("identifiers"):
-        changed = [r["key"] for r in run.keyed("resolve_block_identifiers", identifier_keys, **params)]
-        run.counts["blocked_changed"] = len(changed)
-        run.keyed("resolve_unlink_stale", identifier_keys, **params)
-        run.counts["links"] = sum(r["links"] for r in run.keyed("resolve_links", identifier_keys, **params))
-        if incremental:
-            dirty |= {r["key"] for r in run.keyed("resolve_identifier_records", identifier_keys)}
-    with run.step("fuzzy"):
-        touched_by_fuzzy = _fuzzy(run, dirty if incremental else None, refit)
+            identifier_keys |= {r["key"] for r in store.read("resolve_blocked_identifiers")}
+    with ThreadPoolExecutor(1, thread_name_prefix="c360-fuzzy") as background:
+        pending = background.submit(_find_matches, run, digest, changed_records if incremental else None, refit,
+                                    cache, last[0]["run_id"] if incremental else None)
+        with run.step("identifiers"):
+            changed = [r["key"] for r in run.keyed("resolve_block_identifiers", identifier_keys, **params)]
+            run.counts["blocked_changed"] = len(changed)
+            run.keyed("resolve_unlink_stale", identifier_keys, **params)
+            run.counts["links"] = sum(r["links"] for r in run.keyed("resolve_links", identifier_keys, **params))
+            dirty = set(changed_records)
+            if incremental:
+                dirty |= {r["key"] for r in run.keyed("resolve_identifier_records", identifier_keys)}
+        with run.step("fuzzy"):
+            matches = pending.result()
+            applied = matching.apply(store, matches, run.run_id)
+            if matches.fitted is not None:
+                store.write("match_model_write", parameters=json.dumps(matches.fitted.to_dict()), rules=digest,
+                            now=now, pairs=matches.fitted.fitted_pairs)
+            run.counts["similar_added"], run.counts["similar_removed"] = applied.added, applied.removed
     with run.step("components"):
         if incremental:
-            rows = _incremental_components(run, dirty | touched_by_fuzzy)
+            rows = _incremental_components(run, dirty | applied.touched)
         else:
             rows = _refined(run, store.components(LINK_RELATIONSHIPS))
         plan = assign_ids(rows)
@@ -157,75 +172,27 @@ def resolve(store: Store, rules: Rules | None = None, *, full: bool = False, ref
     record = {k: v for k, v in asdict(summary).items() if k != "steps"}
     store.write("resolution_run", run={**record, "started_at": now, "rules": digest,
                                        "steps": json.dumps(run.steps)})
+    if cache is not None and matches.complete:
+        cache.save(run.run_id, digest, matches.records)
     return summary
 
 
 # -- fuzzy links -----------------------------------------------------------------------------------------
-def _fuzzy(run: _Run, dirty: set[str] | None, refit: bool) -> set[str]:
-    """Refresh ``SIMILAR_TO`` edges (all, or those touching ``dirty``); returns the records whose edges changed."""
-    if not run.rules.fuzzy.enabled or (dirty is not None and not dirty):
-        return set()
-    records = [features(row) for row in run.store.read("resolve_person_records")]
-    position = {record.key: i for i, record in enumerate(records)}
-    only = None if dirty is None else {position[k] for k in dirty if k in position}
-    if only is not None and not only:
-        return set()
-    table = fuzzy.Table(records)
-    candidates = fuzzy.candidate_pairs(records, run.rules.fuzzy.max_block_size, only)
-    model = _model(run, table, candidates if only is None else None, refit)
-    found = _similar_pairs(records, table, candidates, model, run.rules.fuzzy.threshold)
-    existing = {(r["a"], r["b"]): r["score"] for r in run.store.read("resolve_similar_edges")}
-    if dirty is not None:
-        existing = {pair: s for pair, s in existing.items() if pair[0] in dirty or pair[1] in dirty}
-    gone = [{"a": a, "b": b} for (a, b) in existing if (a, b) not in found]
-    new = [{"a": a, "b": b, "score": score, "rule": rule} for (a, b), (score, rule) in found.items()
-           if existing.get((a, b)) != score]
-    added = [row for row in new if (row["a"], row["b"]) not in existing]
-    run.store.write_batches("resolve_similar_delete", gone)
-    run.store.write_batches("resolve_similar_create", added, run_id=run.run_id)
-    run.store.write_batches("resolve_similar_write", [row for row in new if (row["a"], row["b"]) in existing],
-                            run_id=run.run_id)
-    run.counts["similar_added"] = len(added)
-    run.counts["similar_removed"] = len(gone)
-    return {k for row in gone + new for k in (row["a"], row["b"])}
-
-
-def _model(run: _Run, table: fuzzy.Table, candidates: fuzzy.Candidates | None, refit: bool) -> fuzzy.MatchModel:
-    """The stored model, unless it was fitted under other rules or a refit is asked for; a fit uses all
-    candidate pairs (``candidates``, or those of every record when the run compares only some)."""
-    digest = rules_digest(run.rules)
-    stored = run.store.read("match_model_read")
-    if stored and not refit and stored[0]["rules"] == digest:
-        return fuzzy.MatchModel.from_dict(json.loads(stored[0]["parameters"]))
-    if candidates is None:
-        candidates = fuzzy.candidate_pairs(table.records, run.rules.fuzzy.max_block_size)
-    model = fuzzy.fit(table, candidates, run.rules.fuzzy.prior)
-    run.store.write("match_model_write", parameters=json.dumps(model.to_dict()), rules=digest, now=run.now,
-                    pairs=model.fitted_pairs)
-    return model
-
-
-def _similar_pairs(records: list[Features], table: fuzzy.Table, candidates: fuzzy.Candidates,
-                   model: fuzzy.MatchModel, threshold: float) -> dict[tuple[str, str], tuple[float, str]]:
-    """Scored candidate pairs at or above ``threshold`` that no guard refuses, keyed by ordered record keys."""
-    if not len(candidates.left):
-        return {}
-    levels = fuzzy.compare(table, candidates.left, candidates.right)
-    probability = model.probability(levels)
-    accepted = (probability >= threshold) & ~fuzzy.guarded(levels)
-    found = {}
-    for i in accepted.nonzero()[0]:
-        a, b = sorted((records[candidates.left[i]].key, records[candidates.right[i]].key))
-        found[(a, b)] = (round(float(probability[i]), 6), f"fuzzy:{candidates.rule[i]}")
-    return found
+def _find_matches(run: _Run, digest: str, scope: set[str] | None, refit: bool, cache: matching.FeatureCache | None,
+                  last_run_id: str | None) -> matching.Matches:
+    cached = cache.load(last_run_id, digest) if cache is not None and last_run_id else None
+    if not run.rules.fuzzy.enabled or (scope is not None and not scope):
+        # nothing to compare: a valid cache stays valid for the next run
+        return matching.Matches({}, scope=set(), records=cached or {}, complete=cached is not None)
+    return matching.find(run.store, run.rules, digest, scope, refit, cached)
 
 
 # -- components and constraints --------------------------------------------------------------------------
-def _constraints(run: _Run) -> tuple[dict[str, dict[tuple[str, str], str]], dict[str, set[str]]]:
-    """Exclusive identifier values per record, and the records each one is declared not to be."""
+def _constraints(run: _Run, keys: Iterable[str]) -> tuple[dict[str, dict[tuple[str, str], str]], dict[str, set[str]]]:
+    """Exclusive identifier values of ``keys``, and the records each record is declared not to be."""
     exclusive: dict[str, dict[tuple[str, str], str]] = defaultdict(dict)
     scoped = set(run.rules.exclusive("source"))
-    rows = run.store.read("resolve_exclusive_values", types=run.rules.exclusive("global") + sorted(scoped))
+    rows = run.keyed("resolve_exclusive_values", keys, types=run.rules.exclusive("global") + sorted(scoped))
     for row in rows:
         scope = row["source"] if row["type"] in scoped else "*"
         exclusive[row["key"]][(row["type"], scope)] = row["value"]
@@ -257,10 +224,10 @@ def _links(run: _Run, keys: Iterable[str]) -> list[Link]:
 
 def _refined(run: _Run, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Split the components that hold records which must stay apart."""
-    exclusive, not_same = _constraints(run)
     members: dict[Any, list[str]] = defaultdict(list)
     for row in rows:
         members[row["component"]].append(row["key"])
+    exclusive, not_same = _constraints(run, [k for keys in members.values() if len(keys) > 1 for k in keys])
     conflicting = {c: keys for c, keys in members.items()
                    if len(keys) > 1 and constraints.has_conflict(keys, exclusive, not_same)}
     if not conflicting:
@@ -291,7 +258,7 @@ def _incremental_components(run: _Run, seeds: set[str]) -> list[dict[str, Any]]:
         reached |= frontier
     if not reached:
         return []
-    exclusive, not_same = _constraints(run)
+    exclusive, not_same = _constraints(run, reached)
     result = constraints.split(sorted(reached), _links(run, reached), exclusive, not_same)
     run.counts["links_cut"] += len(result.cut)
     label = {key: group[0] for group in result.groups for key in group}

@@ -160,19 +160,22 @@ def test_manual_split_and_merge_survive_full_reruns(embedded_store: Store, tmp_p
     assert [(r["kind"], r["by"]) for r in audit] == [("split", "agent-7"), ("merge", "agent-7")]
 
 
-def test_incremental_run_equals_a_full_run(embedded_store: Store, tmp_path: Path) -> None:
+@pytest.mark.parametrize("cached", [True, False], ids=["feature-cache", "no-cache"])
+def test_incremental_run_equals_a_full_run(embedded_store: Store, tmp_path: Path, cached: bool) -> None:
+    cache = tmp_path / "cache" if cached else None
     first = [_person(str(i), f"P{i}", f"Q{i}", email=f"p{i % 40}@x.com", birth_date=f"19{60 + i % 30}-05-0{1 + i % 8}",
                      postcode=f"{20000 + i % 55}") for i in range(120)]
     write_people(tmp_path / "a", "crm", first)
     _load(embedded_store, tmp_path / "a")
-    assert resolve(embedded_store).mode == "full"
+    assert resolve(embedded_store, cache_dir=cache).mode == "full"
     later = [_person(f"n{i}", f"P{i}", f"Q{i}", email=f"p{(i * 7) % 45}@x.com", customer_number=f"CN{i % 5}",
                      birth_date=f"19{60 + i % 30}-05-0{1 + i % 8}", postcode=f"{20000 + i % 55}") for i in range(15)]
     write_people(tmp_path / "b", "web", later)
     _load(embedded_store, tmp_path / "b")
-    incremental = resolve(embedded_store)
+    incremental = resolve(embedded_store, cache_dir=cache)
     assert incremental.mode == "incremental" and incremental.records < 135
     after_incremental = _partition(embedded_store)
+    assert cache is None or len(list(cache.glob("features-*.pickle"))) == 1
     full = resolve(embedded_store, full=True)
     assert full.mode == "full" and full.records_moved == 0
     assert _partition(embedded_store) == after_incremental

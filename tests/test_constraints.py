@@ -1,0 +1,55 @@
+"""The constrained split on its own: never joins forbidden records, never joins what links do not join."""
+
+from __future__ import annotations
+
+import networkx as nx
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from resolution.constraints import SAME_AS_STRENGTH, Link, has_conflict, split
+
+KEYS = [f"r{i}" for i in range(12)]
+links_strategy = st.lists(st.tuples(st.sampled_from(KEYS), st.sampled_from(KEYS),
+                                    st.sampled_from([0.6, 0.9, 0.95, 0.99, SAME_AS_STRENGTH])), max_size=30)
+values_strategy = st.dictionaries(st.sampled_from(KEYS), st.sampled_from(["A", "B", "C"]), max_size=6)
+refusals_strategy = st.lists(st.tuples(st.sampled_from(KEYS), st.sampled_from(KEYS)), max_size=3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(links_strategy, values_strategy, refusals_strategy)
+def test_split_respects_constraints_and_links(raw: list[tuple[str, str, float]], values: dict[str, str],
+                                              refusals: list[tuple[str, str]]) -> None:
+    links = [Link(s, a, b, "SAME_AS" if s == SAME_AS_STRENGTH else f"email:{a}{b}") for a, b, s in raw if a != b]
+    exclusive = {k: {("national_id", "*"): v} for k, v in values.items()}
+    not_same: dict[str, set[str]] = {}
+    for a, b in refusals:
+        if a != b:
+            not_same.setdefault(a, set()).add(b)
+            not_same.setdefault(b, set()).add(a)
+    result = split(KEYS, links, exclusive, not_same)
+    assert sorted(k for g in result.groups for k in g) == sorted(KEYS)  # a partition of the records
+    graph = nx.Graph()
+    graph.add_nodes_from(KEYS)
+    graph.add_edges_from((x.a, x.b) for x in links)
+    component_of = {k: i for i, c in enumerate(nx.connected_components(graph)) for k in c}
+    for group in result.groups:
+        assert len({component_of[k] for k in group}) == 1  # never joins what no link joins
+        assert not any(not_same.get(k, set()) & set(group) for k in group)  # a split decision always holds
+        manual = any(x.via == "SAME_AS" and x.a in group and x.b in group for x in links)
+        if not manual:  # only a person's merge may join different national ids
+            assert len({values[k] for k in group if k in values}) <= 1
+    kept = [x for x in links if x not in result.cut]
+    kept_graph = nx.Graph()
+    kept_graph.add_nodes_from(KEYS)
+    kept_graph.add_edges_from((x.a, x.b) for x in kept)
+    assert {frozenset(g) for g in result.groups} == {frozenset(c) for c in nx.connected_components(kept_graph)}
+
+
+def test_conflict_is_split_at_the_weakest_link() -> None:
+    links = [Link(0.99, "a", "b", "customer_number:1"), Link(0.6, "b", "c", "phone:1"),
+             Link(0.95, "c", "d", "email:x")]
+    exclusive = {"a": {("national_id", "*"): "1"}, "d": {("national_id", "*"): "2"}}
+    assert has_conflict(["a", "b", "c", "d"], exclusive, {})
+    result = split(["a", "b", "c", "d"], links, exclusive, {})
+    assert result.groups == [["a", "b"], ["c", "d"]]
+    assert result.cut == [Link(0.6, "b", "c", "phone:1")]
