@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -56,7 +56,6 @@ class MatchModel:
     #: P(two random records are one person): what evidence must overcome, however tight the blocking
     prior: float
     fitted_pairs: int = 0
-    skipped_blocks: dict[str, int] = field(default_factory=dict)
 
     def bayes_factors(self, name: str) -> NDArray[np.float64]:
         """log2(m/u) per level, with 0 for level 0 (missing): absence is no evidence."""
@@ -81,24 +80,21 @@ class MatchModel:
                    fitted_pairs=int(data.get("fitted_pairs", 0)))  # type: ignore[call-overload]
 
 
-def candidate_pairs(records: list[Features], max_block_size: int, only: set[int] | None = None,
-                    skipped: dict[str, int] | None = None) -> Candidates:
+def candidate_pairs(records: list[Features], max_block_size: int, only: set[int] | None = None) -> Candidates:
     """Pairs sharing a blocking key in any pass; with ``only``, just the pairs touching those positions.
 
-    A block larger than ``max_block_size`` is skipped for its pass (counted in ``skipped``): the other
-    passes still reach its true pairs, and one very common key must not cost quadratic time.
+    A block larger than ``max_block_size`` is skipped for its pass: the other passes still reach its true
+    pairs, and one very common key must not cost quadratic time.
     """
     seen: dict[tuple[int, int], str] = {}
     blocks: dict[tuple[str, str], list[int]] = {}
+    wanted = None if only is None else {item for p in only for item in records[p].blocking_keys.items()}
     for position, record in enumerate(records):
-        for pass_name, key in record.blocking_keys.items():
-            blocks.setdefault((pass_name, key), []).append(position)
+        for item in record.blocking_keys.items():
+            if wanted is None or item in wanted:
+                blocks.setdefault(item, []).append(position)
     for (pass_name, _), members in blocks.items():
-        if len(members) < 2:
-            continue
-        if len(members) > max_block_size:
-            if skipped is not None:
-                skipped[pass_name] = skipped.get(pass_name, 0) + 1
+        if not 2 <= len(members) <= max_block_size:
             continue
         for a, b in _pairs_in(members, only):
             seen.setdefault((a, b), pass_name)
