@@ -119,7 +119,8 @@ def matching_only(data: Path, records: int) -> None:
     scored = time.perf_counter()
     print(f"fuzzy matching in memory, {len(compared):,} records: features {prepared - started:.1f} s, blocking "
           f"{blocked - prepared:.1f} s ({len(candidates.left):,} candidate pairs), EM fit {fitted - blocked:.1f} s, "
-          f"comparing and scoring {scored - fitted:.1f} s; {linked:,} links; total {scored - started:.1f} s")
+          f"comparing and scoring {scored - fitted:.1f} s; {linked:,} links; total {scored - started:.1f} s; "
+          f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB")
 
 
 def _hold_back(source: Path, target: Path, rows: int) -> None:

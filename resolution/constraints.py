@@ -17,12 +17,14 @@ SAME_AS_STRENGTH = 2.0
 
 @dataclass(frozen=True, order=True)
 class Link:
-    """Evidence joining two records: ``via`` is an identifier key, ``SIMILAR_TO`` or ``SAME_AS``."""
+    """Evidence joining two records: ``via`` is an identifier key, ``SIMILAR_TO`` or ``SAME_AS``; between
+    links of equal strength, the lower ``rank`` (the identifier type's priority) is kept first."""
 
     strength: float
     a: str
     b: str
     via: str
+    rank: int = 0
 
 
 @dataclass
@@ -58,7 +60,7 @@ def split(members: Iterable[str], links: Iterable[Link], exclusive: dict[str, di
     groups = {key: _Group({key}, dict(exclusive.get(key, {})), set(not_same.get(key, set())))
               for key in members}
     cut: list[Link] = []
-    for link in sorted(links, key=lambda x: (-x.strength, x.via, x.a, x.b)):
+    for link in sorted(links, key=lambda x: (-x.strength, x.rank, x.via, x.a, x.b)):
         left, right = groups[link.a], groups[link.b]
         if left is right:
             continue

@@ -214,7 +214,9 @@ def _links(run: _Run, keys: Iterable[str]) -> list[Link]:
         types[row["via"]] = row["type"]
     for via, members in by_identifier.items():
         members.sort()
-        links += [Link(run.rules.trust(types[via]), a, b, via) for i, a in enumerate(members) for b in members[i + 1:]]
+        rule = run.rules.identifiers.get(types[via])
+        strength, rank = (rule.trust, rule.priority) if rule else (0.0, 99)
+        links += [Link(strength, a, b, via, rank) for i, a in enumerate(members) for b in members[i + 1:]]
     for row in run.keyed("resolve_record_links", keys):
         a, b = sorted((row["key"], row["other"]))
         strength = SAME_AS_STRENGTH if row["type"] == "SAME_AS" else float(row["score"] or 0.0)
