@@ -250,3 +250,13 @@ def test_cli_report_explain_split(embedded_store: Store, embedded_settings: Any,
     assert split.returncode == 0 and "resolve (incremental)" in split.stdout, split.stderr
     apart = c360("explain", "crm:1", "crm:2", home=home)
     assert "different customers" in apart.stdout and "twins" in apart.stdout
+
+
+def test_runs_recorded_by_an_older_version_lead_to_a_full_run(embedded_store: Store, tmp_path: Path) -> None:
+    embedded_store.driver.execute_query("CREATE (:ResolutionRun {run_id: 'old', at: datetime()})",
+                                        database_=embedded_store.database)
+    write_people(tmp_path, "crm", [_person("1", "Ann", "Lee", email="ann@x.com"),
+                                   _person("2", "Ann", "Lee", email="ann@x.com")])
+    _load(embedded_store, tmp_path)
+    assert resolve(embedded_store).mode == "full"
+    assert len(_partition(embedded_store)) == 1
