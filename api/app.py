@@ -17,11 +17,13 @@ from api.repository import CustomerRepository
 from api.schema import schema
 from graph.settings import Settings
 from graph.store import open_store
+from resolution.rules import rules_in_use
 
 
 class C360GraphQL(GraphQL[dict[str, Any], None]):
     async def get_context(self, request: Any, response: Any) -> dict[str, Any]:
-        return {"request": request, "response": response, "store": request.app.state.store}
+        state = request.app.state
+        return {"request": request, "response": response, "store": state.store, "rules": state.rules}
 
 
 async def healthz(request: Request) -> Response:
@@ -43,6 +45,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         with open_store(resolved) as store:
             app.state.store = store
+            app.state.rules = rules_in_use(resolved.home)
             yield
 
     graphql = C360GraphQL(schema, graphql_ide="graphiql")

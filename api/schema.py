@@ -14,6 +14,8 @@ from strawberry.extensions import MaskErrors
 from strawberry.types import Info
 
 from api.repository import CustomerData, CustomerRepository, RecordData
+from graph.errors import InputError
+from resolution.explain import explain
 
 
 @strawberry.enum(description="The kinds of identifier a customer can be found by.")
@@ -70,11 +72,56 @@ class SourceRecord(Person):
         return cls(identifiers=identifiers, **_fields(cls, data.properties, skip=("identifiers",)))
 
 
+@strawberry.type(description="Where a golden value came from.")
+class ValueSource:
+    attribute: str
+    record_key: str = strawberry.field(description="The source record whose value won (SOURCE:SOURCE_ID).")
+
+
+@strawberry.type(description="One step of evidence between two records.")
+class LinkHop:
+    left: str
+    right: str
+    evidence: str = strawberry.field(description="The shared identifier (TYPE:VALUE), SIMILAR_TO or SAME_AS.")
+    rule: str
+    score: float | None = strawberry.field(description="Trust of the identifier type, or fuzzy probability.")
+
+
+@strawberry.type(description="Why a record is part of this customer, or why it is apart.")
+class LinkExplanation:
+    record_key: str
+    other_record_key: str
+    together: bool
+    other_customer_id: str | None
+    hops: list[LinkHop]
+    reasons: list[str] = strawberry.field(description="Why the records are apart (empty when together).")
+    fuzzy_score: float | None = strawberry.field(description="The fuzzy model's match probability of the pair.")
+
+
 @strawberry.type(description="One person, resolved from all the records that are theirs.")
 class Customer(Person):
     id: strawberry.ID
     record_count: int
     records: list[SourceRecord]
+    value_sources: list[ValueSource] = strawberry.field(
+        description="Per golden attribute, the record it came from: most trusted source, then most recent.")
+
+    @strawberry.field(description="The chain of evidence joining this customer's records to another record "
+                                  "(SOURCE:SOURCE_ID), or every reason they are apart.")
+    async def explain_link(self, info: Info[Any, Any], other_record_key: str) -> LinkExplanation:
+        if not self.records:
+            raise UserInputError("this customer has no records to explain from")
+        anchor = self.records[0].key
+        try:
+            result = await to_thread.run_sync(explain, info.context["store"], anchor, other_record_key,
+                                              info.context["rules"])
+        except InputError as error:
+            raise UserInputError(f"otherRecordKey: {error}") from None
+        hops = [LinkHop(left=h.left, right=h.right, evidence=h.evidence, rule=h.rule, score=h.score)
+                for h in result.hops]
+        return LinkExplanation(record_key=anchor, other_record_key=other_record_key, together=result.together,
+                               other_customer_id=result.customer_b, hops=hops, reasons=result.reasons,
+                               fuzzy_score=result.fuzzy_score)
 
     @strawberry.field(description="Every distinct identifier over the customer's records.")
     def identifiers(self) -> list[Identifier]:
@@ -86,9 +133,11 @@ class Customer(Person):
 
     @classmethod
     def from_data(cls, data: CustomerData) -> Customer:
+        sources = [ValueSource(attribute=a, record_key=k) for a, _, k in
+                   (item.partition("=") for item in data.properties.get("value_sources") or [])]
         return cls(id=strawberry.ID(data.properties["id"]), record_count=len(data.records),
-                   records=[SourceRecord.from_data(r) for r in data.records],
-                   **_fields(cls, data.properties, skip=("id", "record_count", "records")))
+                   records=[SourceRecord.from_data(r) for r in data.records], value_sources=sources,
+                   **_fields(cls, data.properties, skip=("id", "record_count", "records", "value_sources")))
 
 
 def _repository(info: Info[Any, Any]) -> CustomerRepository:

@@ -24,7 +24,7 @@ from loaders.run import LoadSummary, load_file, plan
 from resolution import ResolutionSummary, resolve
 from resolution.decisions import decide
 from resolution.explain import explain as explain_records
-from resolution.rules import Rules, load_rules
+from resolution.rules import Rules, rules_in_use
 
 app = typer.Typer(help="c360: one customer graph from every source.", no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
@@ -89,9 +89,7 @@ RulesOption = Annotated[Path | None, typer.Option("--rules", help="Identity rule
 
 
 def _rules(settings: Settings, path: Path | None) -> Rules:
-    if path is None and (settings.home / "rules.toml").is_file():
-        path = settings.home / "rules.toml"
-    return load_rules(path)
+    return rules_in_use(settings.home, path)
 
 
 @app.command("resolve")

@@ -69,7 +69,7 @@ class MatchModel:
         weight = np.full(len(next(iter(levels.values()))), math.log2(share / (1 - share)))
         for name, level in levels.items():
             weight = weight + self.bayes_factors(name)[level]
-        return 1.0 / (1.0 + np.power(2.0, -weight))
+        return np.asarray(1.0 / (1.0 + np.power(2.0, -weight)), dtype=np.float64)
 
     def to_dict(self) -> dict[str, object]:
         return {"m": self.m, "u": self.u, "prior": self.prior, "fitted_pairs": self.fitted_pairs}

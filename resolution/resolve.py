@@ -280,9 +280,9 @@ def assign_ids(components: list[dict[str, Any]]) -> Assignment:
     for row in components:
         members[row["component"]].append(row["key"])
         previous[row["key"]] = row["customer_id"]
-    overlaps = []
+    overlaps: list[tuple[int, str, Any]] = []
     for component, keys in members.items():
-        for old_id, count in Counter(previous[k] for k in keys if previous[k]).items():
+        for old_id, count in Counter(p for k in keys if (p := previous[k])).items():
             overlaps.append((-count, old_id, component))
     chosen: dict[Any, str] = {}
     taken: set[str] = set()

@@ -71,6 +71,13 @@ def default_rules() -> Rules:
     return load_rules(None)
 
 
+def rules_in_use(home: Path, path: Path | None = None) -> Rules:
+    """``path`` if given, else ``$C360_HOME/rules.toml`` if present, else the shipped rules."""
+    if path is None and (home / "rules.toml").is_file():
+        path = home / "rules.toml"
+    return load_rules(path)
+
+
 def load_rules(path: Path | None) -> Rules:
     """The shipped rules, with the tables of ``path`` replacing theirs."""
     data = tomllib.loads(resources.files(__package__).joinpath("rules.toml").read_text(encoding="utf-8"))

@@ -96,3 +96,24 @@ def test_query_errors_are_reported_not_500(client: TestClient) -> None:
     response = client.post("/graphql", json={"query": "{ customer(id: 1) { nope } }"})
     assert response.status_code == 200
     assert "nope" in response.json()["errors"][0]["message"]
+
+
+EXPLAIN = """query($id: ID!, $other: String!) { customer(id: $id) {
+  valueSources { attribute recordKey }
+  explainLink(otherRecordKey: $other) { recordKey together otherCustomerId reasons fuzzyScore
+    hops { left right evidence rule score } } } }"""
+
+
+def test_explain_link_and_value_sources(client: TestClient) -> None:
+    [jean] = _id_of(client, "EMAIL", "jean@x.com")
+    together = _post(client, EXPLAIN, id=jean, other="crm:3")["data"]["customer"]
+    assert {"attribute": "first_name", "recordKey": "crm:1"} in together["valueSources"]  # same trust: newest/key
+    link = together["explainLink"]
+    assert link["together"] and link["reasons"] == []
+    assert [h["evidence"] for h in link["hops"]] == ["email:jean@x.com"]
+    apart = _post(client, EXPLAIN, id=jean, other="crm:2")["data"]["customer"]["explainLink"]
+    assert not apart["together"] and apart["otherCustomerId"] != jean
+    assert any("phone:+33612345678" in reason for reason in apart["reasons"])  # a household phone
+    missing = _post(client, EXPLAIN, id=jean, other="crm:99")
+    assert missing["data"] is None or missing["data"]["customer"] is None
+    assert "otherRecordKey: no source record 'crm:99'" in missing["errors"][0]["message"]
