@@ -8,11 +8,14 @@ from typing import Any
 
 from anyio import to_thread
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
+from api.auth import BearerTokens, RequireToken, signing_key, unauthorized
 from api.repository import CustomerRepository
 from api.schema import schema
 from graph.settings import Settings
@@ -23,7 +26,8 @@ from resolution.rules import rules_in_use
 class C360GraphQL(GraphQL[dict[str, Any], None]):
     async def get_context(self, request: Any, response: Any) -> dict[str, Any]:
         state = request.app.state
-        return {"request": request, "response": response, "store": state.store, "rules": state.rules}
+        return {"request": request, "response": response, "store": state.store, "rules": state.rules,
+                "principal": request.user}
 
 
 async def healthz(request: Request) -> Response:
@@ -48,7 +52,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             app.state.rules = rules_in_use(resolved.home)
             yield
 
-    graphql = C360GraphQL(schema, graphql_ide="graphiql")
+    graphql = RequireToken(C360GraphQL(schema, graphql_ide="graphiql"))
     routes = [Route("/healthz", healthz), Route("/readyz", readyz),
               Route("/graphql", graphql, methods=["GET", "POST"])]
-    return Starlette(routes=routes, lifespan=lifespan)
+    middleware = [Middleware(AuthenticationMiddleware, backend=BearerTokens(signing_key(resolved)),
+                             on_error=unauthorized)]
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

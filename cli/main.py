@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -209,6 +210,18 @@ def check() -> None:
 
 # -- serving ---------------------------------------------------------------------------------------------
 @app.command()
+def token(
+    role: Annotated[str, typer.Option(help="agent, analyst, marketing or admin.")],
+    subject: Annotated[str, typer.Option(help="Who the token is for (shown in audit trails).")] = "local-user",
+    hours: Annotated[float, typer.Option(min=0.01, max=24 * 365, help="Lifetime.")] = 8.0,
+) -> None:
+    """Issue an API token for local use; send it as 'Authorization: Bearer <token>'."""
+    from api.auth import issue_token, signing_key
+
+    out.print(issue_token(signing_key(Settings()), role, subject, timedelta(hours=hours)), soft_wrap=True)
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
@@ -264,11 +277,17 @@ def demo(
     out.print("graph: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
     if not serve_api:
         return
+    from api.auth import issue_token, signing_key
+
     customer_id = sample[0]["id"] if sample else "C0"
-    _serve(settings, "127.0.0.1", port, banner=lambda url: out.print(_DEMO_QUERY.replace("$ID", customer_id)))
+    bearer = issue_token(signing_key(settings), "admin", "demo", timedelta(hours=8))
+    banner = _DEMO_QUERY.replace("$ID", customer_id).replace("$TOKEN", bearer)
+    _serve(settings, "127.0.0.1", port, banner=lambda url: out.print(banner, soft_wrap=True, markup=False))
 
 
-_DEMO_QUERY = """Paste into GraphiQL:
+_DEMO_QUERY = """In GraphiQL's Headers tab (an admin token for 8 hours; `c360 token --role agent` for others):
+  {"Authorization": "Bearer $TOKEN"}
+Then paste:
   { customer(id: "$ID") { id firstName lastName email recordCount
       records { key source firstName lastName email phone }
       identifiers { type value } } }"""

@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     neo4j_database: str = "neo4j"
     c360_home: Path = Field(default=Path(".c360"), description="Data, logs, rejects of the embedded store")
     c360_bolt_port: int = Field(default=0, ge=0, le=65535, description="Embedded Bolt port; 0 picks a free one")
+    c360_jwt_secret: SecretStr | None = Field(
+        default=None, description="Key signing API tokens; unset: $C360_HOME/jwt-secret, created on first use")
     c360_heap: str = Field(default="1g", pattern=r"^\d+[mMgG]$", description="Java heap of the embedded store")
 
     @property

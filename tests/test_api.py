@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from api.app import create_app
+from api.auth import issue_token, signing_key
 from graph import Settings, Store
 from loaders.run import load_file, plan
 from resolution import resolve
@@ -34,7 +36,8 @@ def client(embedded_store: Store, embedded_settings: Settings, tmp_path: Path) -
     for path, mapping in plan([tmp_path]):
         load_file(embedded_store, path, mapping, tmp_path)
     resolve(embedded_store)
-    with TestClient(create_app(embedded_settings)) as test_client:
+    bearer = issue_token(signing_key(embedded_settings), "admin", "test-admin", timedelta(minutes=10))
+    with TestClient(create_app(embedded_settings), headers={"Authorization": f"Bearer {bearer}"}) as test_client:
         yield test_client
 
 
@@ -117,3 +120,40 @@ def test_explain_link_and_value_sources(client: TestClient) -> None:
     missing = _post(client, EXPLAIN, id=jean, other="crm:99")
     assert missing["data"] is None or missing["data"]["customer"] is None
     assert "otherRecordKey: no source record 'crm:99'" in missing["errors"][0]["message"]
+
+
+def test_graphql_needs_a_valid_token(client: TestClient, embedded_settings: Settings) -> None:
+    query = {"query": "{ __typename }"}
+    for headers, reason in [({}, "a token is required"), ({"Authorization": "Basic abc"}, "Bearer"),
+                            ({"Authorization": "Bearer not-a-jwt"}, "invalid token")]:
+        response = client.post("/graphql", json=query, headers={"Authorization": ""} | headers)
+        assert response.status_code == 401, headers
+        assert response.headers["www-authenticate"].startswith("Bearer")
+        assert reason in response.json()["message"]
+    key = signing_key(embedded_settings)
+    expired = issue_token(key, "agent", "someone", timedelta(seconds=-1))
+    response = client.post("/graphql", json=query, headers={"Authorization": f"Bearer {expired}"})
+    assert response.status_code == 401 and "expired" in response.json()["message"]
+    forged = issue_token("another-key-of-at-least-32-bytes!", "admin", "mallory", timedelta(minutes=5))
+    assert client.post("/graphql", json=query, headers={"Authorization": f"Bearer {forged}"}).status_code == 401
+    agent = issue_token(key, "agent", "agent-7", timedelta(minutes=5))
+    ok = client.post("/graphql", json=query, headers={"Authorization": f"Bearer {agent}"})
+    assert ok.status_code == 200 and ok.json()["data"] == {"__typename": "Query"}
+    # health, readiness and the GraphiQL page itself need no token
+    assert client.get("/healthz", headers={"Authorization": ""}).status_code == 200
+    page = client.get("/graphql", headers={"Accept": "text/html", "Authorization": ""})
+    assert page.status_code == 200
+
+
+def test_token_command_issues_what_the_api_accepts(tmp_path: Path) -> None:
+    from api.auth import Role, verify_token
+    from tests.test_cli import c360
+
+    issued = c360("token", "--role", "marketing", "--subject", "campaigns", home=tmp_path)
+    assert issued.returncode == 0, issued.stderr
+    key = signing_key(Settings(neo4j_uri=None, c360_home=tmp_path))
+    assert (tmp_path / "jwt-secret").stat().st_mode & 0o777 == 0o600
+    principal = verify_token(key, issued.stdout.strip())
+    assert (principal.subject, principal.role) == ("campaigns", Role.MARKETING)
+    wrong = c360("token", "--role", "boss", home=tmp_path)
+    assert wrong.returncode == 1 and "roles: agent, analyst, marketing, admin" in wrong.stderr

@@ -1,0 +1,140 @@
+"""Bearer tokens (JWT, HS256) carrying one role: who is calling the API and what they may see and change.
+
+Tokens are signed with ``C360_JWT_SECRET`` or, when unset, a key created once under ``$C360_HOME`` (mode
+0600), so that ``c360 token`` and ``c360 serve`` on one machine agree without configuration. Every
+``/graphql`` request needs a valid token, except loading the GraphiQL page itself (a browser cannot send a
+header when opening a URL; the page sends the token with every query).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+
+import jwt
+from starlette.authentication import (
+    AuthCredentials,
+    AuthenticationBackend,
+    AuthenticationError,
+    BaseUser,
+)
+from starlette.requests import HTTPConnection
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from graph.errors import InputError
+from graph.settings import Settings
+
+ISSUER = "c360"
+ALGORITHM = "HS256"
+KEY_FILE = "jwt-secret"
+
+
+class Role(StrEnum):
+    AGENT = "agent"
+    ANALYST = "analyst"
+    MARKETING = "marketing"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Principal(BaseUser):
+    subject: str
+    role: Role
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def display_name(self) -> str:
+        return self.subject
+
+
+def signing_key(settings: Settings) -> str:
+    """The configured secret, or the one kept in ``$C360_HOME`` (created on first use)."""
+    if settings.c360_jwt_secret is not None:
+        return settings.c360_jwt_secret.get_secret_value()
+    path = settings.home / KEY_FILE
+    if not path.exists():
+        _create_key(path)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def _create_key(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first: use theirs
+        return
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(secrets.token_urlsafe(48))
+
+
+def issue_token(key: str, role: str, subject: str, lifetime: timedelta) -> str:
+    try:
+        checked = Role(role)
+    except ValueError:
+        raise InputError(f"--role: {role!r} is not a role; roles: {', '.join(r.value for r in Role)}") from None
+    now = datetime.now(UTC)
+    claims = {"iss": ISSUER, "sub": subject, "role": checked.value, "iat": now, "exp": now + lifetime}
+    return jwt.encode(claims, key, algorithm=ALGORITHM)
+
+
+def verify_token(key: str, token: str) -> Principal:
+    """The caller a token names; ``AuthenticationError`` with the reason when it is not valid."""
+    try:
+        claims = jwt.decode(token, key, algorithms=[ALGORITHM], issuer=ISSUER,
+                            options={"require": ["exp", "iat", "sub", "role", "iss"]})
+    except jwt.ExpiredSignatureError:
+        raise AuthenticationError("the token has expired") from None
+    except jwt.InvalidTokenError as error:
+        raise AuthenticationError(f"invalid token: {error}") from None
+    try:
+        return Principal(subject=str(claims["sub"]), role=Role(claims["role"]))
+    except ValueError:
+        raise AuthenticationError(f"invalid token: unknown role {claims['role']!r}") from None
+
+
+class BearerTokens(AuthenticationBackend):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    async def authenticate(self, conn: HTTPConnection) -> tuple[AuthCredentials, BaseUser] | None:
+        header = conn.headers.get("authorization")
+        if not header:
+            return None
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise AuthenticationError("send the token as 'Authorization: Bearer <token>'")
+        principal = verify_token(self.key, token.strip())
+        return AuthCredentials([principal.role.value]), principal
+
+
+def unauthorized(conn: HTTPConnection, error: Exception) -> Response:
+    return JSONResponse({"error": "unauthorized", "message": str(error)}, status_code=401,
+                        headers={"WWW-Authenticate": 'Bearer realm="c360"'})
+
+
+class RequireToken:
+    """Refuses unauthenticated requests to the wrapped app with 401, except a browser opening GraphiQL."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not scope["user"].is_authenticated and not _opens_graphiql(scope):
+            response = unauthorized(HTTPConnection(scope), AuthenticationError(
+                "a token is required: 'Authorization: Bearer <token>' (c360 token --role agent)"))
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def _opens_graphiql(scope: Scope) -> bool:
+    accept = dict(scope["headers"]).get(b"accept", b"").decode("latin-1")
+    return scope["method"] == "GET" and "text/html" in accept and not scope.get("query_string")
