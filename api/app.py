@@ -15,7 +15,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
-from api.auth import BearerTokens, RequireToken, signing_key, unauthorized
+from api.access import Masker
+from api.auth import BearerTokens, Principal, RequireToken, signing_key, unauthorized
 from api.repository import CustomerRepository
 from api.schema import schema
 from graph.settings import Settings
@@ -26,8 +27,10 @@ from resolution.rules import rules_in_use
 class C360GraphQL(GraphQL[dict[str, Any], None]):
     async def get_context(self, request: Any, response: Any) -> dict[str, Any]:
         state = request.app.state
+        user = request.user  # only the GraphiQL page itself is served without a Principal
+        masker = Masker.for_principal(user, state.signing_key) if isinstance(user, Principal) else None
         return {"request": request, "response": response, "store": state.store, "rules": state.rules,
-                "principal": request.user}
+                "principal": user, "masker": masker}
 
 
 async def healthz(request: Request) -> Response:
@@ -50,11 +53,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         with open_store(resolved) as store:
             app.state.store = store
             app.state.rules = rules_in_use(resolved.home)
+            app.state.signing_key = key
             yield
 
     graphql = RequireToken(C360GraphQL(schema, graphql_ide="graphiql"))
     routes = [Route("/healthz", healthz), Route("/readyz", readyz),
               Route("/graphql", graphql, methods=["GET", "POST"])]
-    middleware = [Middleware(AuthenticationMiddleware, backend=BearerTokens(signing_key(resolved)),
-                             on_error=unauthorized)]
+    key = signing_key(resolved)
+    middleware = [Middleware(AuthenticationMiddleware, backend=BearerTokens(key), on_error=unauthorized)]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

@@ -13,6 +13,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 from strawberry.types import Info
 
+from api.access import EXPLAIN_ROLES, Access, Masker
 from api.repository import CustomerData, CustomerRepository, RecordData
 from graph.errors import InputError
 from resolution.explain import explain
@@ -67,9 +68,10 @@ class SourceRecord(Person):
     identifiers: list[Identifier]
 
     @classmethod
-    def from_data(cls, data: RecordData) -> SourceRecord:
-        identifiers = [Identifier(type=i["type"], value=i["value"]) for i in data.identifiers]
-        return cls(identifiers=identifiers, **_fields(cls, data.properties, skip=("identifiers",)))
+    def from_data(cls, data: RecordData, masker: Masker) -> SourceRecord:
+        identifiers = [Identifier(type=i["type"], value=value) for i in data.identifiers
+                       if (value := masker.identifier(i["type"], i["value"])) is not None]
+        return cls(identifiers=identifiers, **_fields(cls, masker.properties(data.properties), skip=("identifiers",)))
 
 
 @strawberry.type(description="Where a golden value came from.")
@@ -109,6 +111,8 @@ class Customer(Person):
     @strawberry.field(description="The chain of evidence joining this customer's records to another record "
                                   "(SOURCE:SOURCE_ID), or every reason they are apart.")
     async def explain_link(self, info: Info[Any, Any], other_record_key: str) -> LinkExplanation:
+        if info.context["masker"].role not in EXPLAIN_ROLES:
+            raise ForbiddenError("explanations quote identifier values: agents and admins only")
         if not self.records:
             raise UserInputError("this customer has no records to explain from")
         anchor = self.records[0].key
@@ -132,12 +136,13 @@ class Customer(Person):
         return sorted(seen.values(), key=lambda i: (i.type, i.value))
 
     @classmethod
-    def from_data(cls, data: CustomerData) -> Customer:
+    def from_data(cls, data: CustomerData, masker: Masker) -> Customer:
         sources = [ValueSource(attribute=a, record_key=k) for a, _, k in
                    (item.partition("=") for item in data.properties.get("value_sources") or [])]
+        properties = masker.properties(data.properties)
         return cls(id=strawberry.ID(data.properties["id"]), record_count=len(data.records),
-                   records=[SourceRecord.from_data(r) for r in data.records], value_sources=sources,
-                   **_fields(cls, data.properties, skip=("id", "record_count", "records", "value_sources")))
+                   records=[SourceRecord.from_data(r, masker) for r in data.records], value_sources=sources,
+                   **_fields(cls, properties, skip=("id", "record_count", "records", "value_sources")))
 
 
 def _repository(info: Info[Any, Any]) -> CustomerRepository:
@@ -149,23 +154,33 @@ class Query:
     @strawberry.field(description="A customer by profile id.")
     async def customer(self, info: Info[Any, Any], id: strawberry.ID) -> Customer | None:
         data = await to_thread.run_sync(_repository(info).customer, str(id))
-        return Customer.from_data(data) if data else None
+        return Customer.from_data(data, info.context["masker"]) if data else None
 
     @strawberry.field(description="The customers whose records carry this identifier (a household phone "
                                   "may belong to several). The value is normalised as on load.")
     async def customer_by_identifier(self, info: Info[Any, Any], type: IdentifierType,
                                      value: str) -> list[Customer]:
+        masker: Masker = info.context["masker"]
+        if masker.access(type.value) is Access.HIDDEN:
+            raise ForbiddenError(f"type: the {masker.role.value} role may not look customers up by {type.value}")
         repository = _repository(info)
         try:
             ids = await to_thread.run_sync(repository.customer_ids_by_identifier, type.value, value)
         except ValueError as error:
             raise UserInputError(f"value: {error}") from None
         found = [await to_thread.run_sync(repository.customer, i) for i in ids]
-        return [Customer.from_data(data) for data in found if data]
+        return [Customer.from_data(data, masker) for data in found if data]
 
 
 class UserInputError(GraphQLError):
     """An error in what the client sent: its message is shown; every other error is masked."""
+
+
+class ForbiddenError(GraphQLError):
+    """The caller's role may not do this: code FORBIDDEN, the message says what is refused."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, extensions={"code": "FORBIDDEN"})
 
 
 def _mask(error: GraphQLError) -> bool:

@@ -1,0 +1,107 @@
+"""Every role against every personal field and guarded operation, through the real app and store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from api.app import create_app
+from api.auth import issue_token, signing_key
+from graph import Settings, Store
+from loaders.run import load_file, plan
+from resolution import resolve
+from tests.helpers import write_people
+
+pytestmark = pytest.mark.store
+
+PERSON = {"first_name": "Hélène", "last_name": "Martin", "birth_date": "1980-02-29", "email": "helene@x.fr",
+          "phone": "+33612345678", "street": "Rue des Lilas", "house_number": "12", "postcode": "75011",
+          "city": "Paris", "country": "FR", "customer_number": "CN77", "national_id": "1800275123456"}
+FIELDS = {"firstName": "first_name", "lastName": "last_name", "birthDate": "birth_date", "email": "email",
+          "phone": "phone", "street": "street", "houseNumber": "house_number", "postcode": "postcode",
+          "city": "city", "country": "country", "customerNumber": "customer_number"}
+CLEAR, PSEUDONYM, HIDDEN, ABSENT = "clear", "pseudonym", "hidden", "absent"
+# The specification, written out: role → field or identifier type → what the role sees.
+EXPECTED: dict[str, dict[str, str]] = {
+    "agent": {**dict.fromkeys(FIELDS, CLEAR), **dict.fromkeys(("email#", "phone#", "customer_number#",
+                                                                 "national_id#"), CLEAR)},
+    "admin": {**dict.fromkeys(FIELDS, CLEAR), **dict.fromkeys(("email#", "phone#", "customer_number#",
+                                                                 "national_id#"), CLEAR)},
+    "analyst": {"firstName": HIDDEN, "lastName": HIDDEN, "birthDate": HIDDEN, "street": HIDDEN,
+                "houseNumber": HIDDEN, "email": PSEUDONYM, "phone": PSEUDONYM, "customerNumber": PSEUDONYM,
+                "postcode": CLEAR, "city": CLEAR, "country": CLEAR, "email#": PSEUDONYM, "phone#": PSEUDONYM,
+                "customer_number#": PSEUDONYM, "national_id#": PSEUDONYM},
+    "marketing": {**dict.fromkeys(FIELDS, CLEAR), "email#": CLEAR, "phone#": CLEAR, "customer_number#": CLEAR,
+                  "national_id#": ABSENT},
+}
+QUERY = "query($id: ID!) { customer(id: $id) { " + " ".join(FIELDS) + \
+        " records { " + " ".join(FIELDS) + " identifiers { type value } } } }"
+EXPLAIN = 'query($id: ID!) { customer(id: $id) { explainLink(otherRecordKey: "crm:1") { together } } }'
+BY_NATIONAL_ID = '{ customerByIdentifier(type: NATIONAL_ID, value: "1800275123456") { id } }'
+
+
+@pytest.fixture
+def app(embedded_store: Store, embedded_settings: Settings, tmp_path: Path) -> Iterator[tuple[TestClient, str]]:
+    write_people(tmp_path, "crm", [{"id": "1", **PERSON}])
+    for path, mapping in plan([tmp_path]):
+        load_file(embedded_store, path, mapping, tmp_path)
+    resolve(embedded_store)
+    [customer_id] = [r["customer_id"] for r in embedded_store.read("export_clusters")]
+    with TestClient(create_app(embedded_settings)) as client:
+        yield client, customer_id
+
+
+def _as(client: TestClient, settings: Settings, role: str, query: str, **variables: Any) -> dict[str, Any]:
+    bearer = issue_token(signing_key(settings), role, f"test-{role}", timedelta(minutes=5))
+    response = client.post("/graphql", json={"query": query, "variables": variables},
+                           headers={"Authorization": f"Bearer {bearer}"})
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def _seen(shown: Any, original: str) -> str:
+    if shown is None:
+        return HIDDEN
+    if shown == original:
+        return CLEAR
+    assert str(shown).startswith("psn:") and original not in str(shown)
+    return PSEUDONYM
+
+
+@pytest.mark.parametrize("role", sorted(EXPECTED))
+def test_role_field_matrix(app: tuple[TestClient, str], embedded_settings: Settings, role: str) -> None:
+    client, customer_id = app
+    customer = _as(client, embedded_settings, role, QUERY, id=customer_id)["data"]["customer"]
+    [record] = customer.pop("records")
+    identifiers = {i["type"]: i["value"] for i in record.pop("identifiers")}
+    for shown in (customer, record):
+        seen = {name: _seen(shown[name], PERSON[FIELDS[name]]) for name in FIELDS}
+        assert seen == {name: EXPECTED[role][name] for name in FIELDS}
+    for kind in ("email", "phone", "customer_number", "national_id"):
+        original = "CN77" if kind == "customer_number" else PERSON[kind]
+        seen_as = _seen(identifiers[kind], original) if kind in identifiers else ABSENT
+        assert seen_as == EXPECTED[role][f"{kind}#"], kind
+    again = _as(client, embedded_settings, role, QUERY, id=customer_id)["data"]["customer"]
+    assert again["email"] == customer["email"]  # pseudonyms are stable: analysts can still count and join
+
+
+@pytest.mark.parametrize("role", sorted(EXPECTED))
+def test_role_operations(app: tuple[TestClient, str], embedded_settings: Settings, role: str) -> None:
+    client, customer_id = app
+    explained = _as(client, embedded_settings, role, EXPLAIN, id=customer_id)
+    looked_up = _as(client, embedded_settings, role, BY_NATIONAL_ID)
+    may_explain = role in ("agent", "admin")
+    may_use_national_id = role != "marketing"
+    assert ("errors" not in explained) == may_explain
+    if not may_explain:
+        assert explained["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert ("errors" not in looked_up) == may_use_national_id
+    if may_use_national_id:
+        assert [c["id"] for c in looked_up["data"]["customerByIdentifier"]] == [customer_id]
+    else:
+        assert looked_up["errors"][0]["extensions"]["code"] == "FORBIDDEN"
