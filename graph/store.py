@@ -64,6 +64,16 @@ class Store:
             written += len(batch)
         return written
 
+    def by_keys(self, name: str, keys: Iterable[str], *, write: bool = False, batch_size: int = 5000,
+                **params: Any) -> list[dict[str, Any]]:
+        """An ``UNWIND $keys`` query over any number of keys (deduplicated, sorted), in batches."""
+        run = self.write if write else self.read
+        ordered = sorted(set(keys))
+        rows: list[dict[str, Any]] = []
+        for start in range(0, len(ordered), batch_size):
+            rows += run(name, keys=ordered[start:start + batch_size], **params)
+        return rows
+
     def upsert(self, name: str, rows: list[dict[str, Any]], attempts: int = 5, **params: Any) -> None:
         """An idempotent ``UNWIND $rows … MERGE`` write, retried when a concurrent writer created the same key.
 

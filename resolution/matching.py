@@ -60,9 +60,7 @@ def find(store: Store, rules: Rules, digest: str, scope: set[str] | None, refit:
         records = dict(cached)
         for key in scope:
             records.pop(key, None)
-        for start in range(0, len(scope), 5000):
-            chunk = sorted(scope)[start:start + 5000]
-            records.update((row["key"], features(row)) for row in store.read("resolve_person_records_of", keys=chunk))
+        records.update((row["key"], features(row)) for row in store.by_keys("resolve_person_records_of", scope))
     else:
         records = {row["key"]: features(row) for row in store.read("resolve_person_records")}
     ordered = list(records.values())
@@ -100,8 +98,7 @@ def apply(store: Store, matches: Matches, run_id: str) -> Applied:
     if matches.scope is None:
         rows = store.read("resolve_similar_edges")
     else:
-        rows = [r for start in range(0, len(matches.scope), 5000)
-                for r in store.read("resolve_similar_edges_of", keys=sorted(matches.scope)[start:start + 5000])]
+        rows = store.by_keys("resolve_similar_edges_of", matches.scope)
     existing = {(r["a"], r["b"]): r["score"] for r in rows}
     found = matches.found
     gone = [{"a": a, "b": b} for (a, b) in existing if (a, b) not in found]

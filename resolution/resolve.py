@@ -31,7 +31,6 @@ from resolution.constraints import SAME_AS_STRENGTH, Link
 from resolution.rules import Rules, default_rules
 
 LINK_RELATIONSHIPS = ["LINKED_BY", "SIMILAR_TO", "SAME_AS"]
-KEY_BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -84,14 +83,6 @@ class _Run:
         finally:
             self.steps[name] = round(self.steps.get(name, 0.0) + time.perf_counter() - started, 3)
 
-    def keyed(self, name: str, keys: Iterable[str], **params: Any) -> list[dict[str, Any]]:
-        """A ``$keys`` query over many keys, in batches."""
-        keys = sorted(set(keys))
-        rows: list[dict[str, Any]] = []
-        for start in range(0, len(keys), KEY_BATCH):
-            rows += self.store.write(name, keys=keys[start:start + KEY_BATCH], **params)
-        return rows
-
 
 def rules_digest(rules: Rules) -> str:
     return hashlib.sha1(rules.model_dump_json().encode()).hexdigest()[:12]
@@ -122,7 +113,7 @@ def resolve(store: Store, rules: Rules | None = None, *, full: bool = False, ref
             changed_records |= {r["key"] for r in store.read("resolve_dirty_records", since=since)}
         if incremental:
             identifier_keys = {r["key"] for r in
-                               run.keyed("resolve_record_identifiers", changed_records, types=params["types"])}
+                               run.store.by_keys("resolve_record_identifiers", changed_records, types=params["types"])}
         else:
             identifier_keys = {r["key"] for r in store.read("resolve_linking_identifiers", types=params["types"])}
             identifier_keys |= {r["key"] for r in store.read("resolve_blocked_identifiers")}
@@ -130,13 +121,14 @@ def resolve(store: Store, rules: Rules | None = None, *, full: bool = False, ref
         pending = background.submit(_find_matches, run, digest, changed_records if incremental else None, refit,
                                     cache, last[0]["run_id"] if incremental else None)
         with run.step("identifiers"):
-            changed = [r["key"] for r in run.keyed("resolve_block_identifiers", identifier_keys, **params)]
-            run.counts["blocked_changed"] = len(changed)
-            run.keyed("resolve_unlink_stale", identifier_keys, **params)
-            run.counts["links"] = sum(r["links"] for r in run.keyed("resolve_links", identifier_keys, **params))
+            marked = store.by_keys("resolve_block_identifiers", identifier_keys, write=True, **params)
+            run.counts["blocked_changed"] = len(marked)
+            store.by_keys("resolve_unlink_stale", identifier_keys, write=True, **params)
+            linked = store.by_keys("resolve_links", identifier_keys, write=True, **params)
+            run.counts["links"] = sum(r["links"] for r in linked)
             dirty = set(changed_records)
             if incremental:
-                dirty |= {r["key"] for r in run.keyed("resolve_identifier_records", identifier_keys)}
+                dirty |= {r["key"] for r in run.store.by_keys("resolve_identifier_records", identifier_keys)}
         with run.step("fuzzy"):
             matches = pending.result()
             applied = matching.apply(store, matches, run.run_id)
@@ -192,7 +184,7 @@ def _constraints(run: _Run, keys: Iterable[str]) -> tuple[dict[str, dict[tuple[s
     """Exclusive identifier values of ``keys``, and the records each record is declared not to be."""
     exclusive: dict[str, dict[tuple[str, str], str]] = defaultdict(dict)
     scoped = set(run.rules.exclusive("source"))
-    rows = run.keyed("resolve_exclusive_values", keys, types=run.rules.exclusive("global") + sorted(scoped))
+    rows = run.store.by_keys("resolve_exclusive_values", keys, types=run.rules.exclusive("global") + sorted(scoped))
     for row in rows:
         scope = row["source"] if row["type"] in scoped else "*"
         exclusive[row["key"]][(row["type"], scope)] = row["value"]
@@ -209,7 +201,7 @@ def _links(run: _Run, keys: Iterable[str]) -> list[Link]:
     links = []
     by_identifier: dict[str, list[str]] = defaultdict(list)
     types: dict[str, str] = {}
-    for row in run.keyed("resolve_identifier_links", keys):
+    for row in run.store.by_keys("resolve_identifier_links", keys):
         by_identifier[row["via"]].append(row["key"])
         types[row["via"]] = row["type"]
     for via, members in by_identifier.items():
@@ -217,7 +209,7 @@ def _links(run: _Run, keys: Iterable[str]) -> list[Link]:
         rule = run.rules.identifiers.get(types[via])
         strength, rank = (rule.trust, rule.priority) if rule else (0.0, 99)
         links += [Link(strength, a, b, via, rank) for i, a in enumerate(members) for b in members[i + 1:]]
-    for row in run.keyed("resolve_record_links", keys):
+    for row in run.store.by_keys("resolve_record_links", keys):
         a, b = sorted((row["key"], row["other"]))
         strength = SAME_AS_STRENGTH if row["type"] == "SAME_AS" else float(row["score"] or 0.0)
         links.append(Link(strength, a, b, row["type"]))
@@ -255,7 +247,7 @@ def _incremental_components(run: _Run, seeds: set[str]) -> list[dict[str, Any]]:
     reached = set(seeds)
     frontier = set(seeds)
     while frontier:
-        found = {r["other"] for r in run.keyed("resolve_neighbours", frontier)}
+        found = {r["other"] for r in run.store.by_keys("resolve_neighbours", frontier)}
         frontier = found - reached
         reached |= frontier
     if not reached:
@@ -265,7 +257,7 @@ def _incremental_components(run: _Run, seeds: set[str]) -> list[dict[str, Any]]:
     run.counts["links_cut"] += len(result.cut)
     label = {key: group[0] for group in result.groups for key in group}
     return [{"key": row["key"], "component": label[row["key"]], "customer_id": row["customer_id"]}
-            for row in run.keyed("resolve_records_state", reached)]
+            for row in run.store.by_keys("resolve_records_state", reached)]
 
 
 # -- profile ids -----------------------------------------------------------------------------------------
