@@ -112,14 +112,16 @@ def matching_only(data: Path, records: int) -> None:
     prepared = time.perf_counter()
     candidates = fuzzy.candidate_pairs(compared, default_rules().fuzzy.max_block_size)
     blocked = time.perf_counter()
-    model = fuzzy.fit(table, candidates, default_rules().fuzzy.prior)
-    fitted = time.perf_counter()
     levels = fuzzy.compare(table, candidates.left, candidates.right)
+    compared_at = time.perf_counter()
+    model = fuzzy.fit(table, levels, default_rules().fuzzy.prior)
+    fitted = time.perf_counter()
     linked = int(((model.probability(levels) >= default_rules().fuzzy.threshold) & ~fuzzy.guarded(levels)).sum())
     scored = time.perf_counter()
     print(f"fuzzy matching in memory, {len(compared):,} records: features {prepared - started:.1f} s, blocking "
-          f"{blocked - prepared:.1f} s ({len(candidates.left):,} candidate pairs), EM fit {fitted - blocked:.1f} s, "
-          f"comparing and scoring {scored - fitted:.1f} s; {linked:,} links; total {scored - started:.1f} s; "
+          f"{blocked - prepared:.1f} s ({len(candidates.left):,} candidate pairs), comparing "
+          f"{compared_at - blocked:.1f} s, EM fit {fitted - compared_at:.1f} s, scoring {scored - fitted:.1f} s; "
+          f"{linked:,} links; total {scored - started:.1f} s; "
           f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB")
 
 

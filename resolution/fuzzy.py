@@ -234,18 +234,16 @@ def _frequencies(level: Levels, size: int, weights: NDArray[np.float64] | None =
     return [float(c) for c in counts / counts.sum()]
 
 
-def fit(table: Table, candidates: Candidates, prior: float, seed: int = 0) -> MatchModel:
-    """u from random pairs, then m and the share of matches by EM over the candidates' level patterns.
+def fit(table: Table, levels: dict[str, Levels], prior: float, seed: int = 0) -> MatchModel:
+    """u from random pairs, then m and the share of matches by EM over the candidate pairs' ``levels``
+    (from ``compare``, which the caller also scores with).
 
     Pairs a guard refuses are left out of the fit: household members agree on everything shared by a home,
     and a two-class mixture fitted with them learns "same home" instead of "same person".
     """
     u = estimate_u(table, seed)
     m = {name: _initial_m(size) for name, size in COMPARISONS.items()}
-    model = MatchModel(m=m, u=u, prior=prior, fitted_pairs=len(candidates.left))
-    if not len(candidates.left):
-        return model
-    levels = compare(table, candidates.left, candidates.right)
+    model = MatchModel(m=m, u=u, prior=prior, fitted_pairs=len(next(iter(levels.values()))))
     matrix = np.stack([levels[name] for name in COMPARISONS], axis=1)[~guarded(levels)]
     if len(matrix) < MIN_FIT_PAIRS:  # too few to estimate anything: keep the documented starting weights
         model.prior = min(max(len(matrix), 1) / (table.size * (table.size - 1) / 2 or 1), 0.5)

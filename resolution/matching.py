@@ -70,19 +70,22 @@ def find(store: Store, rules: Rules, digest: str, scope: set[str] | None, refit:
         return matches
     table = fuzzy.Table(ordered)
     candidates = fuzzy.candidate_pairs(ordered, rules.fuzzy.max_block_size, only)
+    levels = fuzzy.compare(table, candidates.left, candidates.right)
     stored = store.read("match_model_read")
     if stored and not refit and stored[0]["rules"] == digest:
         model = fuzzy.MatchModel.from_dict(json.loads(stored[0]["parameters"]))
-    else:
-        everything = candidates if only is None else fuzzy.candidate_pairs(ordered, rules.fuzzy.max_block_size)
-        model = matches.fitted = fuzzy.fit(table, everything, rules.fuzzy.prior)
-    if len(candidates.left):
-        levels = fuzzy.compare(table, candidates.left, candidates.right)
-        probability = model.probability(levels)
-        accepted = (probability >= rules.fuzzy.threshold) & ~fuzzy.guarded(levels)
-        for i in accepted.nonzero()[0]:
-            a, b = sorted((ordered[candidates.left[i]].key, ordered[candidates.right[i]].key))
-            matches.found[(a, b)] = (round(float(probability[i]), 6), f"fuzzy:{candidates.rule[i]}")
+    else:  # a fit learns from every candidate pair, also when this run scores only some
+        if only is None:
+            every_level = levels
+        else:
+            everything = fuzzy.candidate_pairs(ordered, rules.fuzzy.max_block_size)
+            every_level = fuzzy.compare(table, everything.left, everything.right)
+        model = matches.fitted = fuzzy.fit(table, every_level, rules.fuzzy.prior)
+    probability = model.probability(levels)
+    accepted = (probability >= rules.fuzzy.threshold) & ~fuzzy.guarded(levels)
+    for i in accepted.nonzero()[0]:
+        a, b = sorted((ordered[candidates.left[i]].key, ordered[candidates.right[i]].key))
+        matches.found[(a, b)] = (round(float(probability[i]), 6), f"fuzzy:{candidates.rule[i]}")
     return matches
 
 
