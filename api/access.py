@@ -69,9 +69,5 @@ class Masker:
         digest = hmac.new(self.key, f"{field}:{value}".encode(), hashlib.sha256).hexdigest()[:20]
         return f"psn:{digest}"
 
-    def identifier(self, kind: str, value: str) -> str | None:
-        """An identifier's value as this role may see it, or None when the whole identifier is hidden."""
-        return self.value(kind, value)  # type: ignore[no-any-return]
-
     def properties(self, properties: dict[str, Any]) -> dict[str, Any]:
         return {name: self.value(name, value) for name, value in properties.items()}

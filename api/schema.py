@@ -69,8 +69,9 @@ class SourceRecord(Person):
 
     @classmethod
     def from_data(cls, data: RecordData, masker: Masker) -> SourceRecord:
+        # an identifier follows the rule of the field of its type; a hidden one is left out
         identifiers = [Identifier(type=i["type"], value=value) for i in data.identifiers
-                       if (value := masker.identifier(i["type"], i["value"])) is not None]
+                       if (value := masker.value(i["type"], i["value"])) is not None]
         return cls(identifiers=identifiers, **_fields(cls, masker.properties(data.properties), skip=("identifiers",)))
 
 

@@ -68,9 +68,8 @@ def generated_run(settings: Settings, data: Path, records: int, late: int) -> No
     customers = data / "customers"
     customers.mkdir()
     for name in CUSTOMER_FILES:
-        shutil.copy(data / name, customers / name)
-        shutil.copy(data / name.replace(".csv", ".toml").replace(".jsonl", ".toml"),
-                    customers / name.replace(".csv", ".toml").replace(".jsonl", ".toml"))
+        for path in (data / name, (data / name).with_suffix(".toml")):
+            shutil.copy(path, customers / path.name)
     late_dir = data / "late"
     _hold_back(customers / "crm.csv", late_dir / "crm.csv", late)
     shutil.copy(customers / "crm.toml", late_dir / "crm.toml")

@@ -25,7 +25,7 @@ from loaders.run import LoadSummary, load_file, plan
 from resolution import ResolutionSummary, resolve
 from resolution.decisions import decide
 from resolution.explain import explain as explain_records
-from resolution.rules import Rules, rules_in_use
+from resolution.rules import rules_in_use
 
 app = typer.Typer(help="c360: one customer graph from every source.", no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
@@ -89,10 +89,6 @@ RulesOption = Annotated[Path | None, typer.Option("--rules", help="Identity rule
                                                  "$C360_HOME/rules.toml if present, else the shipped rules.")]
 
 
-def _rules(settings: Settings, path: Path | None) -> Rules:
-    return rules_in_use(settings.home, path)
-
-
 @app.command("resolve")
 def resolve_command(
     rules_file: RulesOption = None,
@@ -107,7 +103,7 @@ def resolve_command(
     """
     settings = Settings()
     with open_store(settings) as store:
-        summary = resolve(store, _rules(settings, rules_file), full=full, refit=refit,
+        summary = resolve(store, rules_in_use(settings.home, rules_file), full=full, refit=refit,
                           cache_dir=settings.home / "cache")
         blocked = store.read("resolve_blocked_report") if report else []
     _print_resolution(summary)
@@ -136,7 +132,7 @@ def explain(
     """Show the chain of evidence joining two records, or why they are apart."""
     settings = Settings()
     with open_store(settings) as store:
-        result = explain_records(store, record_a, record_b, _rules(settings, rules_file))
+        result = explain_records(store, record_a, record_b, rules_in_use(settings.home, rules_file))
     if as_json:
         out.print_json(json.dumps({**asdict(result), "together": result.together}, default=str))
         return
@@ -179,7 +175,7 @@ def merge(
 def _decide(a: str, b: str, same: bool, by: str, why: str, rules_file: Path | None) -> None:
     settings = Settings()
     with open_store(settings) as store:
-        summary = decide(store, a, b, same=same, by=by, why=why, rules=_rules(settings, rules_file),
+        summary = decide(store, a, b, same=same, by=by, why=why, rules=rules_in_use(settings.home, rules_file),
                          cache_dir=settings.home / "cache")
     out.print(f"{'merged' if same else 'split'} {a} and {b} (recorded by {by})", markup=False)
     _print_resolution(summary)

@@ -19,11 +19,6 @@ import jellyfish
 _NOT_ALNUM = re.compile(r"[^0-9a-z ]+")
 _SPACES = re.compile(r"\s+")
 
-#: the blocking passes: a pair is compared when the two records share the key of at least one pass
-PASSES = ("name+birth", "name+postcode", "birth+postcode", "name+city", "last+phone", "street+postcode",
-          "birth+city", "birth+initials")
-
-
 def fold(value: Any) -> str:
     """Lowercase ASCII letters and digits separated by single spaces; '' for a missing value."""
     if value is None:

@@ -1,6 +1,7 @@
 """Fuzzy matching: records that share no identifier, compared within blocks and scored by Fellegi-Sunter.
 
-1. Blocking (``features.PASSES``): only records sharing a blocking key are compared — never all pairs.
+1. Blocking (``Features.blocking_keys``, one key per pass): only records sharing a key are compared — never
+   all pairs.
 2. Comparison: each field of a pair gets a level (exact, close, far, different, or 0 when either side is
    missing), computed column-wise by ``rapidfuzz.process.cpdist`` so that millions of pairs take seconds.
 3. Model: per field and level, m = P(level | same person) and u = P(level | different people). u comes from

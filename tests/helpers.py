@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from resolution.rules import Rules, default_rules
+
 MAPPING = """[source]
 name = "{name}"
 kind = "customers"
@@ -55,10 +57,8 @@ def write_people(directory: Path, name: str, rows: list[dict[str, str]]) -> Path
     return path
 
 
-def rules_with(**identifiers: dict[str, object]) -> object:
+def rules_with(**identifiers: dict[str, object]) -> Rules:
     """The shipped rules with some identifier types changed, e.g. ``rules_with(email={"max_records": 3})``."""
-    from resolution.rules import default_rules
-
     base = default_rules()
     changed = {kind: rule.model_copy(update=identifiers.get(kind, {})) for kind, rule in base.identifiers.items()}
     return base.model_copy(update={"identifiers": changed})

@@ -47,7 +47,7 @@ def test_hub_value_is_blocked_and_reported(embedded_store: Store, tmp_path: Path
     rows += [_person("6", "Ann", "Lee", email="ann@x.com"), _person("7", "Bob", "Kay", email="ann@x.com")]
     write_people(tmp_path, "crm", rows)
     _load(embedded_store, tmp_path)
-    resolve(embedded_store, rules_with(email={"max_records": 4}))  # type: ignore[arg-type]
+    resolve(embedded_store, rules_with(email={"max_records": 4}))
     partition = _partition(embedded_store)
     assert frozenset({"crm:6", "crm:7"}) in partition
     assert all(frozenset({f"crm:{i}"}) in partition for i in range(1, 6))

@@ -82,7 +82,7 @@ def test_junk_and_hub_values_do_not_merge(store: Store, tmp_path: Path) -> None:
     lines += ["8,A,B,ok@x.com,,,,", "9,A,B,ok@x.com,,,,"]
     write_source(tmp_path, "crm", lines)
     _load(store, tmp_path)
-    summary = resolve(store, rules)  # type: ignore[arg-type]
+    summary = resolve(store, rules)
     assert _partition(_clusters(store)) == {frozenset({"crm:8", "crm:9"})} | {
         frozenset({f"crm:{i}"}) for i in range(1, 8)}
     assert summary.customers == 8 and summary.merged_records == 2
@@ -120,7 +120,7 @@ def test_components_match_networkx(store: Store, tmp_path: Path) -> None:
                 graph.add_edge(f"crm:{i}", identifier)
     write_source(tmp_path, "crm", lines)
     _load(store, tmp_path)
-    resolve(store, rules_with(customer_number={"exclusive": None}))  # type: ignore[arg-type]
+    resolve(store, rules_with(customer_number={"exclusive": None}))
     expected = {frozenset(n for n in component if n.startswith("crm:"))
                 for component in nx.connected_components(graph)}
     assert _partition(_clusters(store)) == expected
