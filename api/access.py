@@ -39,6 +39,8 @@ POLICY: dict[Role, dict[str, Access]] = {
 
 #: roles allowed to see how records were joined (explanations quote identifier values)
 EXPLAIN_ROLES = frozenset({Role.AGENT, Role.ADMIN})
+#: roles allowed to change data (service staff)
+MUTATE_ROLES = frozenset({Role.AGENT, Role.ADMIN})
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from strawberry.asgi import GraphQL
 
 from api.access import Masker
 from api.auth import BearerTokens, Principal, RequireToken, signing_key, unauthorized
+from api.loaders import Loaders
 from api.repository import CustomerRepository
 from api.schema import schema
 from graph.settings import Settings
@@ -30,7 +31,7 @@ class C360GraphQL(GraphQL[dict[str, Any], None]):
         user = request.user  # only the GraphiQL page itself is served without a Principal
         masker = Masker.for_principal(user, state.signing_key) if isinstance(user, Principal) else None
         return {"request": request, "response": response, "store": state.store, "rules": state.rules,
-                "principal": user, "masker": masker}
+                "principal": user, "masker": masker, "loaders": Loaders(CustomerRepository(state.store))}
 
 
 async def healthz(request: Request) -> Response:

@@ -1,8 +1,15 @@
-"""Reads of the 360 neighbourhood: resolvers stay thin and call this, never the driver."""
+"""Reads of the 360 neighbourhood, batched: resolvers stay thin and call this, never the driver.
+
+Every method takes many customers at once so that the per-request loaders (``api.loaders``) turn a page of
+customers and all their lists into a fixed number of store queries, whatever the page size.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from graph.store import Store
@@ -23,6 +30,46 @@ class CustomerData:
     records: list[RecordData]
 
 
+@dataclass(frozen=True)
+class Identities:
+    """What a customer's events attach by: identifier keys, and the devices and cookies among them."""
+
+    keys: tuple[str, ...] = ()
+    devices: tuple[str, ...] = ()
+    cookies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a keyset page starts: after the event with this time and key (newest first)."""
+
+    at: datetime
+    key: str
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    customer_id: str
+    first: int
+    after: Position | None = None
+    since: datetime | None = None
+
+
+@dataclass(frozen=True)
+class EventKind:
+    """One list of a customer's events: the queries that page and count it."""
+
+    page_query: str
+    count_query: str
+
+
+EVENT_KINDS = {
+    "transactions": EventKind("api_transactions_page", "api_transactions_summary"),
+    "tickets": EventKind("api_tickets_page", "api_tickets_count"),
+    "web_sessions": EventKind("api_sessions_page", "api_sessions_count"),
+}
+
+
 def identifier_key(kind: str, value: str) -> str:
     """Normalise a typed-in identifier exactly as the loaders do, so lookups find what was loaded."""
     if kind == "email":
@@ -34,16 +81,67 @@ def identifier_key(kind: str, value: str) -> str:
     return f"{kind}:{normalise.code(value)}"
 
 
+def _requests(requests: Iterable[tuple[PageRequest, Identities]]) -> list[dict[str, Any]]:
+    return [{"request": index, "keys": list(identities.keys), "since": request.since,
+             "after_at": request.after.at if request.after else None,
+             "after_key": request.after.key if request.after else None}
+            for index, (request, identities) in enumerate(requests)]
+
+
+def _by_request(rows: list[dict[str, Any]], count: int) -> list[list[dict[str, Any]]]:
+    grouped: list[list[dict[str, Any]]] = [[] for _ in range(count)]
+    for row in rows:
+        grouped[row["request"]].append(row)
+    return grouped
+
+
 class CustomerRepository:
     def __init__(self, store: Store) -> None:
         self.store = store
 
+    def customers(self, ids: list[str]) -> list[CustomerData | None]:
+        """Profiles in the order of ``ids``; None where there is no such customer."""
+        records: dict[str, list[RecordData]] = defaultdict(list)
+        profiles: dict[str, dict[str, Any]] = {}
+        for row in self.store.read("api_customers", ids=ids):
+            customer_id = row["customer"]["id"]
+            profiles[customer_id] = row["customer"]
+            if row["record"]:
+                records[customer_id].append(RecordData(row["record"], row["identifiers"]))
+        return [CustomerData(profiles[i], records[i]) if i in profiles else None for i in ids]
+
     def customer(self, customer_id: str) -> CustomerData | None:
-        rows = self.store.read("customer_profile", id=customer_id)
-        if not rows:
-            return None
-        records = [RecordData(row["record"], row["identifiers"]) for row in rows if row["record"]]
-        return CustomerData(rows[0]["customer"], records)
+        return self.customers([customer_id])[0]
+
+    def identities(self, ids: list[str]) -> list[Identities]:
+        found = {row["id"]: Identities(tuple(row["keys"]), tuple(row["devices"]), tuple(row["cookies"]))
+                 for row in self.store.read("api_identities", ids=ids)}
+        return [found.get(i, Identities()) for i in ids]
+
+    def pages(self, kind: str, requests: list[tuple[PageRequest, Identities]]) -> list[list[dict[str, Any]]]:
+        """Per request, up to ``first + 1`` events newest first (one more than asked says a next page exists)."""
+        limit = max(request.first for request, _ in requests) + 1
+        rows = self.store.read(EVENT_KINDS[kind].page_query, requests=_requests(requests), limit=limit)
+        return [page[:request.first + 1] for page, (request, _) in
+                zip(_by_request(rows, len(requests)), requests, strict=True)]
+
+    def counts(self, kind: str, requests: list[tuple[PageRequest, Identities]]) -> list[list[dict[str, Any]]]:
+        """Per request, its count rows: ``count`` (and per currency, spend and dates, for transactions)."""
+        rows = self.store.read(EVENT_KINDS[kind].count_query, requests=_requests(requests))
+        return _by_request(rows, len(requests))
+
+    def per_customer(self, query: str, identities: list[Identities]) -> list[list[dict[str, Any]]]:
+        """Rows of a per-customer query over identities (consents, stores), grouped in the input order."""
+        requests = [(PageRequest("", 0), i) for i in identities]
+        return _by_request(self.store.read(query, requests=_requests(requests)), len(identities))
+
+    def search(self, words: list[str], postcode: str | None, email_prefix: str | None, after: str | None,
+               limit: int) -> list[str]:
+        rows = self.store.read("api_search_customers", words=words,
+                               postcode=normalise.text(postcode).upper() if postcode else None,
+                               email_prefix=f"email:{email_prefix}" if email_prefix else None, after=after,
+                               limit=limit)
+        return [row["id"] for row in rows]
 
     def customer_ids_by_identifier(self, kind: str, value: str) -> list[str]:
         rows = self.store.read("customers_by_identifier", key=identifier_key(kind, value), limit=MAX_MATCHES)

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from neo4j import Driver, GraphDatabase, RoutingControl
+from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
 from neo4j.exceptions import AuthError, ConstraintError, Neo4jError, ServiceUnavailable
 
 from cypher import query, statements
@@ -40,17 +40,31 @@ class Store:
         self.database = database
         self.connection = connection
         self.capabilities: Capabilities = detect(driver.get_server_info().agent)
+        #: statements sent so far: how tests see that the API batches its reads (no N+1)
+        self.statements = 0
 
     def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """Rows with Python values: temporal values as ``datetime``/``date``, instants time-zone aware."""
+        self.statements += 1
         records, _, _ = self.driver.execute_query(
             query(name), params, database_=self.database, routing_=RoutingControl.READ)
         return [self._python(record.data()) for record in records]
 
     def write(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        self.statements += 1
         records, _, _ = self.driver.execute_query(
             query(name), params, database_=self.database, routing_=RoutingControl.WRITE)
         return [self._python(record.data()) for record in records]
+
+    def write_together(self, *steps: tuple[str, dict[str, Any]]) -> list[list[dict[str, Any]]]:
+        """Named queries in one write transaction: all of them land, or none (a replay repeats them all)."""
+
+        def work(tx: ManagedTransaction) -> list[list[dict[str, Any]]]:
+            return [[self._python(record.data()) for record in tx.run(query(name), params)] for name, params in steps]
+
+        self.statements += len(steps)
+        with self.driver.session(database=self.database) as session:
+            return session.execute_write(work)
 
     def _python(self, row: dict[str, Any]) -> dict[str, Any]:
         return to_python(row, self.capabilities.naive_datetimes_are_utc)  # type: ignore[no-any-return]

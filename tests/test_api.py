@@ -88,17 +88,18 @@ def test_health_readiness_and_graphiql(client: TestClient) -> None:
 def test_unexpected_failures_are_masked_client_mistakes_are_not() -> None:
     from graphql import GraphQLError
 
-    from api.schema import UserInputError, _mask
+    from api.errors import UserInputError, _unexpected
 
-    assert _mask(GraphQLError("boom", original_error=RuntimeError("password=secret")))
-    assert not _mask(GraphQLError("Cannot query field 'nope'"))
-    assert not _mask(GraphQLError("value: bad", original_error=UserInputError("value: bad")))
+    assert _unexpected(GraphQLError("boom", original_error=RuntimeError("password=secret")))
+    assert not _unexpected(GraphQLError("Cannot query field 'nope'"))
+    assert not _unexpected(GraphQLError("value: bad", original_error=UserInputError("value: bad")))
 
 
 def test_query_errors_are_reported_not_500(client: TestClient) -> None:
     response = client.post("/graphql", json={"query": "{ customer(id: 1) { nope } }"})
     assert response.status_code == 200
-    assert "nope" in response.json()["errors"][0]["message"]
+    [error] = response.json()["errors"]
+    assert "nope" in error["message"] and error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 
 
 EXPLAIN = """query($id: ID!, $other: String!) { customer(id: $id) {

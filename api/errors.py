@@ -1,0 +1,57 @@
+"""Stable error codes, and no internals in what clients see.
+
+Every error carries ``extensions.code``: ``BAD_USER_INPUT`` (the message names the field and the reason),
+``FORBIDDEN`` (the role may not do this), ``GRAPHQL_VALIDATION_FAILED`` (the query itself is wrong or over a
+limit) or ``INTERNAL_SERVER_ERROR`` (anything unexpected: the message is generic and the details go to the
+server log, never to the client).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+
+log = logging.getLogger("c360.api")
+
+
+class UserInputError(GraphQLError):
+    """An error in what the client sent: its message is shown as is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, extensions={"code": "BAD_USER_INPUT"})
+
+
+class ForbiddenError(GraphQLError):
+    """The caller's role may not do this: the message says what is refused."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, extensions={"code": "FORBIDDEN"})
+
+
+def _unexpected(error: GraphQLError) -> bool:
+    original = error.original_error
+    return original is not None and not isinstance(original, GraphQLError)
+
+
+class CodedErrors(MaskErrors):
+    """Masks unexpected failures (logged with their traceback) and gives every error its code."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=_unexpected, error_message="Internal error; see the server log.")
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        log.error("unexpected error at %s", error.path, exc_info=error.original_error)
+        masked = super().anonymise_error(error)
+        masked.extensions = {"code": "INTERNAL_SERVER_ERROR"}
+        return masked
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        processed = super()._process_errors(errors)
+        for error in processed:
+            if not (error.extensions or {}).get("code"):
+                # a resolver's own GraphQLError has a path; one without comes from parsing or validation
+                error.extensions = {**(error.extensions or {}),
+                                    "code": "BAD_USER_INPUT" if error.path else "GRAPHQL_VALIDATION_FAILED"}
+        return processed

@@ -1,0 +1,187 @@
+"""What a customer did, as GraphQL types: purchases, support tickets, web sessions, consents, stores.
+
+Each list is a keyset connection (``api.pagination``); its ``totalCount`` and purchase summary are separate
+queries, run only when a client asks for them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Generic, Self
+
+import strawberry
+from strawberry.types import Info
+
+from api.pagination import Edge, Node, PageInfo, encode_cursor
+from api.repository import PageRequest
+
+Row = dict[str, Any]
+
+
+def loaders(info: Info[Any, Any]) -> Any:
+    return info.context["loaders"]
+
+
+@strawberry.type(description="An amount in a currency (ISO 4217), exact to the cent.")
+class Money:
+    amount: Decimal
+    currency: str
+
+    @classmethod
+    def from_minor(cls, minor: int, currency: str) -> Money:
+        return cls(amount=Decimal(minor) / 100, currency=currency)
+
+
+@strawberry.type(description="A shop: where customers buy.")
+class Store:
+    key: str
+    name: str | None
+    street: str | None
+    postcode: str | None
+    city: str | None
+    country: str | None
+    latitude: float | None
+    longitude: float | None
+
+    @classmethod
+    def from_properties(cls, p: Row) -> Store:
+        return cls(key=p["key"], name=p.get("name"), street=p.get("street"), postcode=p.get("postcode"),
+                   city=p.get("city"), country=p.get("country"), latitude=p.get("latitude"),
+                   longitude=p.get("longitude"))
+
+
+@strawberry.type(description="A purchase, in a store or online.")
+class Transaction:
+    key: str
+    at: dt.datetime
+    amount: Money
+    channel: str | None
+    store_key: str | None
+    store_name: str | None
+    lines: str | None = strawberry.field(description="Order lines as the source gave them (a JSON array).")
+
+    @classmethod
+    def from_row(cls, row: Row) -> Transaction:
+        node = row["node"]
+        return cls(key=node["key"], at=node["at"], amount=Money.from_minor(node["amount_minor"], node["currency"]),
+                   channel=node.get("channel"), store_key=row.get("store_key"), store_name=row.get("store_name"),
+                   lines=node.get("lines"))
+
+
+@strawberry.type(description="A note service staff added to a ticket.")
+class TicketNote:
+    at: dt.datetime
+    by: str
+    text: str
+
+
+@strawberry.type(description="A support case.")
+class Ticket:
+    key: str
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None
+    status: str | None
+    channel: str | None
+    subject: str | None
+    notes: list[TicketNote] = strawberry.field(description="Notes added by service staff, oldest first.")
+
+    @classmethod
+    def from_row(cls, row: Row) -> Ticket:
+        node = row["node"]
+        return cls(key=node["key"], opened_at=node["opened_at"], closed_at=node.get("closed_at"),
+                   status=node.get("status"), channel=node.get("channel"), subject=node.get("subject"),
+                   notes=[TicketNote(**note) for note in row["notes"]])
+
+
+@strawberry.type(description="A visit to the web shop: events of one cookie less than 30 minutes apart.")
+class WebSession:
+    key: str
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+    page_views: int | None
+    pages: list[str]
+    user_agent: str | None
+
+    @classmethod
+    def from_row(cls, row: Row) -> WebSession:
+        node = row["node"]
+        return cls(key=node["key"], started_at=node["started_at"], ended_at=node.get("ended_at"),
+                   page_views=node.get("page_views"), pages=list(node.get("pages") or []),
+                   user_agent=node.get("user_agent"))
+
+
+@strawberry.type(description="The customer's current choice for one purpose: the newest event wins.")
+class Consent:
+    purpose: str
+    granted: bool
+    at: dt.datetime
+    channel: str | None
+    source: str | None
+
+    @classmethod
+    def from_row(cls, row: Row) -> Consent:
+        return cls(purpose=row["purpose"], granted=row["granted"], at=row["at"], channel=row.get("channel"),
+                   source=row.get("source"))
+
+
+@strawberry.type(description="A store the customer bought at.")
+class StoreVisits:
+    store: Store
+    visits: int
+    spend: Money
+    last_visit: dt.datetime
+
+    @classmethod
+    def from_row(cls, row: Row) -> StoreVisits:
+        return cls(store=Store.from_properties(row["store"]), visits=row["visits"],
+                   spend=Money.from_minor(row["spend_minor"], row["currency"]), last_visit=row["last_visit"])
+
+
+@strawberry.type(description="Purchases in one currency: how many, how much, first and last.")
+class PurchaseSummary:
+    count: int
+    total_spend: Money
+    first_purchase: dt.datetime
+    last_purchase: dt.datetime
+
+
+@strawberry.type(description="A page of a customer's events, newest first.")
+class EventConnection(Generic[Node]):
+    edges: list[Edge[Node]]
+    page_info: PageInfo
+    kind: strawberry.Private[str]
+    request: strawberry.Private[PageRequest]
+
+    @strawberry.field(description="How many items the whole list holds (a count query: ask only when shown).")
+    async def total_count(self, info: Info[Any, Any]) -> int:
+        rows = await loaders(info).counts.load((self.kind, self.request))
+        return sum(row["count"] for row in rows)
+
+    @classmethod
+    def build(cls, kind: str, request: PageRequest, rows: list[Row], node: Any) -> Self:
+        edges = [Edge(cursor=encode_cursor(kind, row["position"].isoformat(), row["node"]["key"]), node=node(row))
+                 for row in rows[:request.first]]
+        return cls(edges=edges, page_info=PageInfo(has_next_page=len(rows) > request.first,
+                                                   end_cursor=edges[-1].cursor if edges else None),
+                   kind=kind, request=request)
+
+
+@strawberry.type(description="A page of purchases, newest first, with their summary.")
+class TransactionConnection(EventConnection[Transaction]):
+    @strawberry.field(description="Count, total spend, first and last purchase per currency (over the whole "
+                                  "list, not the page; `since` applies).")
+    async def summary(self, info: Info[Any, Any]) -> list[PurchaseSummary]:
+        rows = await loaders(info).counts.load((self.kind, self.request))
+        return [PurchaseSummary(count=row["count"], total_spend=Money.from_minor(row["spend_minor"], row["currency"]),
+                                first_purchase=row["first_at"], last_purchase=row["last_at"]) for row in rows]
+
+
+@strawberry.type(description="A page of support tickets, newest first.")
+class TicketConnection(EventConnection[Ticket]):
+    pass
+
+
+@strawberry.type(description="A page of web sessions, newest first.")
+class WebSessionConnection(EventConnection[WebSession]):
+    pass

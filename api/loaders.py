@@ -1,0 +1,69 @@
+"""Per-request DataLoaders: every field of every customer in one GraphQL response is fetched in batches.
+
+A page of 50 customers each asking for transactions, tickets, consents and stores costs one store query per
+kind of list, not one per customer (the N+1 problem). Loaders live for one request only, so a mutation is
+seen by the next request at once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
+
+from anyio import to_thread
+from strawberry.dataloader import DataLoader
+
+from api.repository import CustomerData, CustomerRepository, Identities, PageRequest
+
+K = TypeVar("K")
+T = TypeVar("T")
+
+Rows = list[dict[str, Any]]
+
+
+def _threaded(function: Callable[[list[K]], Sequence[T]]) -> Callable[[list[K]], Awaitable[Sequence[T]]]:
+    """The driver blocks: batches run on a worker thread so the event loop keeps serving."""
+
+    async def load(keys: list[K]) -> Sequence[T]:
+        return await to_thread.run_sync(function, keys)
+
+    return load
+
+
+class Loaders:
+    def __init__(self, repository: CustomerRepository) -> None:
+        self.repository = repository
+        self.customers: DataLoader[str, CustomerData | None] = DataLoader(_threaded(repository.customers))
+        self.identities: DataLoader[str, Identities] = DataLoader(_threaded(repository.identities))
+        self.pages: DataLoader[tuple[str, PageRequest], Rows] = DataLoader(self._pages)
+        self.counts: DataLoader[tuple[str, PageRequest], Rows] = DataLoader(self._counts)
+        self.consents: DataLoader[str, Rows] = DataLoader(self._per_customer("api_consents"))
+        self.stores: DataLoader[str, Rows] = DataLoader(self._per_customer("api_stores"))
+
+    async def _pages(self, keys: list[tuple[str, PageRequest]]) -> list[Rows]:
+        return await self._by_kind(keys, self.repository.pages)
+
+    async def _counts(self, keys: list[tuple[str, PageRequest]]) -> list[Rows]:
+        return await self._by_kind(keys, self.repository.counts)
+
+    async def _by_kind(self, keys: list[tuple[str, PageRequest]],
+                       fetch: Callable[[str, list[tuple[PageRequest, Identities]]], list[Rows]]) -> list[Rows]:
+        """One query per kind of list for all the customers asking for it."""
+        identities = await self.identities.load_many([request.customer_id for _, request in keys])
+        by_kind: dict[str, list[int]] = defaultdict(list)
+        for index, (kind, _) in enumerate(keys):
+            by_kind[kind].append(index)
+        results: list[Rows] = [[] for _ in keys]
+        for kind, indexes in by_kind.items():
+            batch = [(keys[i][1], identities[i]) for i in indexes]
+            for index, rows in zip(indexes, await to_thread.run_sync(fetch, kind, batch), strict=True):
+                results[index] = rows
+        return results
+
+    def _per_customer(self, query: str) -> Callable[[list[str]], Awaitable[list[Rows]]]:
+        async def load(customer_ids: list[str]) -> list[Rows]:
+            identities = await self.identities.load_many(customer_ids)
+            return await to_thread.run_sync(self.repository.per_customer, query, list(identities))
+
+        return load

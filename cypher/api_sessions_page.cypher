@@ -1,0 +1,15 @@
+// One page of each requested customer's web sessions (from their cookies), newest first, keyset on
+// (started_at, key).
+UNWIND $requests AS q
+CALL {
+  WITH q
+  UNWIND q.keys AS k
+  MATCH (:Identifier {key: k})<-[:FROM]-(w:WebSession)
+  WITH DISTINCT w
+  WHERE (q.since IS NULL OR w.started_at >= q.since)
+    AND (q.after_at IS NULL OR w.started_at < q.after_at OR (w.started_at = q.after_at AND w.key < q.after_key))
+  RETURN w ORDER BY w.started_at DESC, w.key DESC LIMIT $limit
+}
+MATCH (w)-[:FROM]->(cookie:Identifier)
+RETURN q.request AS request, properties(w) AS node, w.started_at AS position, cookie.value AS cookie
+ORDER BY request, position DESC, node.key DESC

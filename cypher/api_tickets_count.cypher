@@ -1,0 +1,11 @@
+// How many tickets each requested customer raised.
+UNWIND $requests AS q
+CALL {
+  WITH q
+  UNWIND q.keys AS k
+  MATCH (:Identifier {key: k})<-[:RAISED_BY]-(t:Ticket)
+  WITH DISTINCT t
+  WHERE q.since IS NULL OR t.opened_at >= q.since
+  RETURN count(t) AS count
+}
+RETURN q.request AS request, count

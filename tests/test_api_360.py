@@ -1,0 +1,248 @@
+"""The 360 read API over generated data on the real embedded store: lists, pages, search, batching, limits.
+
+Expected values come from an independent walk of the raw graph in Python, not from the API's own queries.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from api.app import create_app
+from api.auth import issue_token, signing_key
+from api.pagination import MAX_PAGE
+from api.schema import MAX_ALIASES, MAX_DEPTH
+from graph import Settings, Store, open_store
+from loaders.run import load_file, plan
+from resolution import resolve
+from synthetic import generate
+from tests.conftest import clear
+
+pytestmark = pytest.mark.store
+
+FULL_360 = """query($id: ID!) { customer(id: $id) { id firstName lastName email devices
+  identifiers { type value } addresses { street postcode city recordKeys }
+  transactions(first: 10) { totalCount summary { count totalSpend { amount currency } firstPurchase lastPurchase }
+    edges { cursor node { key at amount { amount currency } storeKey storeName } } pageInfo { hasNextPage endCursor } }
+  tickets(first: 10) { totalCount edges { node { key openedAt status subject notes { text } } } }
+  webSessions(first: 10) { totalCount edges { node { key startedAt pages } } }
+  consents { purpose granted at source } stores { store { key name city } visits spend { amount } lastVisit } } }"""
+PAGE = """query($id: ID!, $first: Int!, $after: String, $since: DateTime) { customer(id: $id) {
+  transactions(first: $first, after: $after, since: $since) { totalCount
+    edges { cursor node { key at } } pageInfo { hasNextPage endCursor } } } }"""
+SEARCH = """query($name: String, $postcode: String, $email: String, $first: Int!, $after: String) {
+  searchCustomers(name: $name, postcode: $postcode, emailPrefix: $email, first: $first, after: $after) {
+    edges { cursor node { id firstName lastName postcode email
+      transactions(first: 3) { totalCount edges { node { key } } }
+      tickets(first: 3) { totalCount } webSessions(first: 3) { totalCount } consents { purpose } stores { visits }
+      devices records { key } } }
+    pageInfo { hasNextPage endCursor } } }"""
+
+
+@pytest.fixture(scope="module")
+def graph(embedded_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    data = tmp_path_factory.mktemp("sources")
+    generate(300, data, seed=11)
+    with open_store(embedded_settings) as store:
+        clear(store)
+        store.apply_schema()
+        for path, mapping in plan([data]):
+            load_file(store, path, mapping, embedded_settings.home)
+        resolve(store)
+        yield store
+
+
+@pytest.fixture(scope="module")
+def client(graph: Store, embedded_settings: Settings) -> Iterator[TestClient]:
+    bearer = issue_token(signing_key(embedded_settings), "agent", "test-agent", timedelta(minutes=30))
+    with TestClient(create_app(embedded_settings), headers={"Authorization": f"Bearer {bearer}"}) as test_client:
+        yield test_client
+
+
+def _post(client: TestClient, query: str, **variables: Any) -> dict[str, Any]:
+    response = client.post("/graphql", json={"query": query, "variables": variables})
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def _data(client: TestClient, query: str, **variables: Any) -> dict[str, Any]:
+    body = _post(client, query, **variables)
+    assert "errors" not in body, body["errors"]
+    return body["data"]  # type: ignore[no-any-return]
+
+
+def _rows(store: Store, cypher: str) -> list[dict[str, Any]]:
+    records, _, _ = store.driver.execute_query(cypher, database_=store.database)
+    return [store._python(r.data()) for r in records]
+
+
+class Reference:
+    """What each customer's lists should hold, walked edge by edge in Python from a dump of the graph."""
+
+    def __init__(self, store: Store) -> None:
+        self.own: dict[str, set[str]] = defaultdict(set)
+        for row in _rows(store, "MATCH (c:Customer)-[:HAS_RECORD]->()-[:HAS_IDENTIFIER]->(i) "
+                                "WHERE i.blocked IS NULL RETURN c.id AS c, i.key AS i"):
+            self.own[row["c"]].add(row["i"])
+        cookies_of_login: dict[str, set[str]] = defaultdict(set)
+        for row in _rows(store, "MATCH (w:WebSession)-[:LOGGED_IN_AS]->(i), (w)-[:FROM]->(k) "
+                                "RETURN i.key AS i, k.key AS k"):
+            cookies_of_login[row["i"]].add(row["k"])
+        devices = defaultdict(set)
+        for row in _rows(store, "MATCH (k)-[:SEEN_ON]->(d) RETURN k.key AS k, d.key AS d"):
+            devices[row["k"]].add(row["d"])
+        self.keys = {}
+        for customer, own in self.own.items():
+            cookies = {k for i in own for k in cookies_of_login[i]}
+            self.keys[customer] = own | cookies | {d for k in cookies for d in devices[k]}
+        self.transactions = self._events(store, "MATCH (t:Transaction)-[:BY]->(i) RETURN t.key AS e, i.key AS i, "
+                                                "t.at AS at, t.amount_minor AS minor")
+        self.tickets = self._events(store, "MATCH (t:Ticket)-[:RAISED_BY]->(i) RETURN t.key AS e, i.key AS i, "
+                                           "t.opened_at AS at")
+        self.sessions = self._events(store, "MATCH (w:WebSession)-[:FROM]->(i) RETURN w.key AS e, i.key AS i, "
+                                            "w.started_at AS at")
+        self.consents = self._events(store, "MATCH (p:Purpose)<-[:ABOUT]-(e:ConsentEvent)-[:FOR]->(i) RETURN "
+                                            "e.key AS e, i.key AS i, e.at AS at, e.granted AS granted, p.name AS p")
+
+    def _events(self, store: Store, cypher: str) -> dict[str, list[dict[str, Any]]]:
+        by_identifier = defaultdict(list)
+        for row in _rows(store, cypher):
+            by_identifier[row["i"]].append(row)
+        result = {}
+        for customer, keys in self.keys.items():
+            events = {row["e"]: row for key in keys for row in by_identifier[key]}
+            result[customer] = sorted(events.values(), key=lambda r: (r["at"], r["e"]), reverse=True)
+        return result
+
+
+@pytest.fixture(scope="module")
+def reference(graph: Store) -> Reference:
+    return Reference(graph)
+
+
+def _busiest(reference: Reference, events: dict[str, list[dict[str, Any]]]) -> str:
+    return max(events, key=lambda c: (len(events[c]), c))
+
+
+def test_full_360_agrees_with_the_graph(client: TestClient, reference: Reference) -> None:
+    customer_id = _busiest(reference, reference.transactions)
+    expected = reference.transactions[customer_id]
+    customer = _data(client, FULL_360, id=customer_id)["customer"]
+    purchases = customer["transactions"]
+    assert purchases["totalCount"] == len(expected) > 2
+    assert [e["node"]["key"] for e in purchases["edges"]] == [r["e"] for r in expected[:10]]
+    spend = sum(float(s["totalSpend"]["amount"]) for s in purchases["summary"])
+    assert spend == pytest.approx(sum(r["minor"] for r in expected) / 100)
+    assert purchases["summary"][0]["lastPurchase"].startswith(expected[0]["at"].isoformat()[:19])
+    assert sum(s["visits"] for s in customer["stores"]) <= len(expected)
+    for kind, field in ((reference.tickets, "tickets"), (reference.sessions, "webSessions")):
+        assert customer[field]["totalCount"] == len(kind[customer_id])
+        assert [e["node"]["key"] for e in customer[field]["edges"]] == [r["e"] for r in kind[customer_id][:10]]
+
+
+def test_consents_newest_event_per_purpose_wins(client: TestClient, reference: Reference) -> None:
+    checked = 0
+    for customer_id in sorted(c for c, events in reference.consents.items() if len(events) > 1)[:5]:
+        newest: dict[str, bool] = {}
+        for row in reference.consents[customer_id]:  # newest first
+            newest.setdefault(row["p"], row["granted"])
+        shown = _data(client, FULL_360, id=customer_id)["customer"]["consents"]
+        assert {c["purpose"]: c["granted"] for c in shown} == newest
+        checked += 1
+    assert checked
+
+
+def test_pages_walk_every_transaction_once_newest_first(client: TestClient, reference: Reference) -> None:
+    customer_id = _busiest(reference, reference.transactions)
+    seen: list[str] = []
+    after = None
+    while True:
+        page = _data(client, PAGE, id=customer_id, first=2, after=after)["customer"]["transactions"]
+        seen += [e["node"]["key"] for e in page["edges"]]
+        assert len(page["edges"]) <= 2
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == [r["e"] for r in reference.transactions[customer_id]]
+    middle = reference.transactions[customer_id][len(seen) // 2]["at"]
+    recent = _data(client, PAGE, id=customer_id, first=MAX_PAGE, since=middle.isoformat())["customer"]
+    assert [e["node"]["key"] for e in recent["transactions"]["edges"]] == \
+        [r["e"] for r in reference.transactions[customer_id] if r["at"] >= middle]
+    assert recent["transactions"]["totalCount"] == len(recent["transactions"]["edges"])
+
+
+@pytest.mark.parametrize(("variables", "message"), [
+    ({"first": MAX_PAGE + 1}, f"first: must be between 1 and {MAX_PAGE}"),
+    ({"first": 0}, "first: must be between 1"),
+    ({"first": 2, "after": "bm90IGEgY3Vyc29y"}, "after: not a cursor c360 issued"),
+    ({"first": 2, "after": "%%%"}, "after: not a cursor c360 issued"),
+])
+def test_bad_page_arguments_name_the_field(client: TestClient, reference: Reference, variables: dict[str, Any],
+                                           message: str) -> None:
+    body = _post(client, PAGE, id=_busiest(reference, reference.transactions), **variables)
+    [error] = body["errors"]
+    assert error["message"].startswith(message) and error["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_a_cursor_of_another_list_is_refused(client: TestClient, reference: Reference) -> None:
+    customer_id = _busiest(reference, reference.sessions)
+    sessions = _data(client, "query($id: ID!) { customer(id: $id) { webSessions(first: 1) { pageInfo { endCursor } } } }",
+                     id=customer_id)["customer"]["webSessions"]["pageInfo"]["endCursor"]
+    error = _post(client, PAGE, id=customer_id, first=2, after=sessions)["errors"][0]
+    assert error["message"] == "after: a cursor of web_sessions, not of transactions"
+
+
+def test_search_by_name_postcode_and_email_prefix(client: TestClient, graph: Store) -> None:
+    people = _rows(graph, "MATCH (c:Customer) WHERE c.last_name IS NOT NULL AND c.email IS NOT NULL "
+                          "RETURN c.id AS id, c.first_name AS first, c.last_name AS last, c.postcode AS postcode, "
+                          "c.email AS email ORDER BY c.id")
+    target = people[len(people) // 2]
+    word = target["last"].lower()
+    expected = [p["id"] for p in people if word in f"{p['first'] or ''} {p['last']}".lower()]
+    found, after = [], None
+    while True:
+        result = _data(client, SEARCH, name=word.upper(), first=2, after=after)["searchCustomers"]
+        found += [e["node"]["id"] for e in result["edges"]]
+        if not result["pageInfo"]["hasNextPage"]:
+            break
+        after = result["pageInfo"]["endCursor"]
+    assert found == expected
+    by_email = _data(client, SEARCH, email=target["email"][:4].upper(), first=MAX_PAGE)["searchCustomers"]
+    assert target["id"] in [e["node"]["id"] for e in by_email["edges"]]
+    both = _data(client, SEARCH, name=word, postcode=target["postcode"], first=MAX_PAGE)["searchCustomers"]
+    assert target["id"] in [e["node"]["id"] for e in both["edges"]]
+    assert all(e["node"]["postcode"] == target["postcode"] for e in both["edges"])
+    error = _post(client, SEARCH, name="  ", first=5)["errors"][0]
+    assert error["message"].startswith("name, postcode or emailPrefix: give at least one")
+
+
+def test_store_queries_do_not_grow_with_the_page(client: TestClient, graph: Store) -> None:
+    """No N+1: a page of 20 full customers costs the same number of store queries as a page of 2."""
+    def cost(first: int) -> tuple[int, int]:
+        before = client.app.state.store.statements  # type: ignore[attr-defined]
+        page = _data(client, SEARCH, postcode=None, name="e", first=first)["searchCustomers"]["edges"]
+        return client.app.state.store.statements - before, len(page)  # type: ignore[attr-defined]
+
+    small, large = cost(2), cost(20)
+    assert (small[1], large[1]) == (2, 20)
+    # search, profiles, identities, 3 pages, 3 counts, consents, stores: one query each
+    assert small[0] == large[0] == 11
+
+
+def test_abusive_queries_are_refused_before_running(client: TestClient) -> None:
+    deep = "{ customer(id: \"x\") { " + "transactions { edges { node { key " * 4 + "} } }" * 4 + " } }"
+    aliases = "{ " + " ".join(f"a{i}: customer(id: \"x\") {{ id }}" for i in range(MAX_ALIASES + 1)) + " }"
+    tokens = "{ customer(id: \"x\") { " + " ".join(["id"] * 2100) + " } }"
+    for query, words in ((deep, f"exceeds maximum operation depth of {MAX_DEPTH}"),
+                         (aliases, "aliases found"), (tokens, "token")):
+        response = client.post("/graphql", json={"query": query})
+        assert response.status_code in (200, 400), response.text
+        [error, *_] = response.json()["errors"]
+        assert words in error["message"], error
+        assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
