@@ -7,6 +7,7 @@ queries, run only when a client asks for them.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from typing import Any, Generic, Self
 
@@ -123,6 +124,25 @@ class Consent:
     def from_row(cls, row: Row) -> Consent:
         return cls(purpose=row["purpose"], granted=row["granted"], at=row["at"], channel=row.get("channel"),
                    source=row.get("source"))
+
+
+@strawberry.type(description="A change service staff made: who, when, what, the values before and after.")
+class AuditEntry:
+    id: str
+    kind: str = strawberry.field(description="correct_contact, record_consent, open_ticket or annotate_ticket.")
+    by: str
+    at: dt.datetime
+    target: str = strawberry.field(description="The record, consent event or ticket written.")
+    fields: list[str]
+    before: strawberry.scalars.JSON
+    after: strawberry.scalars.JSON
+    why: str | None
+
+    @classmethod
+    def from_event(cls, event: Row) -> AuditEntry:
+        return cls(id=event["id"], kind=event["kind"], by=event["by"], at=event["at"], target=event["target"],
+                   fields=list(event.get("fields") or []), before=json.loads(event["before"]),
+                   after=json.loads(event["after"]), why=event.get("why"))
 
 
 @strawberry.type(description="A store the customer bought at.")

@@ -40,6 +40,7 @@ class Loaders:
         self.counts: DataLoader[tuple[str, PageRequest], Rows] = DataLoader(self._counts)
         self.consents: DataLoader[str, Rows] = DataLoader(self._per_customer("api_consents"))
         self.stores: DataLoader[str, Rows] = DataLoader(self._per_customer("api_stores"))
+        self.changes: DataLoader[str, Rows] = DataLoader(_threaded(repository.changes))
 
     async def _pages(self, keys: list[tuple[str, PageRequest]]) -> list[Rows]:
         return await self._by_kind(keys, self.repository.pages)

@@ -11,9 +11,10 @@ import strawberry
 from anyio import to_thread
 from strawberry.types import Info
 
-from api.access import EXPLAIN_ROLES, Access, Masker
+from api.access import EXPLAIN_ROLES, MUTATE_ROLES, Access, Masker
 from api.errors import ForbiddenError, UserInputError
 from api.events import (
+    AuditEntry,
     Consent,
     EventConnection,
     StoreVisits,
@@ -205,6 +206,12 @@ class Customer(Person):
     @strawberry.field(description="The stores the customer bought at, most visited first.")
     async def stores(self, info: Info[Any, Any]) -> list[StoreVisits]:
         return [StoreVisits.from_row(row) for row in await loaders(info).stores.load(str(self.id))]
+
+    @strawberry.field(description="Changes service staff made to this customer, newest first (agents, admins).")
+    async def changes(self, info: Info[Any, Any]) -> list[AuditEntry]:
+        if info.context["masker"].role not in MUTATE_ROLES:
+            raise ForbiddenError("the change history quotes personal data: agents and admins only")
+        return [AuditEntry.from_event(event) for event in await loaders(info).changes.load(str(self.id))]
 
     @classmethod
     def from_data(cls, data: CustomerData, masker: Masker) -> Customer:

@@ -143,6 +143,13 @@ class CustomerRepository:
                                limit=limit)
         return [row["id"] for row in rows]
 
+    def changes(self, ids: list[str]) -> list[list[dict[str, Any]]]:
+        """Per customer, the audited service-desk changes, newest first."""
+        grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for row in self.store.read("api_changes", ids=ids):
+            grouped[row["id"]].append(row["event"])
+        return [grouped[i] for i in ids]
+
     def customer_ids_by_identifier(self, kind: str, value: str) -> list[str]:
         rows = self.store.read("customers_by_identifier", key=identifier_key(kind, value), limit=MAX_MATCHES)
         return [row["id"] for row in rows]

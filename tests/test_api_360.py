@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -192,8 +191,8 @@ def test_bad_page_arguments_name_the_field(client: TestClient, reference: Refere
 
 def test_a_cursor_of_another_list_is_refused(client: TestClient, reference: Reference) -> None:
     customer_id = _busiest(reference, reference.sessions)
-    sessions = _data(client, "query($id: ID!) { customer(id: $id) { webSessions(first: 1) { pageInfo { endCursor } } } }",
-                     id=customer_id)["customer"]["webSessions"]["pageInfo"]["endCursor"]
+    query = "query($id: ID!) { customer(id: $id) { webSessions(first: 1) { pageInfo { endCursor } } } }"
+    sessions = _data(client, query, id=customer_id)["customer"]["webSessions"]["pageInfo"]["endCursor"]
     error = _post(client, PAGE, id=customer_id, first=2, after=sessions)["errors"][0]
     assert error["message"] == "after: a cursor of web_sessions, not of transactions"
 
