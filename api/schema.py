@@ -7,7 +7,9 @@ aliases and a few hundred tokens.
 from __future__ import annotations
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.types import ExecutionContext
 
 from api.errors import CodedErrors
 from api.mutations import Mutation
@@ -17,6 +19,16 @@ MAX_DEPTH = 10
 MAX_ALIASES = 30
 MAX_TOKENS = 2000
 
-schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=[
+class C360Schema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        """Client mistakes are answers, not server faults: nothing to log (``CodedErrors`` logs the rest)."""
+
+
+schema = C360Schema(query=Query, mutation=Mutation, extensions=[
     CodedErrors, lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
     lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES), lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS)])
+
+
+def schema_text() -> str:
+    """The schema as SDL, as exported to ``api/schema.graphql``."""
+    return schema.as_str() + "\n"

@@ -194,6 +194,17 @@ def export_clusters(out_file: Annotated[Path, typer.Option("--out", help="CSV fi
     out.print(f"wrote {len(rows):,} records of {len({r['customer_id'] for r in rows}):,} customers to {out_file}")
 
 
+@export_app.command("schema")
+def export_schema(out_file: Annotated[Path, typer.Option("--out", help="File to write.")] = Path("api/schema.graphql"),
+                  ) -> None:
+    """Write the GraphQL schema (SDL) that front-ends build against; a test fails when it changes unnoticed."""
+    from api.schema import schema_text
+
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    out_file.write_text(schema_text(), encoding="utf-8")
+    out.print(f"wrote the GraphQL schema to {out_file}")
+
+
 @app.command()
 def check() -> None:
     """Check that the store answers and show what the graph holds."""

@@ -72,6 +72,8 @@ def phone(value: str, region: str | None) -> str:
     try:
         number = phonenumbers.parse(text(value), region)
     except phonenumbers.NumberParseException as error:
+        if region is None and error.error_type == phonenumbers.NumberParseException.INVALID_COUNTRY_CODE:
+            raise ValueError("not a phone number in international form (+33 6 12 34 56 78)") from None
         raise ValueError(f"not a phone number: {error}") from None
     if not phonenumbers.is_valid_number(number):
         raise ValueError(f"not a valid phone number{' for ' + region if region else ''}")

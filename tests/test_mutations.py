@@ -24,7 +24,8 @@ CORRECT = """mutation($id: ID!, $c: ContactCorrection!, $why: String) {
   correctContact(customerId: $id, correction: $c, why: $why) { key auditId
     customer { id email phone street postcode city valueSources { attribute recordKey } records { key source } } } }"""
 CONSENT = """mutation($id: ID!, $purpose: String!, $granted: Boolean!) {
-  recordConsent(customerId: $id, purpose: $purpose, granted: $granted) { key customer { consents { purpose granted source } } } }"""
+  recordConsent(customerId: $id, purpose: $purpose, granted: $granted) {
+    key customer { consents { purpose granted source } } } }"""
 OPEN = """mutation($id: ID!, $subject: String!) { openTicket(customerId: $id, subject: $subject) { key auditId } }"""
 ANNOTATE = """mutation($key: String!, $note: String!, $status: String) {
   annotateTicket(ticketKey: $key, note: $note, status: $status) { key customer { id } } }"""

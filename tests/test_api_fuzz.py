@@ -1,0 +1,101 @@
+"""Thousands of generated queries and mutations against the real app and store: no 500, no unmasked error.
+
+Queries come from the schema itself (hypothesis-graphql): valid ones with arbitrary arguments, and invalid
+ones. Every answer must be a GraphQL response whose errors carry one of the documented codes; an
+INTERNAL_SERVER_ERROR would be a bug, so none is accepted either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis_graphql import Mode, from_schema, nodes
+from starlette.testclient import TestClient
+
+from api.app import create_app
+from api.auth import issue_token, signing_key
+from api.schema import schema
+from graph import Settings, open_store
+from loaders.run import load_file, plan
+from resolution import resolve
+from tests.conftest import clear
+from tests.helpers import write_source
+
+pytestmark = pytest.mark.store
+
+CODES = {"BAD_USER_INPUT", "FORBIDDEN", "GRAPHQL_VALIDATION_FAILED"}
+FUZZ = settings(max_examples=1500, deadline=None, derandomize=True,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
+                                       HealthCheck.function_scoped_fixture])
+
+
+@pytest.fixture(scope="module")
+def client(embedded_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    data: Path = tmp_path_factory.mktemp("fuzz")
+    write_source(data, "crm", ["1,Jean,Dupont,jean@x.com,06 12 34 56 78,FR,75001,CN1",
+                               "2,Marie,Dupont,marie@x.com,06 12 34 56 78,FR,75001,"])
+    with open_store(embedded_settings) as store:
+        clear(store)
+        for path, mapping in plan([data]):
+            load_file(store, path, mapping, data)
+        resolve(store)
+    bearer = issue_token(signing_key(embedded_settings), "agent", "fuzz", timedelta(hours=1))
+    with TestClient(create_app(embedded_settings), headers={"Authorization": f"Bearer {bearer}"}) as test_client:
+        yield test_client
+
+
+SCALARS = {
+    "DateTime": st.one_of(st.datetimes().map(lambda d: d.isoformat()), st.text(max_size=20)).map(nodes.String),
+    "Date": st.one_of(st.dates().map(str), st.text(max_size=12)).map(nodes.String),
+    "JSON": st.text(max_size=10).map(nodes.String),
+    "Decimal": st.decimals(allow_nan=False).map(nodes.String),
+}
+
+
+def _answer_is_clean(client: TestClient, query: str) -> None:
+    response = client.post("/graphql", json={"query": query})
+    assert response.status_code in (200, 400), (query, response.status_code, response.text[:500])
+    body = response.json()
+    for error in body.get("errors") or []:
+        assert (error.get("extensions") or {}).get("code") in CODES, (query, error)
+        assert "Traceback" not in error["message"] and "neo4j" not in error["message"].lower(), (query, error)
+
+
+@FUZZ
+@given(query=from_schema(schema.as_str(), custom_scalars=SCALARS))
+def test_generated_operations_never_fail_the_server(client: TestClient, query: str) -> None:
+    _answer_is_clean(client, query)
+
+
+@settings(FUZZ, max_examples=500)
+@given(query=from_schema(schema.as_str(), custom_scalars=SCALARS, mode=Mode.NEGATIVE))
+def test_invalid_operations_are_refused_cleanly(client: TestClient, query: str) -> None:
+    _answer_is_clean(client, query)
+
+
+CORRECT = """mutation($id: ID!, $c: ContactCorrection!) { correctContact(customerId: $id, correction: $c) {
+  customer { id email phone street postcode city } } }"""
+TEXT = st.one_of(st.none(), st.text(max_size=30), st.sampled_from(["jean@x.fr", "06 11 22 33 44", "75002", "FR"]))
+
+
+@settings(FUZZ, max_examples=150)
+@given(correction=st.fixed_dictionaries({}, optional={
+    field: TEXT for field in ("email", "phone", "street", "houseNumber", "postcode", "city", "country")}))
+def test_arbitrary_corrections_of_a_real_customer(client: TestClient, correction: dict[str, str | None]) -> None:
+    """Whatever an agent types: applied and shown, or refused naming a field, never a server error."""
+    [found] = client.post("/graphql", json={"query": '{ customerByIdentifier(type: CUSTOMER_NUMBER, value: "CN1") '
+                                                     '{ id } }'}).json()["data"]["customerByIdentifier"]
+    response = client.post("/graphql", json={"query": CORRECT, "variables": {"id": found["id"], "c": correction}})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    if body.get("errors"):
+        [error] = body["errors"]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT", error
+        assert error["message"].split(":")[0] in {*correction, "input", "postcode", "street", "city"}, error
+    else:
+        assert body["data"]["correctContact"]["customer"]["id"]
