@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
+import anyio
 from anyio import to_thread
 from strawberry.dataloader import DataLoader
 
@@ -56,10 +57,15 @@ class Loaders:
         for index, (kind, _) in enumerate(keys):
             by_kind[kind].append(index)
         results: list[Rows] = [[] for _ in keys]
-        for kind, indexes in by_kind.items():
+
+        async def fetch_kind(kind: str, indexes: list[int]) -> None:
             batch = [(keys[i][1], identities[i]) for i in indexes]
             for index, rows in zip(indexes, await to_thread.run_sync(fetch, kind, batch), strict=True):
                 results[index] = rows
+
+        async with anyio.create_task_group() as group:  # the kinds are independent: fetched at once
+            for kind, indexes in by_kind.items():
+                group.start_soon(fetch_kind, kind, indexes)
         return results
 
     def _per_customer(self, query: str) -> Callable[[list[str]], Awaitable[list[Rows]]]:

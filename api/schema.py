@@ -6,9 +6,18 @@ aliases and a few hundred tokens.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.types import ExecutionContext
 
 from api.errors import CodedErrors
@@ -18,6 +27,24 @@ from api.query import Query
 MAX_DEPTH = 10
 MAX_ALIASES = 30
 MAX_TOKENS = 2000
+#: front-ends send the same few documents again and again: parsing and validating one costs ~25 ms, so
+#: both are cached by document text
+QUERY_CACHE = 512
+
+#: built once: the validation cache is keyed by the rule classes, so they must be the same on every request
+LIMIT_RULES = [*QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+               *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules]
+
+
+class _ParserCache(ParserCache):
+    """A document that does not parse is left to strawberry's own parser, which reports it like any error."""
+
+    def on_parse(self) -> Iterator[None]:
+        try:
+            yield from super().on_parse()
+        except GraphQLError:
+            yield
+
 
 class C360Schema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
@@ -25,8 +52,8 @@ class C360Schema(strawberry.Schema):
 
 
 schema = C360Schema(query=Query, mutation=Mutation, extensions=[
-    CodedErrors, lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-    lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES), lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS)])
+    lambda: _ParserCache(maxsize=QUERY_CACHE), lambda: ValidationCache(maxsize=QUERY_CACHE), CodedErrors,
+    lambda: AddValidationRules(LIMIT_RULES), lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS)])
 
 
 def schema_text() -> str:

@@ -232,12 +232,14 @@ def token(
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes (one Python process is bound "
+                                                             "to one core).")] = 1,
 ) -> None:
     """Serve the GraphQL API (GraphiQL at /graphql)."""
-    _serve(Settings(), host, port, banner=None)
+    _serve(Settings(), host, port, banner=None, workers=workers)
 
 
-def _serve(settings: Settings, host: str, port: int, banner: Callable[[str], None] | None) -> None:
+def _serve(settings: Settings, host: str, port: int, banner: Callable[[str], None] | None, workers: int = 1) -> None:
     import uvicorn
 
     from api.app import create_app
@@ -247,7 +249,30 @@ def _serve(settings: Settings, host: str, port: int, banner: Callable[[str], Non
     out.print(f"GraphiQL: {url}  (Ctrl-C to stop)")
     if banner:
         banner(url)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    else:  # each worker process builds its app from the same environment
+        _serve_workers(host, port, workers)
+
+
+def _serve_workers(host: str, port: int, workers: int) -> None:
+    """uvicorn's own multi-process supervisor over a listening socket made here.
+
+    uvicorn binds that socket with ``proto=0``, so accepted connections keep Nagle's algorithm on and every
+    keep-alive request after the first waits ~40 ms for a delayed ACK (Kludex/uvicorn#3149); a socket opened
+    with ``IPPROTO_TCP`` gets ``TCP_NODELAY`` from asyncio like the single-process server.
+    """
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config("api.app:create_app", factory=True, host=host, port=port, workers=workers,
+                            log_level="warning")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    Multiprocess(config, sockets=[sock]).run()
 
 
 def _ensure_port_free(host: str, port: int) -> None:
