@@ -321,8 +321,9 @@ _DEMO_QUERY = """In GraphiQL's Headers tab (an admin token for 8 hours; `c360 to
   {"Authorization": "Bearer $TOKEN"}
 Then paste:
   { customer(id: "$ID") { id firstName lastName email recordCount
-      records { key source firstName lastName email phone }
-      identifiers { type value } } }"""
+      records { key source firstName lastName email phone } identifiers { type value }
+      transactions(first: 5) { totalCount edges { node { at amount { amount currency } storeName } } }
+      tickets(first: 5) { edges { node { openedAt status subject } } } consents { purpose granted } } }"""
 
 
 # -- embedded store --------------------------------------------------------------------------------------
