@@ -264,9 +264,9 @@ class Query:
             raise UserInputError(f"value: {error}") from None
         return await customers(info, ids)
 
-    @strawberry.field(description="Customers whose name holds every word of `name` (any case), living in "
-                                  "`postcode`, with an email starting with `emailPrefix`; at least one is "
-                                  "needed. Ordered by id.")
+    @strawberry.field(description="Customers whose last name begins with a word of `name` and whose name holds "
+                                  "every word (any case; accents as stored), living in `postcode`, with an email "
+                                  "starting with `emailPrefix`; at least one is needed. Ordered by id.")
     async def search_customers(self, info: Info[Any, Any], name: str | None = None, postcode: str | None = None,
                                email_prefix: str | None = None, first: int = DEFAULT_PAGE,
                                after: str | None = None) -> CustomerConnection:

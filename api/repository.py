@@ -137,7 +137,11 @@ class CustomerRepository:
 
     def search(self, words: list[str], postcode: str | None, email_prefix: str | None, after: str | None,
                limit: int) -> list[str]:
-        rows = self.store.read("api_search_customers", words=words,
+        # golden names are stored in their usual case: "dupont" starts "Dupont", "van" starts "van Dijk" too
+        # (a word with digits names nobody)
+        named = [word for word in words if not any(ch.isdigit() for ch in word)]
+        starts = sorted({*named, *(normalise.person_name(word) for word in named)})
+        rows = self.store.read("api_search_customers", words=words, last_name_prefixes=starts,
                                postcode=normalise.text(postcode).upper() if postcode else None,
                                email_prefix=f"email:{email_prefix}" if email_prefix else None, after=after,
                                limit=limit)

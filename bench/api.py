@@ -36,6 +36,8 @@ from loaders.run import load_file, plan
 from resolution import resolve
 from synthetic import generate
 
+SEARCH = """query($name: String!) { searchCustomers(name: $name, first: 10) {
+  edges { node { id firstName lastName postcode email } } pageInfo { hasNextPage endCursor } } }"""
 QUERY = """query($id: ID!) { customer(id: $id) {
   id firstName lastName birthDate email phone street houseNumber postcode city country customerNumber
   identifiers { type value } addresses { street postcode city recordKeys } devices
@@ -82,7 +84,8 @@ def raw_neighbourhood(store: Store, ids: list[str]) -> list[float]:
     return timings
 
 
-async def _load(url: str, token: str, ids: list[str], requests: int, clients: int) -> tuple[list[float], float, int]:
+async def _load(url: str, token: str, ids: list[str], requests: int, clients: int,
+                query: str = QUERY, variable: str = "id") -> tuple[list[float], float, int]:
     """``requests`` POSTs shared by ``clients`` workers: latencies, wall seconds, failures."""
     queue = iter(random.Random(clients).choices(ids, k=requests))
     latencies: list[float] = []
@@ -95,7 +98,7 @@ async def _load(url: str, token: str, ids: list[str], requests: int, clients: in
             nonlocal failures
             for customer_id in queue:
                 started = time.perf_counter()
-                response = await client.post(url, json={"query": QUERY, "variables": {"id": customer_id}})
+                response = await client.post(url, json={"query": query, "variables": {variable: customer_id}})
                 latencies.append(time.perf_counter() - started)
                 if response.status_code != 200 or "errors" in response.json():
                     failures += 1
@@ -127,6 +130,9 @@ def run(settings: Settings, requests: int, port: int, workers: list[int]) -> dic
         raw_neighbourhood(store, ids[:50])  # warm the store's caches and the driver's pool
         raw = raw_neighbourhood(store, ids[:500])
         customers = store.read("graph_counts")[0]["customers"]
+        records, _, _ = store.driver.execute_query("MATCH (c:Customer) WHERE c.last_name IS NOT NULL "
+                                                   "RETURN c.last_name AS name LIMIT 500", database_=store.database)
+        names = [r["name"].lower() for r in records]
     token = issue_token(signing_key(settings), "agent", "bench", timedelta(hours=1))
     url = f"http://127.0.0.1:{port}/graphql"
     results = {}
@@ -136,10 +142,12 @@ def run(settings: Settings, requests: int, port: int, workers: list[int]) -> dic
             asyncio.run(_load(url, token, ids, 100, 1))  # warm-up
             for clients in (1, 50):
                 results[count, clients] = asyncio.run(_load(url, token, ids, requests, clients))
+            if count == workers[0]:
+                search = asyncio.run(_load(url, token, names, 200, 1, SEARCH, "name"))
         finally:
             server.terminate()
             server.wait(10)
-    return {"raw": raw, "results": results, "customers": customers}
+    return {"raw": raw, "results": results, "customers": customers, "search": search}
 
 
 def main() -> None:
@@ -169,6 +177,12 @@ def main() -> None:
         if clients == 1:
             print(f"API/raw ratio at 1 client: p50 {p50 / raw_p50:.2f}x, mean "
                   f"{statistics.mean(latencies) / statistics.mean(report['raw']):.2f}x")
+
+
+    latencies, _, failures = report["search"]
+    p50, p99 = _percentiles(latencies)
+    print(f"searchCustomers(name: <a last name>, first: 10), 1 client: p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
+          f"{failures} failed")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ CREATE CONSTRAINT resolution_run_id IF NOT EXISTS FOR (r:ResolutionRun) REQUIRE 
 CREATE INDEX source_record_source IF NOT EXISTS FOR (r:SourceRecord) ON (r.source, r.source_id);
 CREATE INDEX identifier_type IF NOT EXISTS FOR (i:Identifier) ON (i.type);
 CREATE INDEX customer_last_name IF NOT EXISTS FOR (c:Customer) ON (c.last_name);
+CREATE INDEX customer_postcode IF NOT EXISTS FOR (c:Customer) ON (c.postcode);
 CREATE INDEX transaction_at IF NOT EXISTS FOR (t:Transaction) ON (t.at);
 CREATE INDEX ticket_opened_at IF NOT EXISTS FOR (t:Ticket) ON (t.opened_at);
 CREATE INDEX web_session_started_at IF NOT EXISTS FOR (w:WebSession) ON (w.started_at);
