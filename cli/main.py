@@ -18,6 +18,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from cli.marketing import print_locate
+from cli.marketing import register as register_marketing
+from geo.locate import locate
 from graph import C360Error, PortInUseError, Settings, Store, open_store
 from graph.embedded import DATABASE, USER, EmbeddedServer
 from loaders.mapping import SourceMapping
@@ -33,6 +36,8 @@ db_app = typer.Typer(help="Run the embedded graph store.", no_args_is_help=True)
 export_app = typer.Typer(help="Export results.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(export_app, name="export")
+
+register_marketing(app)
 
 out = Console()
 err = Console(stderr=True)
@@ -106,7 +111,9 @@ def resolve_command(
         summary = resolve(store, rules_in_use(settings.home, rules_file), full=full, refit=refit,
                           cache_dir=settings.home / "cache")
         blocked = store.read("resolve_blocked_report") if report else []
+        located = locate(store, full=full)
     _print_resolution(summary)
+    print_locate(located)
     if report:
         _print_blocked(blocked, summary)
 
@@ -304,6 +311,7 @@ def demo(
         _print_loads(_load_all(store, plan([data_dir]), settings.home, quiet=False))
         summary = resolve(store, cache_dir=settings.home / "cache")
         _print_resolution(summary)
+        print_locate(locate(store))
         sample = store.read("demo_sample_customer")
         counts = store.read("graph_counts")[0]
     out.print("graph: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))

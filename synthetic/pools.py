@@ -6,10 +6,13 @@ own seeded RNG keeps 100 000 people well inside a minute while keeping Faker's f
 
 from __future__ import annotations
 
+import random
 import re
 from dataclasses import dataclass
 
 from faker import Faker
+
+from geo.gazetteer import gazetteer
 
 COUNTRY_OF_LOCALE: dict[str, str] = {"fr_FR": "FR", "nl_BE": "BE", "nl_NL": "NL"}
 LOCALE_WEIGHTS: dict[str, float] = {"fr_FR": 0.5, "nl_BE": 0.25, "nl_NL": 0.25}
@@ -44,9 +47,17 @@ def build_pool(locale: str, people: int, seed: int) -> LocalePool:
         male_first_names=tuple(fake.first_name_male() for _ in range(names)),
         last_names=tuple(fake.last_name() for _ in range(names)),
         streets=tuple(fake.street_name() for _ in range(_pool_size(people, _STREET_POOL_MAX))),
-        localities=tuple((_postcode(fake.postcode(), country), fake.city())
-                         for _ in range(_pool_size(people // 3, _LOCALITY_POOL_MAX))),
+        localities=_localities(fake, country, _pool_size(people // 3, _LOCALITY_POOL_MAX), seed),
     )
+
+
+def _localities(fake: Faker, country: str, count: int, seed: int) -> tuple[tuple[str, str], ...]:
+    """Real towns of the country (so addresses geocode as real ones do), drawn by population; the
+    postcode is Faker's. One town per postcode."""
+    places = gazetteer().places(country)
+    rng = random.Random(f"{seed}:localities:{country}")
+    towns = rng.choices(places, weights=[max(p.population, 1) for p in places], k=count)
+    return tuple((_postcode(fake.postcode(), country), town.name) for town in towns)
 
 
 def _pool_size(people: int, ceiling: int) -> int:

@@ -1,8 +1,8 @@
 """The shop's stores: reference data kept in a spreadsheet, placed where the customers live.
 
-Coordinates are synthetic but consistent: every postcode region (its first two characters) gets an anchor
-point inside its country, stores sit near the anchor of their postcode, and people shop at the stores
-nearest to their own postcode's anchor. Distances in the graph then mean something for these people.
+Towns are real (see ``pools``): a store sits in its town, near the town's coordinates, and people shop at
+the stores nearest to their own town, so distances in the graph mean something. A town the gazetteer does
+not know falls back to a synthetic anchor per postcode region (its first two characters).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
+from geo.gazetteer import gazetteer
 from synthetic.people import REFERENCE_DATE, Person
 
 STORE_COLUMNS = ("Store ID", "Name", "Street", "No", "Postcode", "City", "Country", "Lat", "Lon", "Website")
@@ -28,9 +29,10 @@ PEOPLE_PER_STORE = 500
 MIN_STORES = 20
 MAX_STORES = 200
 BOUNDS: dict[str, tuple[tuple[float, float], tuple[float, float]]] = {
-    "FR": ((43.0, 50.5), (-1.5, 7.5)), "BE": ((49.6, 51.4), (2.6, 6.3)), "NL": ((50.8, 53.4), (3.4, 7.1)),
+    "FR": ((41.3, 51.1), (-4.8, 9.6)), "BE": ((49.6, 51.4), (2.6, 6.3)), "NL": ((50.8, 53.4), (3.4, 7.1)),
 }
-_JITTER = 0.08  # degrees around the region's anchor
+_JITTER = 0.08  # degrees around a synthetic region's anchor
+_STORE_JITTER = 0.02  # degrees around the town's centre: a store is in town
 _SUFFIXES: dict[str, tuple[str, ...]] = {
     "FR": ("Centre", "Gare", "Nord", "Sud", "Est", "Ouest", "Les Halles", "République"),
     "BE": ("Centrum", "Station", "Noord", "Zuid", "Oost", "West", "Markt", "Haven"),
@@ -70,8 +72,12 @@ class Geography:
         self._nearest: dict[tuple[str, str], tuple[Store, ...]] = {}
         self.stores: tuple[Store, ...] = ()
 
-    def anchor(self, country: str, postcode: str) -> tuple[float, float]:
-        """A fixed point per region, drawn from its own RNG so the order of questions does not matter."""
+    def anchor(self, country: str, postcode: str, city: str | None = None) -> tuple[float, float]:
+        """The town's coordinates, or a fixed point per postcode region, drawn from its own RNG so the order of
+        questions does not matter."""
+        town = gazetteer().locate(country, city)
+        if town:
+            return town.latitude, town.longitude
         key = (country, postcode[:2])
         if key not in self._anchors:
             rng = random.Random(f"{self._seed}:region:{country}:{postcode[:2]}")
@@ -80,11 +86,11 @@ class Geography:
                                   rng.uniform(west + _JITTER, east - _JITTER))
         return self._anchors[key]
 
-    def nearest(self, country: str, postcode: str) -> tuple[Store, ...]:
-        """The country's stores, nearest to the region first; cached, as a region has many people."""
-        key = (country, postcode[:2])
+    def nearest(self, country: str, postcode: str, city: str | None = None) -> tuple[Store, ...]:
+        """The country's stores, nearest to the town first; cached, as a town has many people."""
+        key = (country, city or postcode[:2])
         if key not in self._nearest:
-            lat, lon = self.anchor(country, postcode)
+            lat, lon = self.anchor(country, postcode, city)
             scale = math.cos(math.radians(lat))
             candidates = [s for s in self.stores if s.country == country]
             self._nearest[key] = tuple(sorted(
@@ -121,14 +127,14 @@ def _allocate(total: int, by_country: dict[str, list[Person]]) -> dict[str, int]
 
 def _site(residents: list[Person], geography: Geography, names: set[str], rng: random.Random) -> _Site:
     locality = rng.choice(residents).address
-    lat, lon = geography.anchor(locality.country, locality.postcode)
+    lat, lon = geography.anchor(locality.country, locality.postcode, locality.city)
     (south, north), (west, east) = BOUNDS[locality.country]
     return _Site(
         name=_name(locality.city, locality.country, names, rng), street=rng.choice(residents).address.street,
         house_number=str(rng.randint(1, 250)), postcode=locality.postcode, city=locality.city,
         country=locality.country,
-        latitude=round(min(north, max(south, lat + rng.uniform(-_JITTER, _JITTER))), 5),
-        longitude=round(min(east, max(west, lon + rng.uniform(-_JITTER, _JITTER))), 5),
+        latitude=round(min(north, max(south, lat + rng.uniform(-_STORE_JITTER, _STORE_JITTER))), 5),
+        longitude=round(min(east, max(west, lon + rng.uniform(-_STORE_JITTER, _STORE_JITTER))), 5),
     )
 
 

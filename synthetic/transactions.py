@@ -73,7 +73,7 @@ def build_transactions(people: Sequence[Person], cards: dict[str, str], browsing
 
 def _shopper(person: Person, card: str | None, browsing: Browsing, geography: Geography,
              rng: random.Random) -> _Shopper:
-    nearest = geography.nearest(person.country, person.address.postcode)
+    nearest = geography.nearest(person.country, person.address.postcode, person.address.city)
     favourites = nearest[:2] if rng.random() < SECOND_FAVOURITE_RATE else nearest[:1]
     return _Shopper(person, card, tuple(d.device_id for d in browsing.devices), favourites, nearest,
                     rng.random() * MAX_ONLINE_SHARE)

@@ -1,0 +1,60 @@
+"""Marketing's commands: where customers live and shop, and who to invite to an event."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import asdict, fields
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from geo.locate import LocateSummary, locate
+from geo.near import CONSENT_PURPOSE, Invitation, invitations, venue
+from graph import Settings, open_store
+
+out = Console()
+
+
+def print_locate(summary: LocateSummary) -> None:
+    out.print(f"located {summary.customers:,} customers (exact {summary.exact:,}, town {summary.city:,}, "
+              f"unknown {summary.unknown:,}); shopping places refreshed for {summary.shoppers:,}; "
+              f"{summary.seconds:.1f} s")
+
+
+def locate_command(
+    full: Annotated[bool, typer.Option("--full", help="Every customer, not only what changed.")] = False,
+) -> None:
+    """Place every customer's home (source coordinates, else the town offline) and refresh where they shop."""
+    with open_store(Settings()) as store:
+        print_locate(locate(store, full=full))
+
+
+def invite(
+    venue_spec: Annotated[str, typer.Option("--venue", help="A store id (S009) or LAT,LON.")],
+    radius: Annotated[float, typer.Option("--radius", help="Kilometres around the venue.")],
+    out_file: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
+    segment: Annotated[str | None, typer.Option(help="Only this segment (see `c360 score`).")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="At most this many, nearest first.")] = None,
+    purpose: Annotated[str, typer.Option(help="The consent purpose required.")] = CONSENT_PURPOSE,
+) -> None:
+    """Write who to invite: customers living or usually shopping within the radius, with a current consent.
+
+    One row per customer, nearest first, with the reason each was chosen.
+    """
+    with open_store(Settings()) as store:
+        place = venue(store, venue_spec)
+        rows = invitations(store, place, radius, segment=segment, limit=limit, purpose=purpose)
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(out_file, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=[f.name for f in fields(Invitation)])
+        writer.writeheader()
+        writer.writerows(asdict(row) for row in rows)
+    out.print(f"wrote {len(rows):,} invitations around {place.label} ({radius:g} km) to {out_file}",
+              markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("locate")(locate_command)
+    app.command()(invite)

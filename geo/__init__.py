@@ -1,0 +1,1 @@
+"""Where customers live and shop: offline geocoding, homes, shopping places, distances."""
