@@ -42,6 +42,7 @@ class Loaders:
         self.consents: DataLoader[str, Rows] = DataLoader(self._per_customer("api_consents"))
         self.stores: DataLoader[str, Rows] = DataLoader(self._per_customer("api_stores"))
         self.changes: DataLoader[str, Rows] = DataLoader(_threaded(repository.changes))
+        self.homes: DataLoader[str, dict[str, Any] | None] = DataLoader(_threaded(repository.homes))
 
     async def _pages(self, keys: list[tuple[str, PageRequest]]) -> list[Rows]:
         return await self._by_kind(keys, self.repository.pages)

@@ -26,6 +26,7 @@ from api.events import (
     WebSessionConnection,
     loaders,
 )
+from api.marketing import Home, Invitee, Nearby, Scores, Segment, home_of, invitees, nearby, scores_of, segment_of
 from api.pagination import DEFAULT_PAGE, Edge, PageInfo, check_first, decode_cursor, encode_cursor, page_request
 from api.repository import CustomerData, CustomerRepository, PageRequest, RecordData
 from graph.errors import InputError
@@ -137,6 +138,19 @@ class Customer(Person):
     records: list[SourceRecord]
     value_sources: list[ValueSource] = strawberry.field(
         description="Per golden attribute, the record it came from: most trusted source, then most recent.")
+    profile: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field(description="Where the customer lives now (`c360 locate`).")
+    async def home(self, info: Info[Any, Any]) -> Home | None:
+        return home_of(await loaders(info).homes.load(str(self.id)), info.context["masker"])
+
+    @strawberry.field(description="The customer's marketing segment (`c360 score`), null before scoring.")
+    def segment(self) -> Segment | None:
+        return segment_of(self.profile)
+
+    @strawberry.field(description="RFM scores and value (`c360 score`), null before scoring or without purchases.")
+    def scores(self) -> Scores | None:
+        return scores_of(self.profile)
 
     @strawberry.field(description="The chain of evidence joining this customer's records to another record "
                                   "(SOURCE:SOURCE_ID), or every reason they are apart.")
@@ -220,7 +234,8 @@ class Customer(Person):
         properties = masker.properties(data.properties)
         return cls(id=strawberry.ID(data.properties["id"]), record_count=len(data.records),
                    records=[SourceRecord.from_data(r, masker) for r in data.records], value_sources=sources,
-                   **_fields(cls, properties, skip=("id", "record_count", "records", "value_sources")))
+                   profile=data.properties,
+                   **_fields(cls, properties, skip=("id", "record_count", "records", "value_sources", "profile")))
 
 
 async def _events(info: Info[Any, Any], kind: str, connection: type[Page], node: Any, request: PageRequest) -> Page:
@@ -263,6 +278,19 @@ class Query:
         except ValueError as error:
             raise UserInputError(f"value: {error}") from None
         return await customers(info, ids)
+
+    @strawberry.field(description="Customers whose current home or usual store lies within `radiusKm` of a "
+                                  "point, nearest first.")
+    async def customers_near(self, info: Info[Any, Any], latitude: float, longitude: float, radius_km: float,
+                             first: int = DEFAULT_PAGE) -> list[Nearby]:
+        return await nearby(info, latitude, longitude, radius_km, first)
+
+    @strawberry.field(description="Who to invite to an event at `venue` (a store id or 'LAT,LON'): customers "
+                                  "living or usually shopping within `radiusKm` whose current consent for "
+                                  "`purpose` is a grant, one per customer, nearest first, with the reason.")
+    async def invitations(self, info: Info[Any, Any], venue: str, radius_km: float, segment: str | None = None,
+                          limit: int = 100, purpose: str = "marketing_email") -> list[Invitee]:
+        return await invitees(info, venue, radius_km, segment, limit, purpose)
 
     @strawberry.field(description="Customers whose last name begins with a word of `name` and whose name holds "
                                   "every word (any case; accents as stored), living in `postcode`, with an email "

@@ -154,6 +154,10 @@ class CustomerRepository:
             grouped[row["id"]].append(row["event"])
         return [grouped[i] for i in ids]
 
+    def homes(self, ids: list[str]) -> list[dict[str, Any] | None]:
+        found = {row["id"]: row["home"] | {"since": row["since"]} for row in self.store.read("api_homes", ids=ids)}
+        return [found.get(i) for i in ids]
+
     def customer_ids_by_identifier(self, kind: str, value: str) -> list[str]:
         rows = self.store.read("customers_by_identifier", key=identifier_key(kind, value), limit=MAX_MATCHES)
         return [row["id"] for row in rows]

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from cli.marketing import print_locate
+from cli.marketing import print_locate, print_scores
 from cli.marketing import register as register_marketing
 from geo.locate import locate
 from graph import C360Error, PortInUseError, Settings, Store, open_store
@@ -29,6 +29,7 @@ from resolution import ResolutionSummary, resolve
 from resolution.decisions import decide
 from resolution.explain import explain as explain_records
 from resolution.rules import rules_in_use
+from scoring.score import score_customers
 
 app = typer.Typer(help="c360: one customer graph from every source.", no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
@@ -312,6 +313,7 @@ def demo(
         summary = resolve(store, cache_dir=settings.home / "cache")
         _print_resolution(summary)
         print_locate(locate(store))
+        print_scores(score_customers(store))
         sample = store.read("demo_sample_customer")
         counts = store.read("graph_counts")[0]
     out.print("graph: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))

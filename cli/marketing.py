@@ -13,6 +13,7 @@ from rich.console import Console
 from geo.locate import LocateSummary, locate
 from geo.near import CONSENT_PURPOSE, Invitation, invitations, venue
 from graph import Settings, open_store
+from scoring.score import ScoreSummary, score_customers
 
 out = Console()
 
@@ -55,6 +56,19 @@ def invite(
               markup=False)
 
 
+def print_scores(summary: ScoreSummary) -> None:
+    as_of = f"{summary.as_of:%Y-%m-%d}" if summary.as_of else "-"
+    out.print(f"scored {summary.customers:,} customers ({summary.buyers:,} with purchases, as of {as_of}) in "
+              f"{summary.seconds:.1f} s: " + ", ".join(f"{name} {n:,}" for name, n in summary.segments.items() if n))
+
+
+def score_command() -> None:
+    """Compute RFM scores, segments, historic and predicted value for every customer (docs/marketing.md)."""
+    with open_store(Settings()) as store:
+        print_scores(score_customers(store))
+
+
 def register(app: typer.Typer) -> None:
     app.command("locate")(locate_command)
+    app.command("score")(score_command)
     app.command()(invite)

@@ -14,6 +14,7 @@ from typing import Any
 from api.repository import CustomerRepository
 from graph.errors import InputError
 from graph.store import Store
+from scoring.rfm import DESCRIPTIONS
 
 EARTH_METRES_PER_DEGREE = 111_320
 CONSENT_PURPOSE = "marketing_email"
@@ -77,6 +78,10 @@ def near(store: Store, place: Venue, radius_km: float, limit: int = 100_000) -> 
 
 def invitations(store: Store, place: Venue, radius_km: float, *, segment: str | None = None,
                 limit: int | None = None, purpose: str = CONSENT_PURPOSE) -> list[Invitation]:
+    if segment is not None and segment not in DESCRIPTIONS:
+        raise InputError(f"segment: no segment {segment!r}; one of {', '.join(DESCRIPTIONS)}")
+    if limit is not None and limit < 1:
+        raise InputError(f"limit: must be at least 1, got {limit}")
     candidates = near(store, place, radius_km)
     repository = CustomerRepository(store)
     ids = [c["id"] for c in candidates]

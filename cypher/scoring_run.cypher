@@ -1,0 +1,3 @@
+// The audit of one scoring run.
+CREATE (r:ScoreRun)
+SET r = $run

@@ -1,0 +1,1 @@
+"""Customer value: RFM scores and segments, historic and predicted lifetime value."""
