@@ -12,11 +12,14 @@ from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route, Router
+from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
 
 from api.access import Masker
 from api.auth import BearerTokens, Principal, RequireToken, signing_key, unauthorized
+from api.geojson import ROUTES as GEO_ROUTES
+from api.geojson import STATIC, map_page
 from api.loaders import Loaders
 from api.repository import CustomerRepository
 from api.schema import schema
@@ -57,9 +60,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             app.state.signing_key = key
             yield
 
-    graphql = RequireToken(C360GraphQL(schema, graphql_ide="graphiql"))
+    graphql = RequireToken(C360GraphQL(schema, graphql_ide="graphiql"), page=True)
     routes = [Route("/healthz", healthz), Route("/readyz", readyz),
-              Route("/graphql", graphql, methods=["GET", "POST"])]
+              Route("/graphql", graphql, methods=["GET", "POST"]),
+              Route("/map", map_page), Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
+              Mount("/geo", RequireToken(Router(GEO_ROUTES)))]
     key = signing_key(resolved)
     middleware = [Middleware(AuthenticationMiddleware, backend=BearerTokens(key), on_error=unauthorized)]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

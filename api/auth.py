@@ -121,13 +121,16 @@ def unauthorized(conn: HTTPConnection, error: Exception) -> Response:
 
 
 class RequireToken:
-    """Refuses unauthenticated requests to the wrapped app with 401, except a browser opening GraphiQL."""
+    """Refuses unauthenticated requests to the wrapped app with 401, except (``page``) a browser opening the
+    app's own page, like GraphiQL: the page then sends the token with every request."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, page: bool = False) -> None:
         self.app = app
+        self.page = page
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and not scope["user"].is_authenticated and not _opens_graphiql(scope):
+        opens_page = self.page and _opens_page(scope)
+        if scope["type"] == "http" and not scope["user"].is_authenticated and not opens_page:
             response = unauthorized(HTTPConnection(scope), AuthenticationError(
                 "a token is required: 'Authorization: Bearer <token>' (c360 token --role agent)"))
             await response(scope, receive, send)
@@ -135,6 +138,6 @@ class RequireToken:
         await self.app(scope, receive, send)
 
 
-def _opens_graphiql(scope: Scope) -> bool:
+def _opens_page(scope: Scope) -> bool:
     accept = dict(scope["headers"]).get(b"accept", b"").decode("latin-1")
     return scope["method"] == "GET" and "text/html" in accept and not scope.get("query_string")

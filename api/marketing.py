@@ -43,6 +43,18 @@ class Segment:
     description: str
 
 
+@strawberry.type(description="A segment and how many customers the last scoring run put in it.")
+class SegmentSize:
+    name: str
+    description: str
+    customers: int
+
+
+async def segment_sizes(info: Info[Any, Any]) -> list[SegmentSize]:
+    rows = await to_thread.run_sync(lambda: info.context["store"].read("api_segments"))
+    return [SegmentSize(**row) for row in rows]
+
+
 @strawberry.type(description="RFM scores (1-5, 5 best) and value, as of the newest purchase in the graph.")
 class Scores:
     rfm: str

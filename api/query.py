@@ -26,7 +26,20 @@ from api.events import (
     WebSessionConnection,
     loaders,
 )
-from api.marketing import Home, Invitee, Nearby, Scores, Segment, home_of, invitees, nearby, scores_of, segment_of
+from api.marketing import (
+    Home,
+    Invitee,
+    Nearby,
+    Scores,
+    Segment,
+    SegmentSize,
+    home_of,
+    invitees,
+    nearby,
+    scores_of,
+    segment_of,
+    segment_sizes,
+)
 from api.pagination import DEFAULT_PAGE, Edge, PageInfo, check_first, decode_cursor, encode_cursor, page_request
 from api.repository import CustomerData, CustomerRepository, PageRequest, RecordData
 from graph.errors import InputError
@@ -278,6 +291,10 @@ class Query:
         except ValueError as error:
             raise UserInputError(f"value: {error}") from None
         return await customers(info, ids)
+
+    @strawberry.field(description="The marketing segments with their sizes (after `c360 score`).")
+    async def segments(self, info: Info[Any, Any]) -> list[SegmentSize]:
+        return await segment_sizes(info)
 
     @strawberry.field(description="Customers whose current home or usual store lies within `radiusKm` of a "
                                   "point, nearest first.")

@@ -323,7 +323,9 @@ def demo(
 
     customer_id = sample[0]["id"] if sample else "C0"
     bearer = issue_token(signing_key(settings), "admin", "demo", timedelta(hours=8))
-    banner = _DEMO_QUERY.replace("$ID", customer_id).replace("$TOKEN", bearer)
+    marketer = issue_token(signing_key(settings), "marketing", "demo-marketing", timedelta(hours=8))
+    banner = (_DEMO_QUERY.replace("$ID", customer_id).replace("$TOKEN", bearer)
+              + f"\nMap (stores, homes, invitations; a marketing token):\n  http://127.0.0.1:{port}/map#token={marketer}")
     _serve(settings, "127.0.0.1", port, banner=lambda url: out.print(banner, soft_wrap=True, markup=False))
 
 

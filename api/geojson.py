@@ -1,0 +1,134 @@
+"""The map page and GeoJSON (and CSV) exports of the marketing queries.
+
+``/map`` is a static page (vendored Leaflet, country boundaries from world-atlas, no tile server) that asks
+for a token and reads everything else from the endpoints below, which need one like ``/graphql``. Personal
+data in exports follows the caller's role (``api.access``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict, fields
+from importlib import resources
+from typing import Any
+
+from anyio import to_thread
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from api.access import Masker
+from api.auth import Principal
+from geo.near import Invitation, invitations, near, venue
+from graph.errors import InputError
+from graph.store import Store
+
+STATIC = resources.files("api").joinpath("static")
+MAX_POINTS = 200_000
+
+
+def _collection(features: list[dict[str, Any]]) -> JSONResponse:
+    return JSONResponse({"type": "FeatureCollection", "features": features})
+
+
+def _point(latitude: float, longitude: float, properties: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [longitude, latitude]},
+            "properties": properties}
+
+
+def _masker(request: Request) -> Masker:
+    user = request.user
+    assert isinstance(user, Principal)  # RequireToken let the request through
+    return Masker.for_principal(user, request.app.state.signing_key)
+
+
+def _bad_request(error: InputError) -> JSONResponse:
+    return JSONResponse({"error": "bad_request", "message": str(error)}, status_code=400)
+
+
+def _number(request: Request, name: str, default: float | None = None) -> float:
+    raw = request.query_params.get(name)
+    if raw is None:
+        if default is None:
+            raise InputError(f"{name}: required")
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise InputError(f"{name}: not a number: {raw!r}") from None
+
+
+async def stores(request: Request) -> Response:
+    rows = await to_thread.run_sync(lambda: request.app.state.store.read("geo_stores"))
+    return _collection([_point(r["latitude"], r["longitude"], {k: r[k] for k in ("key", "name", "city",
+                                                                                  "shoppers")}) for r in rows])
+
+
+async def homes(request: Request) -> Response:
+    rows = await to_thread.run_sync(lambda: request.app.state.store.read("geo_homes", limit=MAX_POINTS))
+    return _collection([_point(r["latitude"], r["longitude"], {"customers": r["customers"], "city": r["city"],
+                                                               "precision": r["precision"]}) for r in rows])
+
+
+def _invitations(store: Store, request: Request) -> list[Invitation]:
+    limit = request.query_params.get("limit")
+    return invitations(store, venue(store, request.query_params.get("venue", "")), _number(request, "radius"),
+                       segment=request.query_params.get("segment") or None,
+                       limit=int(_number(request, "limit")) if limit else None)
+
+
+def _masked(invitation: Invitation, masker: Masker) -> dict[str, Any]:
+    return masker.properties(asdict(invitation))
+
+
+async def invitations_geojson(request: Request) -> Response:
+    store: Store = request.app.state.store
+    try:
+        chosen = await to_thread.run_sync(_invitations, store, request)
+    except InputError as error:
+        return _bad_request(error)
+    located = {r["id"]: r for r in await to_thread.run_sync(
+        lambda: store.read("geo_invitee_homes", ids=[i.customer_id for i in chosen]))}
+    masker = _masker(request)
+    return _collection([_point(located[i.customer_id]["latitude"], located[i.customer_id]["longitude"],
+                               _masked(i, masker)) for i in chosen
+                        if located.get(i.customer_id, {}).get("latitude") is not None])
+
+
+async def invitations_csv(request: Request) -> Response:
+    try:
+        chosen = await to_thread.run_sync(_invitations, request.app.state.store, request)
+    except InputError as error:
+        return _bad_request(error)
+    masker = _masker(request)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=[f.name for f in fields(Invitation)])
+    writer.writeheader()
+    writer.writerows(_masked(i, masker) for i in chosen)
+    return Response(buffer.getvalue(), media_type="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="invitations.csv"'})
+
+
+async def near_geojson(request: Request) -> Response:
+    store: Store = request.app.state.store
+    try:
+        found = await to_thread.run_sync(lambda: near(store, venue(store, request.query_params.get("venue", "")),
+                                                      _number(request, "radius")))
+    except InputError as error:
+        return _bad_request(error)
+    located = {r["id"]: r for r in await to_thread.run_sync(
+        lambda: store.read("geo_invitee_homes", ids=[r["id"] for r in found]))}
+    return _collection([_point(located[r["id"]]["latitude"], located[r["id"]]["longitude"],
+                               {"customer_id": r["id"], "distance_km": round(r["metres"] / 1000, 2),
+                                "via": r["via"]})
+                        for r in found if located.get(r["id"], {}).get("latitude") is not None])
+
+
+async def map_page(request: Request) -> Response:
+    return FileResponse(str(STATIC.joinpath("map.html")), media_type="text/html")
+
+
+ROUTES = [Route("/stores.geojson", stores), Route("/homes.geojson", homes),
+          Route("/near.geojson", near_geojson), Route("/invitations.geojson", invitations_geojson),
+          Route("/invitations.csv", invitations_csv)]
