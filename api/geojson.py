@@ -20,7 +20,8 @@ from starlette.routing import Route
 
 from api.access import Masker
 from api.auth import Principal
-from geo.near import Invitation, invitations, near, venue
+from geo import near
+from geo.near import Invitation, invitations, venue
 from graph.errors import InputError
 from graph.store import Store
 
@@ -113,8 +114,8 @@ async def invitations_csv(request: Request) -> Response:
 async def near_geojson(request: Request) -> Response:
     store: Store = request.app.state.store
     try:
-        found = await to_thread.run_sync(lambda: near(store, venue(store, request.query_params.get("venue", "")),
-                                                      _number(request, "radius")))
+        found = await to_thread.run_sync(lambda: near.near(
+            store, venue(store, request.query_params.get("venue", "")), _number(request, "radius")))
     except InputError as error:
         return _bad_request(error)
     located = {r["id"]: r for r in await to_thread.run_sync(
@@ -125,10 +126,37 @@ async def near_geojson(request: Request) -> Response:
                         for r in found if located.get(r["id"], {}).get("latitude") is not None])
 
 
+async def catchment_geojson(request: Request) -> Response:
+    store: Store = request.app.state.store
+    try:
+        rows = await to_thread.run_sync(near.catchment, store, request.query_params.get("store", ""))
+    except InputError as error:
+        return _bad_request(error)
+    return _collection([_point(r["latitude"], r["longitude"], {
+        "customer_id": r["id"], "visits": r["visits"], "usual": r["usual"], "precision": r["precision"],
+        "distance_km": None if r["metres"] is None else round(r["metres"] / 1000, 2)})
+        for r in rows if r["latitude"] is not None])
+
+
+async def far_geojson(request: Request) -> Response:
+    store: Store = request.app.state.store
+    try:
+        rows = await to_thread.run_sync(near.far_shoppers, store, _number(request, "km", 50.0))
+    except InputError as error:
+        return _bad_request(error)
+    located = {r["id"]: r for r in await to_thread.run_sync(
+        lambda: store.read("geo_invitee_homes", ids=[r["id"] for r in rows]))}
+    return _collection([_point(located[r["id"]]["latitude"], located[r["id"]]["longitude"],
+                               {"customer_id": r["id"], "store": r["store"],
+                                "distance_km": round(r["metres"] / 1000, 2)})
+                        for r in rows if located.get(r["id"], {}).get("latitude") is not None])
+
+
 async def map_page(request: Request) -> Response:
     return FileResponse(str(STATIC.joinpath("map.html")), media_type="text/html")
 
 
 ROUTES = [Route("/stores.geojson", stores), Route("/homes.geojson", homes),
           Route("/near.geojson", near_geojson), Route("/invitations.geojson", invitations_geojson),
-          Route("/invitations.csv", invitations_csv)]
+          Route("/invitations.csv", invitations_csv), Route("/catchment.geojson", catchment_geojson),
+          Route("/far.geojson", far_geojson)]

@@ -88,8 +88,9 @@ def scores_of(properties: dict[str, Any]) -> Scores | None:
     if not properties.get("rfm"):
         return None
     currency = properties.get("currency") or "EUR"
-    return Scores(rfm=properties["rfm"], recency=properties["r_score"], frequency=properties["f_score"],
-                  monetary=properties["m_score"], recency_days=properties["recency_days"],
+    rfm = properties["rfm"]
+    return Scores(rfm=rfm, recency=int(rfm[0]), frequency=int(rfm[1]), monetary=int(rfm[2]),
+                  recency_days=properties["recency_days"],
                   purchases=properties["purchases"],
                   lifetime_value=Money.from_minor(properties["ltv_minor"], currency),
                   predicted_value=Money.from_minor(properties["predicted_value_minor"], currency))
@@ -109,6 +110,53 @@ class Invitee:
     via: str
     segment: str | None
     reason: str
+
+
+@strawberry.type(description="A shopper of a store: where they live, how often they come, what they spend.")
+class Shopper:
+    customer: Annotated[Customer, strawberry.lazy("api.query")]
+    visits: int
+    spend: Money
+    usual: bool = strawberry.field(description="This is the store the customer visits most.")
+    distance_km: float | None = strawberry.field(description="From home (null when the home has no point).")
+
+
+@strawberry.type(description="A customer whose usual store is far from home.")
+class FarShopper:
+    customer: Annotated[Customer, strawberry.lazy("api.query")]
+    store_key: str
+    distance_km: float
+
+
+async def _run(function: Any, *args: Any) -> Any:
+    try:
+        return await to_thread.run_sync(function, *args)
+    except InputError as error:
+        raise UserInputError(str(error)) from None
+
+
+async def shoppers(info: Info[Any, Any], store_key: str, first: int) -> list[Shopper]:
+    from api.pagination import check_first
+    from api.query import customers
+
+    check_first(first)
+    rows = (await _run(near.catchment, info.context["store"], store_key))[:first]
+    by_id = {str(c.id): c for c in await customers(info, [row["id"] for row in rows])}
+    return [Shopper(customer=by_id[r["id"]], visits=r["visits"],
+                    spend=Money.from_minor(r["spend_minor"], r["currency"] or "EUR"), usual=bool(r["usual"]),
+                    distance_km=None if r["metres"] is None else round(r["metres"] / 1000, 2))
+            for r in rows if r["id"] in by_id]
+
+
+async def far(info: Info[Any, Any], min_km: float, first: int) -> list[FarShopper]:
+    from api.pagination import check_first
+    from api.query import customers
+
+    check_first(first)
+    rows = await _run(near.far_shoppers, info.context["store"], min_km, first)
+    by_id = {str(c.id): c for c in await customers(info, [row["id"] for row in rows])}
+    return [FarShopper(customer=by_id[r["id"]], store_key=r["store"], distance_km=round(r["metres"] / 1000, 2))
+            for r in rows if r["id"] in by_id]
 
 
 async def nearby(info: Info[Any, Any], latitude: float, longitude: float, radius_km: float,

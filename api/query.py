@@ -27,18 +27,22 @@ from api.events import (
     loaders,
 )
 from api.marketing import (
+    FarShopper,
     Home,
     Invitee,
     Nearby,
     Scores,
     Segment,
     SegmentSize,
+    Shopper,
+    far,
     home_of,
     invitees,
     nearby,
     scores_of,
     segment_of,
     segment_sizes,
+    shoppers,
 )
 from api.pagination import DEFAULT_PAGE, Edge, PageInfo, check_first, decode_cursor, encode_cursor, page_request
 from api.repository import CustomerData, CustomerRepository, PageRequest, RecordData
@@ -301,6 +305,15 @@ class Query:
     async def customers_near(self, info: Info[Any, Any], latitude: float, longitude: float, radius_km: float,
                              first: int = DEFAULT_PAGE) -> list[Nearby]:
         return await nearby(info, latitude, longitude, radius_km, first)
+
+    @strawberry.field(description="A store's catchment: its shoppers, most visits first, with where they live.")
+    async def store_catchment(self, info: Info[Any, Any], store_key: str, first: int = DEFAULT_PAGE) -> list[Shopper]:
+        return await shoppers(info, store_key, first)
+
+    @strawberry.field(description="Customers whose usual store is more than `minKm` from home, farthest first.")
+    async def far_shoppers(self, info: Info[Any, Any], min_km: float = 50.0,
+                           first: int = DEFAULT_PAGE) -> list[FarShopper]:
+        return await far(info, min_km, first)
 
     @strawberry.field(description="Who to invite to an event at `venue` (a store id or 'LAT,LON'): customers "
                                   "living or usually shopping within `radiusKm` whose current consent for "

@@ -1,5 +1,5 @@
 // Customers whose usual store is more than $metres from home: they travel to shop (or moved).
-MATCH (c:Customer)-[:SHOPS_AT {usual: true}]->(s:Store), (c)-[:LIVES_AT {current: true}]->(h:Home)
+MATCH (c:Customer)-[:SHOPS_AT {usual: true}]->(s:Store), (c)-[:LIVES_AT]->(h:Home)
 WHERE h.location IS NOT NULL AND s.location IS NOT NULL
 WITH c, s, h, point.distance(h.location, s.location) AS metres
 WHERE metres > $metres

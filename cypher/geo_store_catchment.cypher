@@ -1,7 +1,7 @@
 // Where a store's customers live: each shopper's home and distance, with their visits and spend.
 MATCH (s:Store {key: $key})<-[v:SHOPS_AT]-(c:Customer)
-OPTIONAL MATCH (c)-[:LIVES_AT {current: true}]->(h:Home)
-RETURN c.id AS id, v.visits AS visits, v.spend_minor AS spend_minor, v.usual AS usual,
+OPTIONAL MATCH (c)-[:LIVES_AT]->(h:Home)
+RETURN c.id AS id, v.visits AS visits, v.spend_minor AS spend_minor, v.currency AS currency, v.usual AS usual,
        h.latitude AS latitude, h.longitude AS longitude, h.precision AS precision,
        CASE WHEN h.location IS NULL OR s.location IS NULL THEN null ELSE point.distance(h.location, s.location) END AS metres
 ORDER BY visits DESC, id

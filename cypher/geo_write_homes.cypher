@@ -1,5 +1,5 @@
-// Each customer's current home. A home is shared by the people who live there (key = the normalised
-// address); a customer who moved keeps the old LIVES_AT with `until`, so the history stays.
+// Each customer's current home (LIVES_AT, one per customer). A home is shared by the people who live there
+// (key = the normalised address); a customer who moved keeps the old one as LIVED_AT {since, until}.
 UNWIND $rows AS row
 MATCH (c:Customer {id: row.id})
 MERGE (h:Home {key: row.key})
@@ -7,10 +7,11 @@ SET h += row.home,
     h.location = CASE WHEN row.home.latitude IS NULL THEN null
                       ELSE point({latitude: row.home.latitude, longitude: row.home.longitude}) END
 WITH c, h
-OPTIONAL MATCH (c)-[old:LIVES_AT {current: true}]->(other:Home)
+OPTIONAL MATCH (c)-[old:LIVES_AT]->(other:Home)
 WHERE other <> h
-SET old.current = false, old.until = $now
+FOREACH (_ IN CASE WHEN other IS NULL THEN [] ELSE [1] END |
+  CREATE (c)-[:LIVED_AT {since: old.since, until: $now}]->(other))
+DELETE old
 WITH DISTINCT c, h
 MERGE (c)-[l:LIVES_AT]->(h)
   ON CREATE SET l.since = $now
-SET l.current = true, l.until = null

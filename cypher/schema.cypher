@@ -24,5 +24,5 @@ CREATE INDEX identifier_blocked IF NOT EXISTS FOR (i:Identifier) ON (i.blocked);
 CREATE CONSTRAINT ticket_note_key IF NOT EXISTS FOR (n:TicketNote) REQUIRE n.key IS UNIQUE;
 CREATE INDEX audit_event_customer IF NOT EXISTS FOR (e:AuditEvent) ON (e.customer);
 CREATE CONSTRAINT home_key IF NOT EXISTS FOR (h:Home) REQUIRE h.key IS UNIQUE;
-CREATE INDEX home_latitude IF NOT EXISTS FOR (h:Home) ON (h.latitude);
+CREATE INDEX home_cell IF NOT EXISTS FOR (h:Home) ON (h.cell);
 CREATE CONSTRAINT segment_name IF NOT EXISTS FOR (s:Segment) REQUIRE s.name IS UNIQUE

@@ -1,7 +1,7 @@
 // Scores and segment of each customer; the segment is also a node analysts can start from.
 UNWIND $rows AS row
 MATCH (c:Customer {id: row.id})
-SET c += row.scores, c.scored_at = $now
+SET c += row.scores
 WITH c, row
 OPTIONAL MATCH (c)-[old:IN_SEGMENT]->(:Segment)
 DELETE old

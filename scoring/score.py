@@ -64,8 +64,8 @@ def score_customers(store: Store) -> ScoreSummary:
         scores = score(recency, counts, spend, tenure)
         for k, (customer_id, p) in enumerate(buyers):
             r, f, m = int(scores.recency[k]), int(scores.frequency[k]), int(scores.monetary[k])
-            rows.append({"id": customer_id, "scores": {
-                "segment": scores.segment[k], "rfm": f"{r}{f}{m}", "r_score": r, "f_score": f, "m_score": m,
+            rows.append({"id": customer_id, "scores": {  # few properties: each costs the embedded store a write
+                "segment": scores.segment[k], "rfm": f"{r}{f}{m}",
                 "recency_days": round(float(recency[k]), 1), "purchases": int(counts[k]),
                 "ltv_minor": int(spend[k]), "predicted_value_minor": int(scores.predicted_minor[k]),
                 "currency": p["currency"]}})

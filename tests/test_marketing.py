@@ -176,7 +176,7 @@ def test_segment_grid() -> None:
 
 @pytest.mark.store
 def test_homes_and_shops_at(marketing: Store) -> None:
-    homes = {r["email"]: r for r in _rows(marketing, "MATCH (c:Customer)-[:LIVES_AT {current: true}]->(h:Home) "
+    homes = {r["email"]: r for r in _rows(marketing, "MATCH (c:Customer)-[:LIVES_AT]->(h:Home) "
                                                      "RETURN c.email AS email, h.precision AS precision, "
                                                      "h.latitude AS lat, h.longitude AS lon")}
     assert homes["denis@x.fr"]["precision"] == "exact" and homes["denis@x.fr"]["lat"] == 48.86
@@ -200,10 +200,11 @@ def test_a_move_keeps_the_history(marketing: Store, embedded_settings: Settings,
     resolve(marketing)
     summary = locate(marketing)
     assert summary.customers >= 1
-    lived = _rows(marketing, "MATCH (c:Customer {email: 'chloe@x.fr'})-[l:LIVES_AT]->(h) RETURN h.city AS city, "
-                             "l.current AS current, l.until AS until ORDER BY l.current")
-    assert [(r["city"], r["current"], r["until"] is not None) for r in lived] == \
-        [("Lyon", False, True), ("Marseille", True, False)]
+    lived = _rows(marketing, "MATCH (c:Customer {email: 'chloe@x.fr'})-[l:LIVES_AT|LIVED_AT]->(h) "
+                             "RETURN h.city AS city, type(l) AS kind, l.since AS since, l.until AS until ORDER BY kind")
+    assert [(r["city"], r["kind"], r["until"] is not None) for r in lived] == \
+        [("Lyon", "LIVED_AT", True), ("Marseille", "LIVES_AT", False)]
+    assert lived[0]["since"] is not None and lived[0]["since"] <= lived[0]["until"] <= lived[1]["since"]
 
 
 @pytest.mark.store
@@ -304,3 +305,28 @@ def test_invite_command_writes_one_row_per_customer(marketing: Store, embedded_s
     failed = c360("invite", "--venue", "nowhere", "--radius", "5", "--out", str(out), home=embedded_settings.home)
     assert failed.returncode == 1
     assert _one_error_line(failed) == "error: venue: no store 'nowhere'; give a store id or LAT,LON"
+
+
+@pytest.mark.store
+def test_catchment_far_shoppers_and_geojson(client: TestClient, embedded_settings: Settings) -> None:
+    query = """{ storeCatchment(storeKey: "S1", first: 10) { visits usual distanceKm customer { email } }
+      farShoppers(minKm: 100, first: 10) { storeKey distanceKm customer { email } } }"""
+    data = _as(client, embedded_settings, "marketing", query)["data"]
+    visits = {row["customer"]["email"]: row["visits"] for row in data["storeCatchment"]}
+    assert visits == {"anne@x.fr": 3, "bruno@x.fr": 1, "felix@x.fr": 2}  # from TRANSACTIONS at S1
+    lyon = gazetteer().locate("FR", "Lyon")
+    assert lyon is not None
+    [felix] = data["farShoppers"]  # lives in Lyon, shops in Paris
+    assert felix["customer"]["email"] == "felix@x.fr" and felix["storeKey"] == "S1"
+    assert felix["distanceKm"] == pytest.approx(
+        haversine_km((lyon.latitude, lyon.longitude), (float(STORES[0][4]), float(STORES[0][5]))), rel=0.01)
+    bearer = issue_token(signing_key(embedded_settings), "marketing", "m", timedelta(minutes=5))
+    headers = {"Authorization": f"Bearer {bearer}"}
+    for path, count in [("/geo/catchment.geojson?store=S1", 3), ("/geo/far.geojson?km=100", 1),
+                        ("/geo/stores.geojson", 2), ("/geo/near.geojson?venue=S1&radius=30", 4)]:
+        response = client.get(path, headers=headers)
+        assert response.status_code == 200, (path, response.text)
+        assert response.json()["type"] == "FeatureCollection" and len(response.json()["features"]) == count, path
+    assert client.get("/geo/homes.geojson").status_code == 401
+    bad = client.get("/geo/catchment.geojson?store=S404", headers=headers)
+    assert bad.status_code == 400 and "no store 'S404'" in bad.json()["message"]
