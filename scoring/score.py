@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -19,6 +20,7 @@ from graph.store import Store
 from scoring.rfm import PROSPECTS, SEGMENTS, score
 
 BATCH = 2000
+READERS = 2
 DAY = 86_400.0
 
 
@@ -33,16 +35,21 @@ class ScoreSummary:
 
 
 def _purchases(store: Store, ids: list[str]) -> list[dict[str, Any] | None]:
-    """Per customer, their purchases in their main currency (the one they spent most in), or None."""
+    """Per customer, their purchases in their main currency (the one they spent most in), or None.
+
+    Batches are read by two threads: the store answers two queries at once faster than one after another.
+    """
     repository = CustomerRepository(store)
-    found: list[dict[str, Any] | None] = []
-    for start in range(0, len(ids), BATCH):
+
+    def batch_of(start: int) -> list[dict[str, Any] | None]:
         batch = ids[start:start + BATCH]
         requests = [(PageRequest(i, 1), identity) for i, identity in zip(batch, repository.identities(batch),
                                                                            strict=True)]
-        for rows in repository.counts("transactions", requests):
-            found.append(max(rows, key=lambda r: (r["spend_minor"], r["currency"])) if rows else None)
-    return found
+        return [max(rows, key=lambda r: (r["spend_minor"], r["currency"])) if rows else None
+                for rows in repository.counts("transactions", requests)]
+
+    with ThreadPoolExecutor(READERS, thread_name_prefix="c360-score") as pool:
+        return [found for part in pool.map(batch_of, range(0, len(ids), BATCH)) for found in part]
 
 
 def score_customers(store: Store) -> ScoreSummary:
@@ -69,7 +76,7 @@ def score_customers(store: Store) -> ScoreSummary:
                 "recency_days": round(float(recency[k]), 1), "purchases": int(counts[k]),
                 "ltv_minor": int(spend[k]), "predicted_value_minor": int(scores.predicted_minor[k]),
                 "currency": p["currency"]}})
-    store.write_batches("scoring_write", rows, batch_size=BATCH, now=now)
+    store.write_batches("scoring_write", rows, batch_size=5000, now=now)
     sizes = {row["name"]: row["customers"] for row in store.write(
         "scoring_segments", segments=[{"name": n, "description": d} for n, d in SEGMENTS])}
     summary = ScoreSummary(run_id, len(ids), len(buyers), as_of, sizes, round(time.perf_counter() - started, 3))
