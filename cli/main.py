@@ -80,7 +80,10 @@ def load(
     pairs = plan(paths, mapping)
     with open_store(settings) as store:
         summaries = _load_all(store, pairs, settings.home, quiet)
+        located = locate(store)  # new purchases move SHOPS_AT at once; new people get homes once resolved
     _print_loads(summaries)
+    if located.customers or located.shoppers:
+        print_locate(located)
 
 
 def _load_all(store: Store, pairs: list[tuple[Path, SourceMapping]], home: Path, quiet: bool) -> list[LoadSummary]:
