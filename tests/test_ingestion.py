@@ -23,7 +23,8 @@ LINEAGE = {"load_run", "loaded_at", "first_seen", "last_seen", "line"}
 def snapshot(store: Store) -> tuple[list[str], list[str]]:
     """Every node and relationship with its properties, minus per-run lineage and run nodes."""
     nodes, _, _ = store.driver.execute_query(
-        "MATCH (n) WHERE NOT n:LoadRun AND NOT n:ResolutionRun RETURN labels(n) AS l, properties(n) AS p",
+        "MATCH (n) WHERE NOT n:LoadRun AND NOT n:ResolutionRun AND NOT n:LocateRun AND NOT n:ScoreRun "
+        "RETURN labels(n) AS l, properties(n) AS p",
         database_=store.database)
     rels, _, _ = store.driver.execute_query(
         "MATCH (a)-[r]->(b) RETURN coalesce(a.key, a.name) AS a, type(r) AS t, coalesce(b.key, b.name) AS b, "
