@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
+from starlette.testclient import TestClient
+
+from api.app import create_app
+from api.auth import issue_token, signing_key
+from graph import Settings, Store
+from graph.capabilities import to_python
 from resolution.rules import Rules, default_rules
 
 MAPPING = """[source]
@@ -62,3 +72,38 @@ def rules_with(**identifiers: dict[str, object]) -> Rules:
     base = default_rules()
     changed = {kind: rule.model_copy(update=identifiers.get(kind, {})) for kind, rule in base.identifiers.items()}
     return base.model_copy(update={"identifiers": changed})
+
+
+def query(store: Store, text: str, **params: Any) -> list[dict[str, Any]]:
+    """An ad-hoc test query, with values converted as ``Store.read`` converts them."""
+    records, _, _ = store.driver.execute_query(text, params, database_=store.database)  # type: ignore[arg-type]
+    return [to_python(r.data(), store.capabilities.naive_datetimes_are_utc) for r in records]
+
+
+def bearer(settings: Settings, role: str, subject: str | None = None) -> dict[str, str]:
+    """The Authorization header of a short-lived token for ``role``."""
+    token = issue_token(signing_key(settings), role, subject or f"test-{role}", timedelta(minutes=10))
+    return {"Authorization": f"Bearer {token}"}
+
+
+@contextmanager
+def api_client(settings: Settings, role: str | None = None, subject: str | None = None) -> Iterator[TestClient]:
+    """The real app (lifespan run), sending a token of ``role`` with every request when one is given."""
+    headers = bearer(settings, role, subject) if role else {}
+    with TestClient(create_app(settings), headers=headers) as client:
+        yield client
+
+
+def graphql(client: TestClient, document: str, headers: dict[str, str] | None = None,
+            **variables: Any) -> dict[str, Any]:
+    """The whole GraphQL answer (data and errors) of one request that must not fail at the HTTP level."""
+    response = client.post("/graphql", json={"query": document, "variables": variables}, headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def graphql_data(client: TestClient, document: str, **variables: Any) -> dict[str, Any]:
+    """The data of an answer that must hold no error."""
+    body = graphql(client, document, **variables)
+    assert "errors" not in body, body["errors"]
+    return body["data"]  # type: ignore[no-any-return]

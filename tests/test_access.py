@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +10,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from api.app import create_app
-from api.auth import issue_token, signing_key
 from graph import Settings, Store
 from loaders.run import load_file, plan
 from resolution import resolve
-from tests.helpers import write_people
+from tests.helpers import bearer, graphql, write_people
 
 pytestmark = pytest.mark.store
 
@@ -57,11 +55,7 @@ def app(embedded_store: Store, embedded_settings: Settings, tmp_path: Path) -> I
 
 
 def _as(client: TestClient, settings: Settings, role: str, query: str, **variables: Any) -> dict[str, Any]:
-    bearer = issue_token(signing_key(settings), role, f"test-{role}", timedelta(minutes=5))
-    response = client.post("/graphql", json={"query": query, "variables": variables},
-                           headers={"Authorization": f"Bearer {bearer}"})
-    assert response.status_code == 200, response.text
-    return response.json()  # type: ignore[no-any-return]
+    return graphql(client, query, bearer(settings, role), **variables)
 
 
 def _seen(shown: Any, original: str) -> str:

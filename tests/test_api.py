@@ -5,17 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
-from api.app import create_app
 from api.auth import issue_token, signing_key
 from graph import Settings, Store
 from loaders.run import load_file, plan
 from resolution import resolve
-from tests.helpers import write_source
+from tests.helpers import api_client, graphql, write_source
 
 pytestmark = pytest.mark.store
 
@@ -36,25 +34,18 @@ def client(embedded_store: Store, embedded_settings: Settings, tmp_path: Path) -
     for path, mapping in plan([tmp_path]):
         load_file(embedded_store, path, mapping, tmp_path)
     resolve(embedded_store)
-    bearer = issue_token(signing_key(embedded_settings), "admin", "test-admin", timedelta(minutes=10))
-    with TestClient(create_app(embedded_settings), headers={"Authorization": f"Bearer {bearer}"}) as test_client:
+    with api_client(embedded_settings, "admin") as test_client:
         yield test_client
 
 
-def _post(client: TestClient, query: str, **variables: Any) -> dict[str, Any]:
-    response = client.post("/graphql", json={"query": query, "variables": variables})
-    assert response.status_code == 200, response.text
-    return response.json()  # type: ignore[no-any-return]
-
-
 def _id_of(client: TestClient, kind: str, value: str) -> list[str]:
-    found = _post(client, BY_IDENTIFIER, type=kind, value=value)["data"]["customerByIdentifier"]
+    found = graphql(client, BY_IDENTIFIER, type=kind, value=value)["data"]["customerByIdentifier"]
     return [c["id"] for c in found]
 
 
 def test_customer_360_by_identifier_then_id(client: TestClient) -> None:
     [customer_id] = _id_of(client, "EMAIL", " JEAN@x.com")
-    customer = _post(client, CUSTOMER, id=customer_id)["data"]["customer"]
+    customer = graphql(client, CUSTOMER, id=customer_id)["data"]["customer"]
     assert customer["recordCount"] == 2
     assert sorted(r["key"] for r in customer["records"]) == ["crm:1", "crm:3"]
     assert (customer["firstName"], customer["lastName"], customer["email"]) == ("Jean", "Dupont", "jean@x.com")
@@ -68,12 +59,12 @@ def test_shared_household_phone_finds_both_people(client: TestClient) -> None:
 
 
 def test_unknown_customer_is_null_not_an_error(client: TestClient) -> None:
-    body = _post(client, CUSTOMER, id="C000")
+    body = graphql(client, CUSTOMER, id="C000")
     assert body == {"data": {"customer": None}}
 
 
 def test_bad_identifier_value_names_the_field(client: TestClient) -> None:
-    body = _post(client, BY_IDENTIFIER, type="PHONE", value="12")
+    body = graphql(client, BY_IDENTIFIER, type="PHONE", value="12")
     assert body["data"] is None
     assert body["errors"][0]["message"].startswith("value: not a")
 
@@ -110,15 +101,15 @@ EXPLAIN = """query($id: ID!, $other: String!) { customer(id: $id) {
 
 def test_explain_link_and_value_sources(client: TestClient) -> None:
     [jean] = _id_of(client, "EMAIL", "jean@x.com")
-    together = _post(client, EXPLAIN, id=jean, other="crm:3")["data"]["customer"]
+    together = graphql(client, EXPLAIN, id=jean, other="crm:3")["data"]["customer"]
     assert {"attribute": "first_name", "recordKey": "crm:1"} in together["valueSources"]  # same trust: newest/key
     link = together["explainLink"]
     assert link["together"] and link["reasons"] == []
     assert [h["evidence"] for h in link["hops"]] == ["email:jean@x.com"]
-    apart = _post(client, EXPLAIN, id=jean, other="crm:2")["data"]["customer"]["explainLink"]
+    apart = graphql(client, EXPLAIN, id=jean, other="crm:2")["data"]["customer"]["explainLink"]
     assert not apart["together"] and apart["otherCustomerId"] != jean
     assert any("phone:+33612345678" in reason for reason in apart["reasons"])  # a household phone
-    missing = _post(client, EXPLAIN, id=jean, other="crm:99")
+    missing = graphql(client, EXPLAIN, id=jean, other="crm:99")
     assert missing["data"] is None or missing["data"]["customer"] is None
     assert "otherRecordKey: no source record 'crm:99'" in missing["errors"][0]["message"]
 

@@ -7,14 +7,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
-from api.app import create_app
-from api.auth import issue_token, signing_key
 from api.pagination import MAX_PAGE
 from api.schema import MAX_ALIASES, MAX_DEPTH
 from graph import Settings, Store, open_store
@@ -22,6 +19,7 @@ from loaders.run import load_file, plan
 from resolution import resolve
 from synthetic import generate
 from tests.conftest import clear
+from tests.helpers import api_client, graphql, graphql_data, query
 
 pytestmark = pytest.mark.store
 
@@ -59,26 +57,8 @@ def graph(embedded_settings: Settings, tmp_path_factory: pytest.TempPathFactory)
 
 @pytest.fixture(scope="module")
 def client(graph: Store, embedded_settings: Settings) -> Iterator[TestClient]:
-    bearer = issue_token(signing_key(embedded_settings), "agent", "test-agent", timedelta(minutes=30))
-    with TestClient(create_app(embedded_settings), headers={"Authorization": f"Bearer {bearer}"}) as test_client:
+    with api_client(embedded_settings, "agent") as test_client:
         yield test_client
-
-
-def _post(client: TestClient, query: str, **variables: Any) -> dict[str, Any]:
-    response = client.post("/graphql", json={"query": query, "variables": variables})
-    assert response.status_code == 200, response.text
-    return response.json()  # type: ignore[no-any-return]
-
-
-def _data(client: TestClient, query: str, **variables: Any) -> dict[str, Any]:
-    body = _post(client, query, **variables)
-    assert "errors" not in body, body["errors"]
-    return body["data"]  # type: ignore[no-any-return]
-
-
-def _rows(store: Store, cypher: str) -> list[dict[str, Any]]:
-    records, _, _ = store.driver.execute_query(cypher, database_=store.database)
-    return [store._python(r.data()) for r in records]
 
 
 class Reference:
@@ -86,15 +66,15 @@ class Reference:
 
     def __init__(self, store: Store) -> None:
         self.own: dict[str, set[str]] = defaultdict(set)
-        for row in _rows(store, "MATCH (c:Customer)-[:HAS_RECORD]->()-[:HAS_IDENTIFIER]->(i) "
+        for row in query(store, "MATCH (c:Customer)-[:HAS_RECORD]->()-[:HAS_IDENTIFIER]->(i) "
                                 "WHERE i.blocked IS NULL RETURN c.id AS c, i.key AS i"):
             self.own[row["c"]].add(row["i"])
         cookies_of_login: dict[str, set[str]] = defaultdict(set)
-        for row in _rows(store, "MATCH (w:WebSession)-[:LOGGED_IN_AS]->(i), (w)-[:FROM]->(k) "
+        for row in query(store, "MATCH (w:WebSession)-[:LOGGED_IN_AS]->(i), (w)-[:FROM]->(k) "
                                 "RETURN i.key AS i, k.key AS k"):
             cookies_of_login[row["i"]].add(row["k"])
         devices = defaultdict(set)
-        for row in _rows(store, "MATCH (k)-[:SEEN_ON]->(d) RETURN k.key AS k, d.key AS d"):
+        for row in query(store, "MATCH (k)-[:SEEN_ON]->(d) RETURN k.key AS k, d.key AS d"):
             devices[row["k"]].add(row["d"])
         self.keys = {}
         for customer, own in self.own.items():
@@ -111,7 +91,7 @@ class Reference:
 
     def _events(self, store: Store, cypher: str) -> dict[str, list[dict[str, Any]]]:
         by_identifier = defaultdict(list)
-        for row in _rows(store, cypher):
+        for row in query(store, cypher):
             by_identifier[row["i"]].append(row)
         result = {}
         for customer, keys in self.keys.items():
@@ -132,7 +112,7 @@ def _busiest(reference: Reference, events: dict[str, list[dict[str, Any]]]) -> s
 def test_full_360_agrees_with_the_graph(client: TestClient, reference: Reference) -> None:
     customer_id = _busiest(reference, reference.transactions)
     expected = reference.transactions[customer_id]
-    customer = _data(client, FULL_360, id=customer_id)["customer"]
+    customer = graphql_data(client, FULL_360, id=customer_id)["customer"]
     purchases = customer["transactions"]
     assert purchases["totalCount"] == len(expected) > 2
     assert [e["node"]["key"] for e in purchases["edges"]] == [r["e"] for r in expected[:10]]
@@ -151,7 +131,7 @@ def test_consents_newest_event_per_purpose_wins(client: TestClient, reference: R
         newest: dict[str, bool] = {}
         for row in reference.consents[customer_id]:  # newest first
             newest.setdefault(row["p"], row["granted"])
-        shown = _data(client, FULL_360, id=customer_id)["customer"]["consents"]
+        shown = graphql_data(client, FULL_360, id=customer_id)["customer"]["consents"]
         assert {c["purpose"]: c["granted"] for c in shown} == newest
         checked += 1
     assert checked
@@ -162,7 +142,7 @@ def test_pages_walk_every_transaction_once_newest_first(client: TestClient, refe
     seen: list[str] = []
     after = None
     while True:
-        page = _data(client, PAGE, id=customer_id, first=2, after=after)["customer"]["transactions"]
+        page = graphql_data(client, PAGE, id=customer_id, first=2, after=after)["customer"]["transactions"]
         seen += [e["node"]["key"] for e in page["edges"]]
         assert len(page["edges"]) <= 2
         if not page["pageInfo"]["hasNextPage"]:
@@ -170,7 +150,7 @@ def test_pages_walk_every_transaction_once_newest_first(client: TestClient, refe
         after = page["pageInfo"]["endCursor"]
     assert seen == [r["e"] for r in reference.transactions[customer_id]]
     middle = reference.transactions[customer_id][len(seen) // 2]["at"]
-    recent = _data(client, PAGE, id=customer_id, first=MAX_PAGE, since=middle.isoformat())["customer"]
+    recent = graphql_data(client, PAGE, id=customer_id, first=MAX_PAGE, since=middle.isoformat())["customer"]
     assert [e["node"]["key"] for e in recent["transactions"]["edges"]] == \
         [r["e"] for r in reference.transactions[customer_id] if r["at"] >= middle]
     assert recent["transactions"]["totalCount"] == len(recent["transactions"]["edges"])
@@ -184,21 +164,21 @@ def test_pages_walk_every_transaction_once_newest_first(client: TestClient, refe
 ])
 def test_bad_page_arguments_name_the_field(client: TestClient, reference: Reference, variables: dict[str, Any],
                                            message: str) -> None:
-    body = _post(client, PAGE, id=_busiest(reference, reference.transactions), **variables)
+    body = graphql(client, PAGE, id=_busiest(reference, reference.transactions), **variables)
     [error] = body["errors"]
     assert error["message"].startswith(message) and error["extensions"]["code"] == "BAD_USER_INPUT"
 
 
 def test_a_cursor_of_another_list_is_refused(client: TestClient, reference: Reference) -> None:
     customer_id = _busiest(reference, reference.sessions)
-    query = "query($id: ID!) { customer(id: $id) { webSessions(first: 1) { pageInfo { endCursor } } } }"
-    sessions = _data(client, query, id=customer_id)["customer"]["webSessions"]["pageInfo"]["endCursor"]
-    error = _post(client, PAGE, id=customer_id, first=2, after=sessions)["errors"][0]
+    document = "query($id: ID!) { customer(id: $id) { webSessions(first: 1) { pageInfo { endCursor } } } }"
+    sessions = graphql_data(client, document, id=customer_id)["customer"]["webSessions"]["pageInfo"]["endCursor"]
+    error = graphql(client, PAGE, id=customer_id, first=2, after=sessions)["errors"][0]
     assert error["message"] == "after: a cursor of web_sessions, not of transactions"
 
 
 def test_search_by_name_postcode_and_email_prefix(client: TestClient, graph: Store) -> None:
-    people = _rows(graph, "MATCH (c:Customer) WHERE c.last_name IS NOT NULL AND c.email IS NOT NULL "
+    people = query(graph, "MATCH (c:Customer) WHERE c.last_name IS NOT NULL AND c.email IS NOT NULL "
                           "RETURN c.id AS id, c.first_name AS first, c.last_name AS last, c.postcode AS postcode, "
                           "c.email AS email ORDER BY c.id")
     target = people[len(people) // 2]
@@ -206,30 +186,30 @@ def test_search_by_name_postcode_and_email_prefix(client: TestClient, graph: Sto
     expected = [p["id"] for p in people if p["last"].lower().startswith(word)]
     found, after = [], None
     while True:
-        result = _data(client, SEARCH, name=word.upper(), first=2, after=after)["searchCustomers"]
+        result = graphql_data(client, SEARCH, name=word.upper(), first=2, after=after)["searchCustomers"]
         found += [e["node"]["id"] for e in result["edges"]]
         if not result["pageInfo"]["hasNextPage"]:
             break
         after = result["pageInfo"]["endCursor"]
     assert found == expected
-    by_email = _data(client, SEARCH, email=target["email"][:4].upper(), first=MAX_PAGE)["searchCustomers"]
+    by_email = graphql_data(client, SEARCH, email=target["email"][:4].upper(), first=MAX_PAGE)["searchCustomers"]
     assert target["id"] in [e["node"]["id"] for e in by_email["edges"]]
-    both = _data(client, SEARCH, name=word, postcode=target["postcode"], first=MAX_PAGE)["searchCustomers"]
+    both = graphql_data(client, SEARCH, name=word, postcode=target["postcode"], first=MAX_PAGE)["searchCustomers"]
     assert target["id"] in [e["node"]["id"] for e in both["edges"]]
     assert all(e["node"]["postcode"] == target["postcode"] for e in both["edges"])
-    error = _post(client, SEARCH, name="  ", first=5)["errors"][0]
+    error = graphql(client, SEARCH, name="  ", first=5)["errors"][0]
     assert error["message"].startswith("name, postcode or emailPrefix: give at least one")
 
 
 def test_store_queries_do_not_grow_with_the_page(client: TestClient, graph: Store) -> None:
     """No N+1: a page of 20 full customers costs the same number of store queries as a page of 2."""
-    initials = [r["initial"] for r in _rows(graph, "MATCH (c:Customer) WHERE c.last_name IS NOT NULL "
+    initials = [r["initial"] for r in query(graph, "MATCH (c:Customer) WHERE c.last_name IS NOT NULL "
                                                    "RETURN left(c.last_name, 1) AS initial")]
     common = max(set(initials), key=initials.count).lower()
 
     def cost(first: int) -> tuple[int, int]:
         before = client.app.state.store.statements  # type: ignore[attr-defined]
-        page = _data(client, SEARCH, postcode=None, name=common, first=first)["searchCustomers"]["edges"]
+        page = graphql_data(client, SEARCH, postcode=None, name=common, first=first)["searchCustomers"]["edges"]
         return client.app.state.store.statements - before, len(page)  # type: ignore[attr-defined]
 
     small, large = cost(2), cost(20)
@@ -242,9 +222,9 @@ def test_abusive_queries_are_refused_before_running(client: TestClient) -> None:
     deep = "{ customer(id: \"x\") { " + "transactions { edges { node { key " * 4 + "} } }" * 4 + " } }"
     aliases = "{ " + " ".join(f"a{i}: customer(id: \"x\") {{ id }}" for i in range(MAX_ALIASES + 1)) + " }"
     tokens = "{ customer(id: \"x\") { " + " ".join(["id"] * 2100) + " } }"
-    for query, words in ((deep, f"exceeds maximum operation depth of {MAX_DEPTH}"),
-                         (aliases, "aliases found"), (tokens, "token")):
-        response = client.post("/graphql", json={"query": query})
+    for document, words in ((deep, f"exceeds maximum operation depth of {MAX_DEPTH}"),
+                            (aliases, "aliases found"), (tokens, "token")):
+        response = client.post("/graphql", json={"query": document})
         assert response.status_code in (200, 400), response.text
         [error, *_] = response.json()["errors"]
         assert words in error["message"], error

@@ -8,7 +8,6 @@ INTERNAL_SERVER_ERROR would be a bug, so none is accepted either.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,14 +16,12 @@ from hypothesis import strategies as st
 from hypothesis_graphql import Mode, from_schema, nodes
 from starlette.testclient import TestClient
 
-from api.app import create_app
-from api.auth import issue_token, signing_key
 from api.schema import schema
 from graph import Settings, open_store
 from loaders.run import load_file, plan
 from resolution import resolve
 from tests.conftest import clear
-from tests.helpers import write_source
+from tests.helpers import api_client, write_source
 
 pytestmark = pytest.mark.store
 
@@ -44,8 +41,7 @@ def client(embedded_settings: Settings, tmp_path_factory: pytest.TempPathFactory
         for path, mapping in plan([data]):
             load_file(store, path, mapping, data)
         resolve(store)
-    bearer = issue_token(signing_key(embedded_settings), "agent", "fuzz", timedelta(hours=1))
-    with TestClient(create_app(embedded_settings), headers={"Authorization": f"Bearer {bearer}"}) as test_client:
+    with api_client(embedded_settings, "agent", "fuzz") as test_client:
         yield test_client
 
 

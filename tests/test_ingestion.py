@@ -12,8 +12,8 @@ import pytest
 from openpyxl import Workbook
 
 from graph import Store
-from graph.capabilities import to_python
 from loaders.run import LoadSummary, load_file, plan
+from tests.helpers import query
 
 pytestmark = pytest.mark.store
 
@@ -33,12 +33,6 @@ def snapshot(store: Store) -> tuple[list[str], list[str]]:
         return sorted((k, repr(v)) for k, v in props.items() if k not in LINEAGE)
     return (sorted(repr((sorted(r["l"]), clean(r["p"]))) for r in nodes),
             sorted(repr((r["a"], r["t"], r["b"], clean(r["p"]))) for r in rels))
-
-
-def query(store: Store, text: str, **params: Any) -> list[dict[str, Any]]:
-    """An ad-hoc test query, with values converted as ``Store.read`` converts them."""
-    records, _, _ = store.driver.execute_query(text, params, database_=store.database)  # type: ignore[arg-type]
-    return [to_python(r.data(), store.capabilities.naive_datetimes_are_utc) for r in records]
 
 
 def load_dir(store: Store, directory: Path) -> dict[str, LoadSummary]:

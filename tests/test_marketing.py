@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import math
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,6 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from api.app import create_app
-from api.auth import issue_token, signing_key
 from geo.gazetteer import fold, gazetteer
 from geo.locate import home_row, locate
 from geo.near import invitations, near, venue
@@ -30,6 +28,7 @@ from loaders.run import load_file, plan
 from resolution import resolve
 from scoring.rfm import quintile, segment
 from scoring.score import score_customers
+from tests.helpers import bearer, graphql, query
 from tests.test_cli import _one_error_line, c360
 
 PARIS = (48.85341, 2.3488)
@@ -114,16 +113,9 @@ def marketing(embedded_store: Store, embedded_settings: Settings, tmp_path: Path
 
 
 def _customer_of(store: Store, email: str) -> str:
-    records, _, _ = store.driver.execute_query(
-        "MATCH (:Identifier {key: $key})<-[:HAS_IDENTIFIER]-(:SourceRecord)<-[:HAS_RECORD]-(c:Customer) "
-        "RETURN DISTINCT c.id AS id", key=f"email:{email}", database_=store.database)
-    [record] = records
+    [record] = query(store, "MATCH (:Identifier {key: $key})<-[:HAS_IDENTIFIER]-(:SourceRecord)<-[:HAS_RECORD]-"
+                            "(c:Customer) RETURN DISTINCT c.id AS id", key=f"email:{email}")
     return str(record["id"])
-
-
-def _rows(store: Store, cypher: str, **params: Any) -> list[dict[str, Any]]:
-    records, _, _ = store.driver.execute_query(cypher, params, database_=store.database)
-    return [store._python(r.data()) for r in records]
 
 
 # -- pure parts --------------------------------------------------------------------------------------------
@@ -176,13 +168,13 @@ def test_segment_grid() -> None:
 
 @pytest.mark.store
 def test_homes_and_shops_at(marketing: Store) -> None:
-    homes = {r["email"]: r for r in _rows(marketing, "MATCH (c:Customer)-[:LIVES_AT]->(h:Home) "
+    homes = {r["email"]: r for r in query(marketing, "MATCH (c:Customer)-[:LIVES_AT]->(h:Home) "
                                                      "RETURN c.email AS email, h.precision AS precision, "
                                                      "h.latitude AS lat, h.longitude AS lon")}
     assert homes["denis@x.fr"]["precision"] == "exact" and homes["denis@x.fr"]["lat"] == 48.86
     assert homes["anne@x.fr"]["precision"] == homes["chloe@x.fr"]["precision"] == "city"
     assert homes["emma@x.fr"]["precision"] == "unknown" and homes["emma@x.fr"]["lat"] is None
-    visits = {(r["email"], r["store"]): (r["visits"], r["usual"]) for r in _rows(
+    visits = {(r["email"], r["store"]): (r["visits"], r["usual"]) for r in query(
         marketing, "MATCH (c:Customer)-[v:SHOPS_AT]->(s:Store) RETURN c.email AS email, s.key AS store, "
                    "v.visits AS visits, v.usual AS usual")}
     expected: dict[tuple[str, str], int] = {}
@@ -200,7 +192,7 @@ def test_a_move_keeps_the_history(marketing: Store, embedded_settings: Settings,
     resolve(marketing)
     summary = locate(marketing)
     assert summary.customers >= 1
-    lived = _rows(marketing, "MATCH (c:Customer {email: 'chloe@x.fr'})-[l:LIVES_AT|LIVED_AT]->(h) "
+    lived = query(marketing, "MATCH (c:Customer {email: 'chloe@x.fr'})-[l:LIVES_AT|LIVED_AT]->(h) "
                              "RETURN h.city AS city, type(l) AS kind, l.since AS since, l.until AS until ORDER BY kind")
     assert [(r["city"], r["kind"], r["until"] is not None) for r in lived] == \
         [("Lyon", "LIVED_AT", True), ("Marseille", "LIVES_AT", False)]
@@ -210,7 +202,7 @@ def test_a_move_keeps_the_history(marketing: Store, embedded_settings: Settings,
 @pytest.mark.store
 def test_radius_query_agrees_with_haversine(marketing: Store) -> None:
     found = near(marketing, venue(marketing, f"{PARIS[0]},{PARIS[1]}"), 30)
-    by_email = {_rows(marketing, "MATCH (c:Customer {id: $id}) RETURN c.email AS e", id=r["id"])[0]["e"]: r
+    by_email = {query(marketing, "MATCH (c:Customer {id: $id}) RETURN c.email AS e", id=r["id"])[0]["e"]: r
                 for r in found}
     assert set(by_email) == {"anne@x.fr", "bruno@x.fr", "denis@x.fr", "felix@x.fr"}  # not Chloé in Lyon
     assert by_email["felix@x.fr"]["via"] == "usual store"
@@ -248,13 +240,13 @@ def test_invitations_are_consent_clean_one_row_per_customer(marketing: Store) ->
 
 @pytest.mark.store
 def test_scores_and_segments(marketing: Store) -> None:
-    rows = {r["email"]: r for r in _rows(marketing, "MATCH (c:Customer)-[:IN_SEGMENT]->(s:Segment) RETURN "
+    rows = {r["email"]: r for r in query(marketing, "MATCH (c:Customer)-[:IN_SEGMENT]->(s:Segment) RETURN "
                                                     "c.email AS email, s.name AS segment, c.rfm AS rfm, "
                                                     "c.ltv_minor AS ltv, c.purchases AS purchases")}
     assert rows["anne@x.fr"]["ltv"] == 14000 and rows["anne@x.fr"]["purchases"] == 3
     assert rows["anne@x.fr"]["rfm"][1] == "5"  # most purchases
     assert rows["emma@x.fr"]["segment"] == "Prospects" and rows["emma@x.fr"]["rfm"] is None
-    counts = _rows(marketing, "MATCH (c:Customer) OPTIONAL MATCH (c)-[r:IN_SEGMENT]->() "
+    counts = query(marketing, "MATCH (c:Customer) OPTIONAL MATCH (c)-[r:IN_SEGMENT]->() "
                               "RETURN c.id AS id, count(r) AS n")
     assert {r["n"] for r in counts} == {1}
 
@@ -265,26 +257,23 @@ def client(marketing: Store, embedded_settings: Settings) -> Iterator[TestClient
         yield test_client
 
 
-def _as(client: TestClient, settings: Settings, role: str, query: str) -> dict[str, Any]:
-    bearer = issue_token(signing_key(settings), role, f"test-{role}", timedelta(minutes=5))
-    response = client.post("/graphql", json={"query": query}, headers={"Authorization": f"Bearer {bearer}"})
-    assert response.status_code == 200
-    return response.json()  # type: ignore[no-any-return]
+def _as(client: TestClient, settings: Settings, role: str, document: str) -> dict[str, Any]:
+    return graphql(client, document, bearer(settings, role))
 
 
 @pytest.mark.store
 def test_graphql_marketing_view(client: TestClient, embedded_settings: Settings) -> None:
-    query = """{ invitations(venue: "S1", radiusKm: 30) { distanceKm via segment reason
+    document = """{ invitations(venue: "S1", radiusKm: 30) { distanceKm via segment reason
       customer { id email home { street city latitude precision } segment { name } scores { rfm
         lifetimeValue { amount currency } } } }
       customersNear(latitude: 48.85341, longitude: 2.3488, radiusKm: 30, first: 2) { distanceKm customer { id } } }"""
-    marketer = _as(client, embedded_settings, "marketing", query)["data"]
+    marketer = _as(client, embedded_settings, "marketing", document)["data"]
     assert sorted(i["customer"]["email"] for i in marketer["invitations"]) == ["anne@x.fr", "denis@x.fr", "felix@x.fr"]
     anne = next(i for i in marketer["invitations"] if i["customer"]["email"] == "anne@x.fr")
     assert anne["customer"]["scores"]["lifetimeValue"] == {"amount": "140", "currency": "EUR"}
     assert anne["customer"]["home"]["precision"] == "city" and anne["customer"]["home"]["latitude"]
     assert len(marketer["customersNear"]) == 2
-    analyst = _as(client, embedded_settings, "analyst", query)["data"]["invitations"]
+    analyst = _as(client, embedded_settings, "analyst", document)["data"]["invitations"]
     home = analyst[0]["customer"]["home"]
     assert home["street"] is None and home["latitude"] is None and home["city"]  # a point is as precise as a street
     assert analyst[0]["customer"]["email"].startswith("psn:")
@@ -309,9 +298,9 @@ def test_invite_command_writes_one_row_per_customer(marketing: Store, embedded_s
 
 @pytest.mark.store
 def test_catchment_far_shoppers_and_geojson(client: TestClient, embedded_settings: Settings) -> None:
-    query = """{ storeCatchment(storeKey: "S1", first: 10) { visits usual distanceKm customer { email } }
+    document = """{ storeCatchment(storeKey: "S1", first: 10) { visits usual distanceKm customer { email } }
       farShoppers(minKm: 100, first: 10) { storeKey distanceKm customer { email } } }"""
-    data = _as(client, embedded_settings, "marketing", query)["data"]
+    data = _as(client, embedded_settings, "marketing", document)["data"]
     visits = {row["customer"]["email"]: row["visits"] for row in data["storeCatchment"]}
     assert visits == {"anne@x.fr": 3, "bruno@x.fr": 1, "felix@x.fr": 2}  # from TRANSACTIONS at S1
     lyon = gazetteer().locate("FR", "Lyon")
@@ -320,8 +309,7 @@ def test_catchment_far_shoppers_and_geojson(client: TestClient, embedded_setting
     assert felix["customer"]["email"] == "felix@x.fr" and felix["storeKey"] == "S1"
     assert felix["distanceKm"] == pytest.approx(
         haversine_km((lyon.latitude, lyon.longitude), (float(STORES[0][4]), float(STORES[0][5]))), rel=0.01)
-    bearer = issue_token(signing_key(embedded_settings), "marketing", "m", timedelta(minutes=5))
-    headers = {"Authorization": f"Bearer {bearer}"}
+    headers = bearer(embedded_settings, "marketing")
     for path, count in [("/geo/catchment.geojson?store=S1", 3), ("/geo/far.geojson?km=100", 1),
                         ("/geo/stores.geojson", 2), ("/geo/near.geojson?venue=S1&radius=30", 4)]:
         response = client.get(path, headers=headers)

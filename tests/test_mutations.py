@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
-from api.app import create_app
-from api.auth import issue_token, signing_key
 from graph import Settings, Store
 from loaders.run import load_file, plan
 from resolution import resolve
-from tests.helpers import write_source
+from tests.helpers import api_client, graphql, graphql_data, write_source
 
 pytestmark = pytest.mark.store
 
@@ -48,25 +44,12 @@ def client(embedded_store: Store, embedded_settings: Settings, tmp_path: Path) -
     for path, mapping in plan([tmp_path]):
         load_file(embedded_store, path, mapping, tmp_path)
     resolve(embedded_store)
-    bearer = issue_token(signing_key(embedded_settings), "agent", "agent-007", timedelta(minutes=10))
-    with TestClient(create_app(embedded_settings), headers={"Authorization": f"Bearer {bearer}"}) as test_client:
+    with api_client(embedded_settings, "agent", "agent-007") as test_client:
         yield test_client
 
 
-def _post(client: TestClient, query: str, **variables: Any) -> dict[str, Any]:
-    response = client.post("/graphql", json={"query": query, "variables": variables})
-    assert response.status_code == 200, response.text
-    return response.json()  # type: ignore[no-any-return]
-
-
-def _data(client: TestClient, query: str, **variables: Any) -> dict[str, Any]:
-    body = _post(client, query, **variables)
-    assert "errors" not in body, body["errors"]
-    return body["data"]  # type: ignore[no-any-return]
-
-
 def _jean(client: TestClient) -> str:
-    return str(_data(client, BY_EMAIL, v="jean@x.com")["customerByIdentifier"][0]["id"])
+    return str(graphql_data(client, BY_EMAIL, v="jean@x.com")["customerByIdentifier"][0]["id"])
 
 
 def _counts(store: Store) -> dict[str, int]:
@@ -78,7 +61,7 @@ def _counts(store: Store) -> dict[str, int]:
 def test_contact_correction_is_a_service_desk_record_read_back_at_once(client: TestClient,
                                                                        embedded_store: Store) -> None:
     jean = _jean(client)
-    result = _data(client, CORRECT, id=jean, c={"email": " Jean.Dupont@NEW.fr", "street": "1 rue Neuve",
+    result = graphql_data(client, CORRECT, id=jean, c={"email": " Jean.Dupont@NEW.fr", "street": "1 rue Neuve",
                                                 "postcode": "69001", "city": "Lyon"}, why="moved")["correctContact"]
     customer = result["customer"]
     assert customer["id"] == jean
@@ -90,15 +73,15 @@ def test_contact_correction_is_a_service_desk_record_read_back_at_once(client: T
     assert sources["phone"] == "crm:1"
     assert {r["key"] for r in customer["records"]} == {"crm:1", f"service-desk:{jean}"}
     # the new email finds the customer; so does the old one (the CRM still has it)
-    assert _data(client, BY_EMAIL, v="jean.dupont@new.fr")["customerByIdentifier"] == [{"id": jean}]
-    [change] = _data(client, READ, id=jean)["customer"]["changes"]
+    assert graphql_data(client, BY_EMAIL, v="jean.dupont@new.fr")["customerByIdentifier"] == [{"id": jean}]
+    [change] = graphql_data(client, READ, id=jean)["customer"]["changes"]
     assert (change["kind"], change["by"], change["why"]) == ("correct_contact", "agent-007", "moved")
     assert change["before"]["email"] == "jean@x.com" and change["after"]["email"] == "jean.dupont@new.fr"
     assert change["before"]["city"] is None and change["after"]["city"] == "Lyon"
     # a second correction updates the same record, and a full re-run keeps the decision
-    _data(client, CORRECT, id=jean, c={"phone": "07 81 22 33 44"})
+    graphql_data(client, CORRECT, id=jean, c={"phone": "07 81 22 33 44"})
     resolve(embedded_store, full=True)
-    again = _data(client, READ, id=jean)["customer"]
+    again = graphql_data(client, READ, id=jean)["customer"]
     assert (again["email"], again["phone"]) == ("jean.dupont@new.fr", "+33781223344")
     assert len(again["changes"]) == 2
 
@@ -115,7 +98,7 @@ def test_invalid_correction_names_the_field_and_writes_nothing(client: TestClien
                                                                correction: dict[str, str], message: str) -> None:
     jean = _jean(client)
     before = _counts(embedded_store)
-    body = _post(client, CORRECT, id=jean, c=correction)
+    body = graphql(client, CORRECT, id=jean, c=correction)
     [error] = body["errors"]
     assert error["message"].startswith(message), error
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
@@ -123,45 +106,45 @@ def test_invalid_correction_names_the_field_and_writes_nothing(client: TestClien
 
 
 def test_unknown_customer_is_a_clear_error(client: TestClient) -> None:
-    error = _post(client, CORRECT, id="C404", c={"email": "a@b.fr"})["errors"][0]
+    error = graphql(client, CORRECT, id="C404", c={"email": "a@b.fr"})["errors"][0]
     assert error["message"] == "customerId: no customer 'C404'"
-    error = _post(client, ANNOTATE, key="tickets:nope", note="hello")["errors"][0]
+    error = graphql(client, ANNOTATE, key="tickets:nope", note="hello")["errors"][0]
     assert error["message"] == "ticketKey: no ticket 'tickets:nope'"
 
 
 def test_consent_withdrawal_wins_and_is_audited(client: TestClient) -> None:
     jean = _jean(client)
     read = "query($id: ID!) { customer(id: $id) { consents { purpose granted source } } }"
-    assert _data(client, read, id=jean)["customer"]["consents"] == [
+    assert graphql_data(client, read, id=jean)["customer"]["consents"] == [
         {"purpose": "marketing_email", "granted": True, "source": "consents"}]
-    result = _data(client, CONSENT, id=jean, purpose="Marketing_Email", granted=False)["recordConsent"]
+    result = graphql_data(client, CONSENT, id=jean, purpose="Marketing_Email", granted=False)["recordConsent"]
     assert result["customer"]["consents"] == [
         {"purpose": "marketing_email", "granted": False, "source": "service-desk"}]
-    [change] = _data(client, READ, id=jean)["customer"]["changes"]
+    [change] = graphql_data(client, READ, id=jean)["customer"]["changes"]
     assert (change["kind"], change["why"], change["before"], change["after"]) == \
         ("record_consent", "marketing_email", {"granted": True}, {"granted": False})
 
 
 def test_open_and_annotate_a_ticket(client: TestClient) -> None:
     jean = _jean(client)
-    opened = _data(client, OPEN, id=jean, subject="Parcel never arrived")["openTicket"]
-    _data(client, ANNOTATE, key=opened["key"], note="Carrier contacted")
-    closed = _data(client, ANNOTATE, key=opened["key"], note="Refunded", status="Closed")["annotateTicket"]
+    opened = graphql_data(client, OPEN, id=jean, subject="Parcel never arrived")["openTicket"]
+    graphql_data(client, ANNOTATE, key=opened["key"], note="Carrier contacted")
+    closed = graphql_data(client, ANNOTATE, key=opened["key"], note="Refunded", status="Closed")["annotateTicket"]
     assert closed["customer"]["id"] == jean
-    customer = _data(client, READ, id=jean)["customer"]
+    customer = graphql_data(client, READ, id=jean)["customer"]
     [ticket] = [e["node"] for e in customer["tickets"]["edges"]]
     assert (ticket["key"], ticket["subject"], ticket["status"]) == (opened["key"], "Parcel never arrived", "closed")
     assert ticket["closedAt"] is not None
     assert [n["text"] for n in ticket["notes"]] == ["Carrier contacted", "Refunded"]
     assert {n["by"] for n in ticket["notes"]} == {"agent-007"}
     assert [c["kind"] for c in customer["changes"]] == ["annotate_ticket", "annotate_ticket", "open_ticket"]
-    error = _post(client, ANNOTATE, key=opened["key"], note="   ")["errors"][0]
+    error = graphql(client, ANNOTATE, key=opened["key"], note="   ")["errors"][0]
     assert error["message"].startswith("note: ")
 
 
 def test_audit_event_is_in_the_graph_for_analysts(client: TestClient, embedded_store: Store) -> None:
     jean = _jean(client)
-    _data(client, CORRECT, id=jean, c={"email": "j@d.fr"})
+    graphql_data(client, CORRECT, id=jean, c={"email": "j@d.fr"})
     records, _, _ = embedded_store.driver.execute_query(
         "MATCH (e:AuditEvent {customer: $id}) RETURN e.by AS by, e.before AS before, e.at AS at", id=jean,
         database_=embedded_store.database)
