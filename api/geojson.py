@@ -8,7 +8,9 @@ data in exports follows the caller's role (``api.access``).
 from __future__ import annotations
 
 import csv
+import functools
 import io
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, fields
 from importlib import resources
 from typing import Any
@@ -25,6 +27,7 @@ from geo.near import Invitation, invitations, venue
 from graph.errors import InputError
 from graph.store import Store
 
+Handler = Callable[[Request], Awaitable[Response]]
 STATIC = resources.files("api").joinpath("static")
 MAX_POINTS = 200_000
 
@@ -42,10 +45,6 @@ def _masker(request: Request) -> Masker:
     user = request.user
     assert isinstance(user, Principal)  # RequireToken let the request through
     return Masker.for_principal(user, request.app.state.signing_key)
-
-
-def _bad_request(error: InputError) -> JSONResponse:
-    return JSONResponse({"error": "bad_request", "message": str(error)}, status_code=400)
 
 
 def _number(request: Request, name: str, default: float | None = None) -> float:
@@ -83,25 +82,24 @@ def _masked(invitation: Invitation, masker: Masker) -> dict[str, Any]:
     return masker.properties(asdict(invitation))
 
 
+async def _at_home(store: Store, found: list[tuple[str, dict[str, Any]]]) -> JSONResponse:
+    """Customers (id, properties) as points at their current home, in one query; those without a point are
+    left out."""
+    rows = await to_thread.run_sync(lambda: store.read("geo_invitee_homes", ids=[i for i, _ in found]))
+    located = {r["id"]: r for r in rows if r["latitude"] is not None}
+    return _collection([_point(located[i]["latitude"], located[i]["longitude"], properties)
+                        for i, properties in found if i in located])
+
+
 async def invitations_geojson(request: Request) -> Response:
     store: Store = request.app.state.store
-    try:
-        chosen = await to_thread.run_sync(_invitations, store, request)
-    except InputError as error:
-        return _bad_request(error)
-    located = {r["id"]: r for r in await to_thread.run_sync(
-        lambda: store.read("geo_invitee_homes", ids=[i.customer_id for i in chosen]))}
+    chosen = await to_thread.run_sync(_invitations, store, request)
     masker = _masker(request)
-    return _collection([_point(located[i.customer_id]["latitude"], located[i.customer_id]["longitude"],
-                               _masked(i, masker)) for i in chosen
-                        if located.get(i.customer_id, {}).get("latitude") is not None])
+    return await _at_home(store, [(i.customer_id, _masked(i, masker)) for i in chosen])
 
 
 async def invitations_csv(request: Request) -> Response:
-    try:
-        chosen = await to_thread.run_sync(_invitations, request.app.state.store, request)
-    except InputError as error:
-        return _bad_request(error)
+    chosen = await to_thread.run_sync(_invitations, request.app.state.store, request)
     masker = _masker(request)
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=[f.name for f in fields(Invitation)])
@@ -113,50 +111,45 @@ async def invitations_csv(request: Request) -> Response:
 
 async def near_geojson(request: Request) -> Response:
     store: Store = request.app.state.store
-    try:
-        found = await to_thread.run_sync(lambda: near.near(
-            store, venue(store, request.query_params.get("venue", "")), _number(request, "radius")))
-    except InputError as error:
-        return _bad_request(error)
-    located = {r["id"]: r for r in await to_thread.run_sync(
-        lambda: store.read("geo_invitee_homes", ids=[r["id"] for r in found]))}
-    return _collection([_point(located[r["id"]]["latitude"], located[r["id"]]["longitude"],
-                               {"customer_id": r["id"], "distance_km": round(r["metres"] / 1000, 2),
-                                "via": r["via"]})
-                        for r in found if located.get(r["id"], {}).get("latitude") is not None])
+    found = await to_thread.run_sync(lambda: near.near(
+        store, venue(store, request.query_params.get("venue", "")), _number(request, "radius")))
+    return await _at_home(store, [(r["id"], {"customer_id": r["id"], "distance_km": near.km(r["metres"]),
+                                             "via": r["via"]}) for r in found])
 
 
 async def catchment_geojson(request: Request) -> Response:
-    store: Store = request.app.state.store
-    try:
-        rows = await to_thread.run_sync(near.catchment, store, request.query_params.get("store", ""))
-    except InputError as error:
-        return _bad_request(error)
+    rows = await to_thread.run_sync(near.catchment, request.app.state.store, request.query_params.get("store", ""))
     return _collection([_point(r["latitude"], r["longitude"], {
         "customer_id": r["id"], "visits": r["visits"], "usual": r["usual"], "precision": r["precision"],
-        "distance_km": None if r["metres"] is None else round(r["metres"] / 1000, 2)})
+        "distance_km": None if r["metres"] is None else near.km(r["metres"])})
         for r in rows if r["latitude"] is not None])
 
 
 async def far_geojson(request: Request) -> Response:
     store: Store = request.app.state.store
-    try:
-        rows = await to_thread.run_sync(near.far_shoppers, store, _number(request, "km", 50.0))
-    except InputError as error:
-        return _bad_request(error)
-    located = {r["id"]: r for r in await to_thread.run_sync(
-        lambda: store.read("geo_invitee_homes", ids=[r["id"] for r in rows]))}
-    return _collection([_point(located[r["id"]]["latitude"], located[r["id"]]["longitude"],
-                               {"customer_id": r["id"], "store": r["store"],
-                                "distance_km": round(r["metres"] / 1000, 2)})
-                        for r in rows if located.get(r["id"], {}).get("latitude") is not None])
+    rows = await to_thread.run_sync(near.far_shoppers, store, _number(request, "km", 50.0))
+    return await _at_home(store, [(r["id"], {"customer_id": r["id"], "store": r["store"],
+                                             "distance_km": near.km(r["metres"])}) for r in rows])
+
+
+def _client_errors(handler: Handler) -> Handler:
+    """A bad query parameter (an ``InputError``) is the caller's mistake: 400 with the reason."""
+
+    @functools.wraps(handler)
+    async def answer(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except InputError as error:
+            return JSONResponse({"error": "bad_request", "message": str(error)}, status_code=400)
+
+    return answer
 
 
 async def map_page(request: Request) -> Response:
     return FileResponse(str(STATIC.joinpath("map.html")), media_type="text/html")
 
 
-ROUTES = [Route("/stores.geojson", stores), Route("/homes.geojson", homes),
-          Route("/near.geojson", near_geojson), Route("/invitations.geojson", invitations_geojson),
-          Route("/invitations.csv", invitations_csv), Route("/catchment.geojson", catchment_geojson),
-          Route("/far.geojson", far_geojson)]
+ROUTES = [Route(path, _client_errors(handler)) for path, handler in (
+    ("/stores.geojson", stores), ("/homes.geojson", homes), ("/near.geojson", near_geojson),
+    ("/invitations.geojson", invitations_geojson), ("/invitations.csv", invitations_csv),
+    ("/catchment.geojson", catchment_geojson), ("/far.geojson", far_geojson))]

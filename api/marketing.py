@@ -15,6 +15,7 @@ from strawberry.types import Info
 
 from api.errors import UserInputError
 from api.events import Money
+from api.pagination import MAX_PAGE, check_first
 from geo import near
 from graph.errors import InputError
 from scoring.rfm import DESCRIPTIONS
@@ -129,57 +130,50 @@ class FarShopper:
 
 
 async def _run(function: Any, *args: Any) -> Any:
+    """A blocking geo function on a worker thread; its input errors become the client's, naming the field."""
     try:
         return await to_thread.run_sync(function, *args)
     except InputError as error:
         raise UserInputError(str(error)) from None
 
 
-async def shoppers(info: Info[Any, Any], store_key: str, first: int) -> list[Shopper]:
-    from api.pagination import check_first
-    from api.query import customers
+async def _customers_by_id(info: Info[Any, Any], ids: list[str]) -> dict[str, Customer]:
+    """The rows' customers, masked for the caller, through the request's loader (one query for all)."""
+    from api.query import customers  # api.query imports this module
 
+    return {str(c.id): c for c in await customers(info, ids)}
+
+
+async def shoppers(info: Info[Any, Any], store_key: str, first: int) -> list[Shopper]:
     check_first(first)
     rows = (await _run(near.catchment, info.context["store"], store_key))[:first]
-    by_id = {str(c.id): c for c in await customers(info, [row["id"] for row in rows])}
+    by_id = await _customers_by_id(info, [row["id"] for row in rows])
     return [Shopper(customer=by_id[r["id"]], visits=r["visits"],
                     spend=Money.from_minor(r["spend_minor"], r["currency"] or "EUR"), usual=bool(r["usual"]),
-                    distance_km=None if r["metres"] is None else round(r["metres"] / 1000, 2))
+                    distance_km=None if r["metres"] is None else near.km(r["metres"]))
             for r in rows if r["id"] in by_id]
 
 
 async def far(info: Info[Any, Any], min_km: float, first: int) -> list[FarShopper]:
-    from api.pagination import check_first
-    from api.query import customers
-
     check_first(first)
     rows = await _run(near.far_shoppers, info.context["store"], min_km, first)
-    by_id = {str(c.id): c for c in await customers(info, [row["id"] for row in rows])}
-    return [FarShopper(customer=by_id[r["id"]], store_key=r["store"], distance_km=round(r["metres"] / 1000, 2))
+    by_id = await _customers_by_id(info, [row["id"] for row in rows])
+    return [FarShopper(customer=by_id[r["id"]], store_key=r["store"], distance_km=near.km(r["metres"]))
             for r in rows if r["id"] in by_id]
 
 
 async def nearby(info: Info[Any, Any], latitude: float, longitude: float, radius_km: float,
                  first: int) -> list[Nearby]:
-    from api.pagination import check_first
-    from api.query import customers
-
     check_first(first)
     place = near.Venue(f"{latitude},{longitude}", latitude, longitude)
-    try:
-        found = await to_thread.run_sync(near.near, info.context["store"], place, radius_km, first)
-    except InputError as error:
-        raise UserInputError(str(error)) from None
-    by_id = {str(c.id): c for c in await customers(info, [row["id"] for row in found])}
-    return [Nearby(customer=by_id[row["id"]], distance_km=round(row["metres"] / 1000, 2), via=row["via"])
+    found = await _run(near.near, info.context["store"], place, radius_km, first)
+    by_id = await _customers_by_id(info, [row["id"] for row in found])
+    return [Nearby(customer=by_id[row["id"]], distance_km=near.km(row["metres"]), via=row["via"])
             for row in found if row["id"] in by_id]
 
 
 async def invitees(info: Info[Any, Any], venue: str, radius_km: float, segment: str | None, limit: int,
                    purpose: str) -> list[Invitee]:
-    from api.pagination import MAX_PAGE
-    from api.query import customers
-
     if not 1 <= limit <= 100 * MAX_PAGE:
         raise UserInputError(f"limit: must be between 1 and {100 * MAX_PAGE}, got {limit}")
 
@@ -188,10 +182,7 @@ async def invitees(info: Info[Any, Any], venue: str, radius_km: float, segment: 
         return near.invitations(store, near.venue(store, venue), radius_km, segment=segment, limit=limit,
                                 purpose=purpose)
 
-    try:
-        chosen = await to_thread.run_sync(run)
-    except InputError as error:
-        raise UserInputError(str(error)) from None
-    by_id = {str(c.id): c for c in await customers(info, [i.customer_id for i in chosen])}
+    chosen: list[near.Invitation] = await _run(run)
+    by_id = await _customers_by_id(info, [i.customer_id for i in chosen])
     return [Invitee(customer=by_id[i.customer_id], distance_km=i.distance_km, via=i.via, segment=i.segment,
                     reason=i.reason) for i in chosen if i.customer_id in by_id]

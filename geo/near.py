@@ -45,6 +45,11 @@ class Invitation:
     reason: str
 
 
+def km(metres: float) -> float:
+    """A distance as every list shows it: kilometres, to 10 m."""
+    return round(metres / 1000, 2)
+
+
 def venue(store: Store, spec: str) -> Venue:
     """A store id (``S009``) or ``LAT,LON`` in decimal degrees."""
     text = spec.strip()
@@ -124,14 +129,14 @@ def invitations(store: Store, place: Venue, radius_km: float, *, segment: str | 
         person = details.get(candidate["id"])
         if person is None or (segment is not None and person["segment"] != segment):
             continue
-        km = round(candidate["metres"] / 1000, 2)
+        distance = km(candidate["metres"])
         consent = granted[candidate["id"]]
-        reason = f"{candidate['via']} {km} km from {place.label}"
+        reason = f"{candidate['via']} {distance} km from {place.label}"
         if person["segment"]:
             reason += f"; segment {person['segment']} (RFM {person['rfm']})"
         reason += f"; {purpose} granted {consent['at']:%Y-%m-%d}"
         chosen.append(Invitation(person["id"], person["first_name"], person["last_name"], person["email"],
-                                 person["phone"], person["postcode"], person["city"], km, candidate["via"],
+                                 person["phone"], person["postcode"], person["city"], distance, candidate["via"],
                                  person["segment"], person["rfm"], reason))
         if limit is not None and len(chosen) >= limit:
             break
