@@ -30,6 +30,7 @@ import httpx2
 
 from api.auth import issue_token, signing_key
 from api.repository import CustomerRepository, PageRequest
+from bench.figures import percentiles_ms
 from bench.scratch import fresh_store
 from graph import Settings, Store, open_store
 from loaders.run import load_file, plan
@@ -61,11 +62,6 @@ def _sample(store: Store, size: int) -> list[str]:
     records, _, _ = store.driver.execute_query("MATCH (c:Customer) RETURN c.id AS id", database_=store.database)
     ids = [r["id"] for r in records]
     return random.Random(7).sample(ids, min(size, len(ids)))
-
-
-def _percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    return ordered[len(ordered) // 2] * 1000, ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
 
 
 def raw_neighbourhood(store: Store, ids: list[str]) -> list[float]:
@@ -166,12 +162,12 @@ def main() -> None:
             report = run(settings, args.requests, args.port, args.workers)
     print(f"c360 API benchmark, {datetime.now(UTC):%Y-%m-%d}, {platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}")
-    raw_p50, raw_p99 = _percentiles(report["raw"])
+    raw_p50, raw_p99 = percentiles_ms(report["raw"])
     print(f"{report['customers']:,} customers; full 360 query (profile, "
           f"identifiers, addresses, devices, last 10 transactions, tickets, stores)")
     print(f"raw Cypher through the driver, same queries, 1 client: p50 {raw_p50:.1f} ms, p99 {raw_p99:.1f} ms")
     for (workers, clients), (latencies, seconds, failures) in report["results"].items():
-        p50, p99 = _percentiles(latencies)
+        p50, p99 = percentiles_ms(latencies)
         print(f"API, {workers} worker(s), {clients:>2} client(s): {len(latencies):,} requests in {seconds:.1f} s, "
               f"{len(latencies) / seconds:,.0f} req/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms, {failures} failed")
         if clients == 1:
@@ -180,7 +176,7 @@ def main() -> None:
 
 
     latencies, _, failures = report["search"]
-    p50, p99 = _percentiles(latencies)
+    p50, p99 = percentiles_ms(latencies)
     print(f"searchCustomers(name: <a last name>, first: 10), 1 client: p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
           f"{failures} failed")
 

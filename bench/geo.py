@@ -21,6 +21,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bench.figures import percentiles_ms
 from bench.scratch import fresh_store
 from geo.gazetteer import Place, gazetteer
 from geo.locate import locate
@@ -105,9 +106,8 @@ def _timed(runs: list[Callable[[], Any]]) -> tuple[list[float], list[int]]:
 
 
 def _percentiles(samples: list[float]) -> str:
-    ordered = sorted(samples)
-    p50, p99 = ordered[len(ordered) // 2], ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return f"p50 {p50 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms"
+    p50, p99 = percentiles_ms(samples)
+    return f"p50 {p50:.1f} ms, p99 {p99:.1f} ms"
 
 
 def main() -> None:
