@@ -12,6 +12,8 @@ CREATE CONSTRAINT consent_event_key IF NOT EXISTS FOR (e:ConsentEvent) REQUIRE e
 CREATE CONSTRAINT purpose_name IF NOT EXISTS FOR (p:Purpose) REQUIRE p.name IS UNIQUE;
 CREATE CONSTRAINT watermark_source IF NOT EXISTS FOR (w:Watermark) REQUIRE w.source IS UNIQUE;
 CREATE CONSTRAINT resolution_run_id IF NOT EXISTS FOR (r:ResolutionRun) REQUIRE r.run_id IS UNIQUE;
+CREATE CONSTRAINT locate_run_id IF NOT EXISTS FOR (r:LocateRun) REQUIRE r.run_id IS UNIQUE;
+CREATE CONSTRAINT score_run_id IF NOT EXISTS FOR (r:ScoreRun) REQUIRE r.run_id IS UNIQUE;
 CREATE INDEX source_record_source IF NOT EXISTS FOR (r:SourceRecord) ON (r.source, r.source_id);
 CREATE INDEX identifier_type IF NOT EXISTS FOR (i:Identifier) ON (i.type);
 CREATE INDEX customer_last_name IF NOT EXISTS FOR (c:Customer) ON (c.last_name);

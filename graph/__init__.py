@@ -1,15 +1,16 @@
-"""Store connection, schema and transactions: the only package that knows which graph store runs."""
+"""The graph database: settings, the embedded server, one access path, and the only package that knows which
+store runs."""
 
+from graph.database import Graph, open_graph
 from graph.errors import C360Error, InputError, PortInUseError, StoreUnavailableError
 from graph.settings import Settings
-from graph.store import Store, open_store
 
 __all__ = [
     "C360Error",
+    "Graph",
     "InputError",
     "PortInUseError",
     "Settings",
-    "Store",
     "StoreUnavailableError",
-    "open_store",
+    "open_graph",
 ]

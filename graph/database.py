@@ -28,7 +28,7 @@ class Connection:
     password_hint: str
 
 
-class Store:
+class Graph:
     """A graph store reached through the driver; every query is a named ``.cypher`` file.
 
     ``read`` and ``write`` run as managed transactions, so the driver retries transient failures by
@@ -112,15 +112,15 @@ class Store:
 
 
 @contextlib.contextmanager
-def open_store(settings: Settings, schema: bool = True) -> Iterator[Store]:
+def open_graph(settings: Settings, schema: bool = True) -> Iterator[Graph]:
     """The configured store, ready to use: Neo4j when ``NEO4J_URI`` is set, else the embedded server."""
     if settings.embedded:
         server = EmbeddedServer(settings.home, settings.c360_bolt_port, settings.c360_heap)
         state = server.acquire()
         try:
             connection = Connection(state.uri, USER, DATABASE, str(server.password_file))
-            with _connect(connection, server.password(), schema) as store:
-                yield store
+            with _connect(connection, server.password(), schema) as graph:
+                yield graph
         finally:
             server.release()
     else:
@@ -128,19 +128,19 @@ def open_store(settings: Settings, schema: bool = True) -> Iterator[Store]:
         password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else ""
         connection = Connection(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_database,
                                 "NEO4J_PASSWORD")
-        with _connect(connection, password, schema) as store:
-            yield store
+        with _connect(connection, password, schema) as graph:
+            yield graph
 
 
 @contextlib.contextmanager
-def _connect(connection: Connection, password: str, schema: bool) -> Iterator[Store]:
+def _connect(connection: Connection, password: str, schema: bool) -> Iterator[Graph]:
     driver = GraphDatabase.driver(connection.uri, auth=(connection.user, password))
     try:
         try:
             driver.verify_connectivity()
-            store = Store(driver, connection.database, connection)
+            graph = Graph(driver, connection.database, connection)
             if schema:
-                store.apply_schema()
+                graph.apply_schema()
         except AuthError as error:
             raise StoreUnavailableError(f"the store at {connection.uri} refused the credentials") from error
         except (ServiceUnavailable, OSError) as error:
@@ -148,7 +148,7 @@ def _connect(connection: Connection, password: str, schema: bool) -> Iterator[St
             raise StoreUnavailableError(f"cannot reach the graph store at {connection.uri}: {reason}") from error
         except Neo4jError as error:
             raise StoreUnavailableError(f"the store at {connection.uri} failed: {error.message}") from error
-        yield store
+        yield graph
     finally:
         driver.close()
 

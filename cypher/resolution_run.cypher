@@ -1,2 +1,0 @@
-CREATE (run:ResolutionRun)
-SET run = $run

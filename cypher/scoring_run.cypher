@@ -1,3 +1,0 @@
-// The audit of one scoring run.
-CREATE (r:ScoreRun)
-SET r = $run
