@@ -1,7 +1,9 @@
-"""Reads of the 360 neighbourhood, batched: resolvers stay thin and call this, never the driver.
+"""The customer read model: profiles, their records and identities, and what they did, read in batches.
 
-Every method takes many customers at once so that the per-request loaders (``api.loaders``) turn a page of
-customers and all their lists into a fixed number of store queries, whatever the page size.
+The API, the map, invitations, locate and score all read customers through this one repository, so a
+customer's purchases, consents and stores are the same wherever they are shown. Every method takes many
+customers at once, so that the API's per-request DataLoaders turn a page of customers and all their lists
+into a fixed number of queries, whatever the page size.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from graph.store import Store
+from customers.identifiers import identifier_key
+from graph.database import Graph
 from loaders import normalise
 
 MAX_MATCHES = 50
@@ -64,21 +67,10 @@ class EventKind:
 
 
 EVENT_KINDS = {
-    "transactions": EventKind("api_transactions_page", "api_transactions_summary"),
-    "tickets": EventKind("api_tickets_page", "api_tickets_count"),
-    "web_sessions": EventKind("api_sessions_page", "api_sessions_count"),
+    "transactions": EventKind("customer_transactions_page", "customer_transactions_summary"),
+    "tickets": EventKind("customer_tickets_page", "customer_tickets_count"),
+    "web_sessions": EventKind("customer_sessions_page", "customer_sessions_count"),
 }
-
-
-def identifier_key(kind: str, value: str) -> str:
-    """Normalise a typed-in identifier exactly as the loaders do, so lookups find what was loaded."""
-    if kind == "email":
-        return f"email:{normalise.email(value)}"
-    if kind == "phone":
-        return f"phone:{normalise.phone(value, None)}"
-    if kind in ("cookie", "device"):
-        return f"{kind}:{normalise.text(value)}"
-    return f"{kind}:{normalise.code(value)}"
 
 
 def _requests(requests: Iterable[tuple[PageRequest, Identities]]) -> list[dict[str, Any]]:
@@ -96,14 +88,14 @@ def _by_request(rows: list[dict[str, Any]], count: int) -> list[list[dict[str, A
 
 
 class CustomerRepository:
-    def __init__(self, store: Store) -> None:
-        self.store = store
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
 
     def customers(self, ids: list[str]) -> list[CustomerData | None]:
         """Profiles in the order of ``ids``; None where there is no such customer."""
         records: dict[str, list[RecordData]] = defaultdict(list)
         profiles: dict[str, dict[str, Any]] = {}
-        for row in self.store.read("api_customers", ids=ids):
+        for row in self.graph.read("customer_profiles", ids=ids):
             customer_id = row["customer"]["id"]
             profiles[customer_id] = row["customer"]
             if row["record"]:
@@ -115,25 +107,32 @@ class CustomerRepository:
 
     def identities(self, ids: list[str]) -> list[Identities]:
         found = {row["id"]: Identities(tuple(row["keys"]), tuple(row["devices"]), tuple(row["cookies"]))
-                 for row in self.store.read("api_identities", ids=ids)}
+                 for row in self.graph.read("customer_identities", ids=ids)}
         return [found.get(i, Identities()) for i in ids]
 
     def pages(self, kind: str, requests: list[tuple[PageRequest, Identities]]) -> list[list[dict[str, Any]]]:
         """Per request, up to ``first + 1`` events newest first (one more than asked says a next page exists)."""
         limit = max(request.first for request, _ in requests) + 1
-        rows = self.store.read(EVENT_KINDS[kind].page_query, requests=_requests(requests), limit=limit)
+        rows = self.graph.read(EVENT_KINDS[kind].page_query, requests=_requests(requests), limit=limit)
         return [page[:request.first + 1] for page, (request, _) in
                 zip(_by_request(rows, len(requests)), requests, strict=True)]
 
     def counts(self, kind: str, requests: list[tuple[PageRequest, Identities]]) -> list[list[dict[str, Any]]]:
         """Per request, its count rows: ``count`` (and per currency, spend and dates, for transactions)."""
-        rows = self.store.read(EVENT_KINDS[kind].count_query, requests=_requests(requests))
+        rows = self.graph.read(EVENT_KINDS[kind].count_query, requests=_requests(requests))
         return _by_request(rows, len(requests))
 
-    def per_customer(self, query: str, identities: list[Identities]) -> list[list[dict[str, Any]]]:
-        """Rows of a per-customer query over identities (consents, stores), grouped in the input order."""
+    def consents(self, identities: list[Identities]) -> list[list[dict[str, Any]]]:
+        """Per customer, the current consent per purpose: the newest event about any of their identifiers."""
+        return self._per_customer("customer_consents", identities)
+
+    def stores(self, identities: list[Identities]) -> list[list[dict[str, Any]]]:
+        """Per customer, the stores they bought at with visits, spend and last visit, most visited first."""
+        return self._per_customer("customer_stores", identities)
+
+    def _per_customer(self, query: str, identities: list[Identities]) -> list[list[dict[str, Any]]]:
         requests = [(PageRequest("", 0), i) for i in identities]
-        return _by_request(self.store.read(query, requests=_requests(requests)), len(identities))
+        return _by_request(self.graph.read(query, requests=_requests(requests)), len(identities))
 
     def search(self, words: list[str], postcode: str | None, email_prefix: str | None, after: str | None,
                limit: int) -> list[str]:
@@ -141,7 +140,7 @@ class CustomerRepository:
         # (a word with digits names nobody)
         named = [word for word in words if not any(ch.isdigit() for ch in word)]
         starts = sorted({*named, *(normalise.person_name(word) for word in named)})
-        rows = self.store.read("api_search_customers", words=words, last_name_prefixes=starts,
+        rows = self.graph.read("customer_search", words=words, last_name_prefixes=starts,
                                postcode=normalise.text(postcode).upper() if postcode else None,
                                email_prefix=f"email:{email_prefix}" if email_prefix else None, after=after,
                                limit=limit)
@@ -150,17 +149,17 @@ class CustomerRepository:
     def changes(self, ids: list[str]) -> list[list[dict[str, Any]]]:
         """Per customer, the audited service-desk changes, newest first."""
         grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for row in self.store.read("api_changes", ids=ids):
+        for row in self.graph.read("customer_changes", ids=ids):
             grouped[row["id"]].append(row["event"])
         return [grouped[i] for i in ids]
 
     def homes(self, ids: list[str]) -> list[dict[str, Any] | None]:
-        found = {row["id"]: row["home"] | {"since": row["since"]} for row in self.store.read("api_homes", ids=ids)}
+        found = {row["id"]: row["home"] | {"since": row["since"]} for row in self.graph.read("customer_homes", ids=ids)}
         return [found.get(i) for i in ids]
 
     def customer_ids_by_identifier(self, kind: str, value: str) -> list[str]:
-        rows = self.store.read("customers_by_identifier", key=identifier_key(kind, value), limit=MAX_MATCHES)
+        rows = self.graph.read("customers_by_identifier", key=identifier_key(kind, value), limit=MAX_MATCHES)
         return [row["id"] for row in rows]
 
     def ready(self) -> bool:
-        return bool(self.store.read("ping"))
+        return bool(self.graph.read("ping"))

@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import math
-import time
-import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
 
-from api.repository import CustomerRepository
+from customers.repository import CustomerRepository
 from geo.gazetteer import fold, gazetteer
-from graph.store import Store
+from graph.database import Graph
+from graph.runs import Run, running
 
 BATCH = 2000
 ADDRESS = ("street", "house_number", "postcode", "city", "country")
@@ -62,31 +61,33 @@ def home_row(customer: dict[str, Any]) -> dict[str, Any]:
     return {"id": customer["id"], "key": f"home:{key}", "home": home}
 
 
-def locate(store: Store, *, full: bool = False) -> LocateSummary:
-    started = time.perf_counter()
-    now = datetime.now(UTC)
-    run_id = f"{now:%Y%m%dT%H%M%S}-locate-{uuid.uuid4().hex[:6]}"
-    last = None if full else store.read("geo_last_locate_run")
+def locate(graph: Graph, *, full: bool = False) -> LocateSummary:
+    last = None if full else graph.read("geo_last_locate_run")
     since = last[0]["started_at"] if last else None
-    customers = store.read("geo_customers_to_locate", since=since)
+    with running(graph, "locate", full=since is None) as run:
+        summary = _locate(graph, run, since)
+        run.record(**{k: v for k, v in asdict(summary).items() if k not in ("run_id", "seconds")})
+    return summary
+
+
+def _locate(graph: Graph, run: Run, since: datetime | None) -> LocateSummary:
+    customers = graph.read("geo_customers_to_locate", since=since)
     homes = [home_row(c) for c in customers]
-    store.write_batches("geo_write_homes", homes, batch_size=BATCH, now=now)
+    graph.write_batches("geo_write_homes", homes, batch_size=BATCH, now=run.started_at)
     shoppers = {c["id"] for c in customers}
     if since is not None:
-        shoppers |= {row["id"] for row in store.read("geo_changed_shoppers", since=since)}
+        shoppers |= {row["id"] for row in graph.read("geo_changed_shoppers", since=since)}
     ordered = sorted(shoppers)
-    repository = CustomerRepository(store)
+    repository = CustomerRepository(graph)
     for start in range(0, len(ordered), BATCH):
         ids = ordered[start:start + BATCH]
-        visits = repository.per_customer("api_stores", repository.identities(ids))
+        visits = repository.stores(repository.identities(ids))
         rows = [{"id": customer_id, "stores": [  # most visited first: the first is the usual store
                     {"store": v["store"]["key"], "visits": v["visits"], "spend_minor": v["spend_minor"],
                      "currency": v["currency"], "last_visit": v["last_visit"], "usual": rank == 0}
                     for rank, v in enumerate(stores)]}
                 for customer_id, stores in zip(ids, visits, strict=True)]
-        store.write("geo_write_shops_at", rows=rows, now=now)
+        graph.write("geo_write_shops_at", rows=rows, now=run.started_at)
     precision = [h["home"]["precision"] for h in homes]
-    summary = LocateSummary(run_id, len(homes), precision.count("exact"), precision.count("city"),
-                            precision.count("unknown"), len(ordered), round(time.perf_counter() - started, 3))
-    store.write("geo_locate_run", run={**summary.__dict__, "started_at": now, "full": since is None})
-    return summary
+    return LocateSummary(run.run_id, len(homes), precision.count("exact"), precision.count("city"),
+                         precision.count("unknown"), len(ordered), run.seconds)

@@ -1,4 +1,7 @@
-"""The source kinds c360 loads, each a module with the same shape: model → transform → one load query."""
+"""The shape every source kind's module shares: model → transform → one load query.
+
+The list of kinds is kept by the orchestrator (``loaders.run``), not here: the kinds import this module.
+"""
 
 from __future__ import annotations
 
@@ -30,10 +33,3 @@ class SourceKind:
 def each(transform: Callable[[Accepted, SourceMapping], dict[str, Any]]) -> Rows:
     """Rows for kinds where one accepted record makes one row (all but web events, which aggregate)."""
     return lambda accepted, mapping: (transform(a, mapping) for a in accepted)
-
-
-def registry() -> dict[str, SourceKind]:
-    from loaders import consents, customers, stores, tickets, transactions, web_events
-
-    kinds = [stores.KIND, customers.KIND, transactions.KIND, web_events.KIND, tickets.KIND, consents.KIND]
-    return {kind.name: kind for kind in kinds}

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-import time
-import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from graph.database import Graph
 from graph.errors import InputError
-from graph.store import Store
-from loaders.kinds import EventTime, registry
+from graph.runs import running
+from loaders import consents, customers, stores, tickets, transactions, web_events
+from loaders.kinds import EventTime, SourceKind
 from loaders.mapping import KINDS, SourceMapping, mapping_for, read_mapping
 from loaders.readers import read_rows
 from loaders.rejects import RejectLog
 from loaders.validation import Accepted, validate
 
+#: every kind c360 loads, by the name a mapping gives as ``kind``
+SOURCE_KINDS: dict[str, SourceKind] = {kind.name: kind for kind in (
+    stores.KIND, customers.KIND, transactions.KIND, web_events.KIND, tickets.KIND, consents.KIND)}
 DATA_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".tsv", ".txt", ".xlsx", ".xlsm")
 BATCH_SIZE = 4000
 
@@ -101,34 +104,30 @@ class _Tally:
             yield record
 
 
-def load_file(store: Store, path: Path, mapping: SourceMapping, home: Path,
+def load_file(graph: Graph, path: Path, mapping: SourceMapping, home: Path,
               progress: Progress | None = None) -> LoadSummary:
-    kind = registry()[mapping.source.kind]
-    started = time.perf_counter()
-    loaded_at = datetime.now(UTC)
-    run_id = f"{loaded_at:%Y%m%dT%H%M%S}-{mapping.source.name}-{uuid.uuid4().hex[:6]}"
-    rejects = RejectLog(home / "rejects" / f"{run_id}.jsonl")
-    store.write("load_run", run={"run_id": run_id, "file": str(path), "source": mapping.source.name,
-                                 "kind": kind.name, "status": "running", "started_at": loaded_at})
-    tally = _Tally(progress)
-    try:
-        records = tally.count(validate(read_rows(path, mapping), mapping, kind.model, path, rejects))
-        if kind.event_time:
-            records = tally.newer_than(records, kind.event_time, _watermark(store, mapping))
-        written = _write_pipelined(store, kind.query, kind.rows(records, mapping), run_id, loaded_at)
-    finally:
-        rejects.close()
-    if tally.latest is not None:
-        store.write("watermark_write", source=mapping.source.name, kind=kind.name, value=tally.latest, run_id=run_id)
-    summary = LoadSummary(run_id, str(path), mapping.source.name, kind.name, tally.accepted + rejects.records,
-                          tally.accepted, rejects.records, rejects.values, tally.skipped_old, written,
-                          round(time.perf_counter() - started, 3),
-                          str(rejects.path) if rejects.records or rejects.values else None)
-    store.write("load_run", run={**asdict(summary), "status": "completed", "finished_at": datetime.now(UTC)})
+    kind = SOURCE_KINDS[mapping.source.kind]
+    source = mapping.source.name
+    with running(graph, "load", source, file=str(path), source=source, kind=kind.name) as run:
+        rejects = RejectLog(home / "rejects" / f"{run.run_id}.jsonl")
+        tally = _Tally(progress)
+        try:
+            records = tally.count(validate(read_rows(path, mapping), mapping, kind.model, path, rejects))
+            if kind.event_time:
+                records = tally.newer_than(records, kind.event_time, _watermark(graph, mapping))
+            written = _write_pipelined(graph, kind.query, kind.rows(records, mapping), run.run_id, run.started_at)
+        finally:
+            rejects.close()
+        if tally.latest is not None:
+            graph.write("watermark_write", source=source, kind=kind.name, value=tally.latest, run_id=run.run_id)
+        summary = LoadSummary(run.run_id, str(path), source, kind.name, tally.accepted + rejects.records,
+                              tally.accepted, rejects.records, rejects.values, tally.skipped_old, written,
+                              run.seconds, str(rejects.path) if rejects.records or rejects.values else None)
+        run.record(**asdict(summary))
     return summary
 
 
-def _write_pipelined(store: Store, query: str, rows: Iterator[dict[str, Any]], run_id: str,
+def _write_pipelined(graph: Graph, query: str, rows: Iterator[dict[str, Any]], run_id: str,
                      loaded_at: datetime) -> int:
     """Validate the next batch while the store writes this one: one writer, because concurrent writers
     conflict on the embedded store's pages and end up slower than one."""
@@ -138,13 +137,13 @@ def _write_pipelined(store: Store, query: str, rows: Iterator[dict[str, Any]], r
         while batch := list(islice(rows, BATCH_SIZE)):
             if pending is not None:
                 pending.result()
-            pending = writer.submit(store.upsert, query, batch, run_id=run_id, loaded_at=loaded_at)
+            pending = writer.submit(graph.upsert, query, batch, run_id=run_id, loaded_at=loaded_at)
             written += len(batch)
         if pending is not None:
             pending.result()
     return written
 
 
-def _watermark(store: Store, mapping: SourceMapping) -> datetime | None:
-    found = store.read("watermark_read", source=mapping.source.name)
+def _watermark(graph: Graph, mapping: SourceMapping) -> datetime | None:
+    found = graph.read("watermark_read", source=mapping.source.name)
     return found[0]["value"] if found else None

@@ -10,21 +10,22 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from graph.database import Graph
 from graph.errors import InputError
-from graph.store import Store
 from resolution.resolve import ResolutionSummary, resolve
 from resolution.rules import Rules
 
 
-def decide(store: Store, a: str, b: str, *, same: bool, by: str, why: str, rules: Rules,
+def decide(graph: Graph, a: str, b: str, *, same: bool, by: str, why: str, rules: Rules,
            cache_dir: Path | None = None) -> ResolutionSummary:
     if a == b:
         raise InputError(f"{a}: a record cannot be merged with or split from itself")
-    if not by.strip() or not why.strip():
-        raise InputError("--by and --why are required: every decision says who made it and why")
-    missing = [k for k in (a, b) if not store.read("resolve_records_state", keys=[k])]
+    for field, value in (("by", by), ("why", why)):
+        if not value.strip():
+            raise InputError("required: every decision says who made it and why", field)
+    missing = [k for k in (a, b) if not graph.read("resolve_records_state", keys=[k])]
     if missing:
         raise InputError(f"no source record {missing[0]!r}: keys are SOURCE:SOURCE_ID, e.g. crm:C1001836")
-    store.write("decision_same_as" if same else "decision_not_same_as", a=a, b=b, by=by.strip(), why=why.strip(),
+    graph.write("decision_same_as" if same else "decision_not_same_as", a=a, b=b, by=by.strip(), why=why.strip(),
                 at=datetime.now(UTC))
-    return resolve(store, rules, seeds=[a, b], cache_dir=cache_dir)
+    return resolve(graph, rules, seeds=[a, b], cache_dir=cache_dir)

@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from graph.database import Graph
 from graph.errors import InputError
-from graph.store import Store
 from resolution import fuzzy
 from resolution.features import features
 from resolution.rules import Rules
@@ -45,18 +45,18 @@ class Explanation:
         return self.customer_a is not None and self.customer_a == self.customer_b
 
 
-def explain(store: Store, a: str, b: str, rules: Rules) -> Explanation:
-    rows = {row["key"]: row for row in store.read("explain_records", keys=[a, b])}
+def explain(graph: Graph, a: str, b: str, rules: Rules) -> Explanation:
+    rows = {row["key"]: row for row in graph.read("explain_records", keys=[a, b])}
     for key in (a, b):
         if key not in rows:
             raise InputError(f"no source record {key!r}: keys are SOURCE:SOURCE_ID, e.g. crm:C1001836")
     result = Explanation(a, b, rows[a]["customer_id"], rows[b]["customer_id"])
-    found = store.read("explain_path", a=a, b=b)
+    found = graph.read("explain_path", a=a, b=b)
     if found:
         result.hops = _hops(found[0]["nodes"], found[0]["links"], rules)
-    result.fuzzy_score = _fuzzy_score(store, rows[a], rows[b])
+    result.fuzzy_score = _fuzzy_score(graph, rows[a], rows[b])
     if not result.together:
-        result.reasons = _apart(store, rows[a], rows[b], rules, result)
+        result.reasons = _apart(graph, rows[a], rows[b], rules, result)
     return result
 
 
@@ -82,8 +82,8 @@ def _hops(nodes: list[str], links: list[dict[str, Any]], rules: Rules) -> list[H
     return hops
 
 
-def _fuzzy_score(store: Store, a: dict[str, Any], b: dict[str, Any]) -> float | None:
-    stored = store.read("match_model_read")
+def _fuzzy_score(graph: Graph, a: dict[str, Any], b: dict[str, Any]) -> float | None:
+    stored = graph.read("match_model_read")
     if not stored:
         return None
     model = fuzzy.MatchModel.from_dict(json.loads(stored[0]["parameters"]))
@@ -94,9 +94,9 @@ def _fuzzy_score(store: Store, a: dict[str, Any], b: dict[str, Any]) -> float | 
     return round(float(model.probability(levels)[0]), 6)
 
 
-def _apart(store: Store, a: dict[str, Any], b: dict[str, Any], rules: Rules, result: Explanation) -> list[str]:
+def _apart(graph: Graph, a: dict[str, Any], b: dict[str, Any], rules: Rules, result: Explanation) -> list[str]:
     reasons = []
-    for row in store.read("explain_decisions", keys=[a["key"], b["key"]]):
+    for row in graph.read("explain_decisions", keys=[a["key"], b["key"]]):
         if row["decision"] == "NOT_SAME_AS":
             reasons.append(f"decision: {row['key']} is not the same person as {row['other']} "
                            f"(by {row['by']}: {row['why']})")

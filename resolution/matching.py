@@ -16,7 +16,7 @@ import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.store import Store
+from graph.database import Graph
 from resolution import fuzzy
 from resolution.features import Features, features
 from resolution.rules import Rules
@@ -53,16 +53,16 @@ class FeatureCache:
         partial.replace(self.path)
 
 
-def find(store: Store, rules: Rules, digest: str, scope: set[str] | None, refit: bool,
+def find(graph: Graph, rules: Rules, digest: str, scope: set[str] | None, refit: bool,
          cached: dict[str, Features] | None) -> Matches:
     """Candidate pairs (all, or those touching ``scope``) scored by the stored model or a new fit."""
     if scope is not None and cached is not None:
         records = dict(cached)
         for key in scope:
             records.pop(key, None)
-        records.update((row["key"], features(row)) for row in store.by_keys("resolve_person_records_of", scope))
+        records.update((row["key"], features(row)) for row in graph.by_keys("resolve_person_records_of", scope))
     else:
-        records = {row["key"]: features(row) for row in store.read("resolve_person_records")}
+        records = {row["key"]: features(row) for row in graph.read("resolve_person_records")}
     ordered = list(records.values())
     only = None if scope is None else {i for i, r in enumerate(ordered) if r.key in scope}
     matches = Matches({}, scope, records, complete=True)
@@ -71,7 +71,7 @@ def find(store: Store, rules: Rules, digest: str, scope: set[str] | None, refit:
     table = fuzzy.Table(ordered)
     candidates = fuzzy.candidate_pairs(ordered, rules.fuzzy.max_block_size, only)
     levels = fuzzy.compare(table, candidates.left, candidates.right)
-    stored = store.read("match_model_read")
+    stored = graph.read("match_model_read")
     if stored and not refit and stored[0]["rules"] == digest:
         model = fuzzy.MatchModel.from_dict(json.loads(stored[0]["parameters"]))
     else:  # a fit learns from every candidate pair, also when this run scores only some
@@ -96,12 +96,12 @@ class Applied:
     touched: set[str]
 
 
-def apply(store: Store, matches: Matches, run_id: str) -> Applied:
+def apply(graph: Graph, matches: Matches, run_id: str) -> Applied:
     """Write the edges found, remove those no longer found, within the matches' scope."""
     if matches.scope is None:
-        rows = store.read("resolve_similar_edges")
+        rows = graph.read("resolve_similar_edges")
     else:
-        rows = store.by_keys("resolve_similar_edges_of", matches.scope)
+        rows = graph.by_keys("resolve_similar_edges_of", matches.scope)
     existing = {(r["a"], r["b"]): r["score"] for r in rows}
     found = matches.found
     gone = [{"a": a, "b": b} for (a, b) in existing if (a, b) not in found]
@@ -109,8 +109,8 @@ def apply(store: Store, matches: Matches, run_id: str) -> Applied:
              if (a, b) not in existing]
     rescored = [{"a": a, "b": b, "score": s, "rule": rule} for (a, b), (s, rule) in found.items()
                 if (a, b) in existing and existing[(a, b)] != s]
-    store.write_batches("resolve_similar_delete", gone)
-    store.write_batches("resolve_similar_create", added, run_id=run_id)
-    store.write_batches("resolve_similar_write", rescored, run_id=run_id)
+    graph.write_batches("resolve_similar_delete", gone)
+    graph.write_batches("resolve_similar_create", added, run_id=run_id)
+    graph.write_batches("resolve_similar_write", rescored, run_id=run_id)
     touched = {k for row in gone + added + rescored for k in (row["a"], row["b"])}
     return Applied(len(added), len(gone), touched)

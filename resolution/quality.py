@@ -10,6 +10,7 @@ import csv
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def pairwise_quality(predicted: dict[str, str], truth: dict[str, str]) -> Pairwi
     return PairwiseQuality(true_pairs=_pairs(people), predicted_pairs=_pairs(clusters), correct_pairs=_pairs(cells))
 
 
-def _pairs(sizes: Counter[object]) -> int:
+def _pairs(sizes: Counter[Any]) -> int:
     return sum(n * (n - 1) // 2 for n in sizes.values())
 
 

@@ -14,18 +14,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
-import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from graph.store import Store
+from graph.database import Graph
+from graph.runs import Run, running
 from resolution import constraints, matching
 from resolution.constraints import SAME_AS_STRENGTH, Link
 from resolution.rules import Rules, default_rules
@@ -65,30 +62,28 @@ class Assignment:
     unattached: set[str]  # records that had no profile before
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Run:
-    store: Store
-    rules: Rules
-    run_id: str
-    now: datetime
-    counts: Counter[str] = field(default_factory=Counter)
-    steps: dict[str, float] = field(default_factory=dict)
+    """What the stages of one resolution share: the graph, the rules, and the run's bookkeeping."""
 
-    @contextmanager
-    def step(self, name: str) -> Iterator[None]:
-        """Time a stage, for the run's record and the benchmark."""
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.steps[name] = round(self.steps.get(name, 0.0) + time.perf_counter() - started, 3)
+    graph: Graph
+    rules: Rules
+    audit: Run
+
+    @property
+    def run_id(self) -> str:
+        return self.audit.run_id
+
+    @property
+    def counts(self) -> Counter[str]:
+        return self.audit.counts
 
 
 def rules_digest(rules: Rules) -> str:
     return hashlib.sha1(rules.model_dump_json().encode()).hexdigest()[:12]
 
 
-def resolve(store: Store, rules: Rules | None = None, *, full: bool = False, refit: bool = False,
+def resolve(graph: Graph, rules: Rules | None = None, *, full: bool = False, refit: bool = False,
             seeds: Iterable[str] = (), cache_dir: Path | None = None) -> ResolutionSummary:
     """Resolve what changed since the last run (``seeds`` are records to revisit anyway), or everything.
 
@@ -96,62 +91,68 @@ def resolve(store: Store, rules: Rules | None = None, *, full: bool = False, ref
     matching only reads, so it runs on a second thread while the store refreshes identifier links.
     ``cache_dir`` keeps the compared fields between runs (see ``matching``).
     """
-    started = time.perf_counter()
     rules = rules or default_rules()
-    now = datetime.now(UTC)
-    run = _Run(store, rules, f"{now:%Y%m%dT%H%M%S}-resolve-{uuid.uuid4().hex[:6]}", now)
     digest = rules_digest(rules)
-    last = store.read("resolution_last_run")
+    with running(graph, "resolution", "resolve", rules=digest) as audit:
+        summary = _resolve(_Run(graph, rules, audit), digest, full, refit, seeds, cache_dir)
+        audit.record(**{k: v for k, v in asdict(summary).items() if k != "steps"}, steps=json.dumps(summary.steps))
+    return summary
+
+
+def _resolve(run: _Run, digest: str, full: bool, refit: bool, seeds: Iterable[str],
+             cache_dir: Path | None) -> ResolutionSummary:
+    graph, rules, now = run.graph, run.rules, run.audit.started_at
+    last = graph.read("resolution_last_run")
     incremental = not full and bool(last) and last[0]["rules"] == digest
     params = rules.parameters()
-    cache = matching.FeatureCache(cache_dir / f"features-{store.database}.pickle") if cache_dir else None
-    with run.step("changes"):
+    cache = matching.FeatureCache(cache_dir / f"features-{graph.database}.pickle") if cache_dir else None
+    with run.audit.step("changes"):
         changed_records = set(seeds)
         if last:
-            overlapping = store.read("resolve_changes_since", since=last[0]["started_at"])[0]["since"]
+            overlapping = graph.read("resolve_changes_since", since=last[0]["started_at"])[0]["since"]
             since = min(last[0]["started_at"], overlapping)
-            changed_records |= {r["key"] for r in store.read("resolve_dirty_records", since=since)}
+            changed_records |= {r["key"] for r in graph.read("resolve_dirty_records", since=since)}
         if incremental:
             identifier_keys = {r["key"] for r in
-                               run.store.by_keys("resolve_record_identifiers", changed_records, types=params["types"])}
+                               run.graph.by_keys("resolve_record_identifiers", changed_records, types=params["types"])}
         else:
-            identifier_keys = {r["key"] for r in store.read("resolve_linking_identifiers", types=params["types"])}
-            identifier_keys |= {r["key"] for r in store.read("resolve_blocked_identifiers")}
+            identifier_keys = {r["key"] for r in graph.read("resolve_linking_identifiers", types=params["types"])}
+            identifier_keys |= {r["key"] for r in graph.read("resolve_blocked_identifiers")}
     with ThreadPoolExecutor(1, thread_name_prefix="c360-fuzzy") as background:
         pending = background.submit(_find_matches, run, digest, changed_records if incremental else None, refit,
                                     cache, last[0]["run_id"] if incremental else None)
-        with run.step("identifiers"):
-            marked = store.by_keys("resolve_block_identifiers", identifier_keys, write=True, **params)
+        with run.audit.step("identifiers"):
+            marked = graph.by_keys("resolve_block_identifiers", identifier_keys, write=True, **params)
             run.counts["blocked_changed"] = len(marked)
-            store.by_keys("resolve_unlink_stale", identifier_keys, write=True, **params)
-            linked = store.by_keys("resolve_links", identifier_keys, write=True, **params)
+            graph.by_keys("resolve_unlink_stale", identifier_keys, write=True, **params)
+            linked = graph.by_keys("resolve_links", identifier_keys, write=True, **params)
             run.counts["links"] = sum(r["links"] for r in linked)
             dirty = set(changed_records)
             if incremental:
-                dirty |= {r["key"] for r in run.store.by_keys("resolve_identifier_records", identifier_keys)}
-        with run.step("fuzzy"):
+                dirty |= {r["key"] for r in run.graph.by_keys("resolve_identifier_records", identifier_keys)}
+        with run.audit.step("fuzzy"):
             matches = pending.result()
-            applied = matching.apply(store, matches, run.run_id)
+            applied = matching.apply(graph, matches, run.run_id)
             if matches.fitted is not None:
-                store.write("match_model_write", parameters=json.dumps(matches.fitted.to_dict()), rules=digest,
+                graph.write("match_model_write", parameters=json.dumps(matches.fitted.to_dict()), rules=digest,
                             now=now, pairs=matches.fitted.fitted_pairs)
             run.counts["similar_added"], run.counts["similar_removed"] = applied.added, applied.removed
-    with run.step("components"):
+    with run.audit.step("components"):
         if incremental:
             rows = _incremental_components(run, dirty | applied.touched)
         else:
-            rows = _refined(run, store.components(LINK_RELATIONSHIPS))
+            rows = _refined(run, graph.components(LINK_RELATIONSHIPS))
         plan = assign_ids(rows)
-    with run.step("profiles"):
-        store.write("resolve_create_customers", ids=plan.created, now=now)
-        store.write_batches("resolve_attach_records", [m for m in plan.moved if m["key"] in plan.unattached],
+    with run.audit.step("profiles"):
+        graph.write("resolve_create_customers", ids=plan.created, now=now)
+        graph.write_batches("resolve_attach_records", [m for m in plan.moved if m["key"] in plan.unattached],
                             now=now, run_id=run.run_id)
-        store.write_batches("resolve_move_records", [m for m in plan.moved if m["key"] not in plan.unattached],
+        graph.write_batches("resolve_move_records", [m for m in plan.moved if m["key"] not in plan.unattached],
                             now=now, run_id=run.run_id)
-        store.write("resolve_delete_customers", ids=plan.removed)
+        graph.write("resolve_delete_customers", ids=plan.removed)
         golden = sorted(set(plan.touched) | {plan.customer_of[k] for k in changed_records if k in plan.customer_of})
         for start in range(0, len(golden), 2000):
-            store.write("resolve_golden", ids=golden[start:start + 2000], now=now, trust=rules.sources)
+            graph.write("resolve_golden", ids=golden[start:start + 2000], now=now, trust=rules.sources)
     sizes = Counter(plan.customer_of.values())
     summary = ResolutionSummary(
         run_id=run.run_id, mode="incremental" if incremental else "full", records=len(plan.customer_of),
@@ -160,10 +161,7 @@ def resolve(store: Store, rules: Rules | None = None, *, full: bool = False, ref
         links=run.counts["links"], similar_added=run.counts["similar_added"],
         similar_removed=run.counts["similar_removed"], blocked_changed=run.counts["blocked_changed"],
         components_split=run.counts["components_split"], links_cut=run.counts["links_cut"],
-        seconds=round(time.perf_counter() - started, 3), steps=dict(run.steps))
-    record = {k: v for k, v in asdict(summary).items() if k != "steps"}
-    store.write("resolution_run", run={**record, "started_at": now, "rules": digest,
-                                       "steps": json.dumps(run.steps)})
+        seconds=run.audit.seconds, steps=dict(run.audit.steps))
     if cache is not None and matches.complete:
         cache.save(run.run_id, digest, matches.records)
     return summary
@@ -176,7 +174,7 @@ def _find_matches(run: _Run, digest: str, scope: set[str] | None, refit: bool, c
     if not run.rules.fuzzy.enabled or (scope is not None and not scope):
         # nothing to compare: a valid cache stays valid for the next run
         return matching.Matches({}, scope=set(), records=cached or {}, complete=cached is not None)
-    return matching.find(run.store, run.rules, digest, scope, refit, cached)
+    return matching.find(run.graph, run.rules, digest, scope, refit, cached)
 
 
 # -- components and constraints --------------------------------------------------------------------------
@@ -184,12 +182,12 @@ def _constraints(run: _Run, keys: Iterable[str]) -> tuple[dict[str, dict[tuple[s
     """Exclusive identifier values of ``keys``, and the records each record is declared not to be."""
     exclusive: dict[str, dict[tuple[str, str], str]] = defaultdict(dict)
     scoped = set(run.rules.exclusive("source"))
-    rows = run.store.by_keys("resolve_exclusive_values", keys, types=run.rules.exclusive("global") + sorted(scoped))
+    rows = run.graph.by_keys("resolve_exclusive_values", keys, types=run.rules.exclusive("global") + sorted(scoped))
     for row in rows:
         scope = row["source"] if row["type"] in scoped else "*"
         exclusive[row["key"]][(row["type"], scope)] = row["value"]
     not_same: dict[str, set[str]] = defaultdict(set)
-    for row in run.store.read("resolve_decisions"):
+    for row in run.graph.read("resolve_decisions"):
         if row["decision"] == "NOT_SAME_AS":
             not_same[row["a"]].add(row["b"])
             not_same[row["b"]].add(row["a"])
@@ -201,7 +199,7 @@ def _links(run: _Run, keys: Iterable[str]) -> list[Link]:
     links = []
     by_identifier: dict[str, list[str]] = defaultdict(list)
     types: dict[str, str] = {}
-    for row in run.store.by_keys("resolve_identifier_links", keys):
+    for row in run.graph.by_keys("resolve_identifier_links", keys):
         by_identifier[row["via"]].append(row["key"])
         types[row["via"]] = row["type"]
     for via, members in by_identifier.items():
@@ -209,7 +207,7 @@ def _links(run: _Run, keys: Iterable[str]) -> list[Link]:
         rule = run.rules.identifiers.get(types[via])
         strength, rank = (rule.trust, rule.priority) if rule else (0.0, 99)
         links += [Link(strength, a, b, via, rank) for i, a in enumerate(members) for b in members[i + 1:]]
-    for row in run.store.by_keys("resolve_record_links", keys):
+    for row in run.graph.by_keys("resolve_record_links", keys):
         a, b = sorted((row["key"], row["other"]))
         strength = SAME_AS_STRENGTH if row["type"] == "SAME_AS" else float(row["score"] or 0.0)
         links.append(Link(strength, a, b, row["type"]))
@@ -247,7 +245,7 @@ def _incremental_components(run: _Run, seeds: set[str]) -> list[dict[str, Any]]:
     reached = set(seeds)
     frontier = set(seeds)
     while frontier:
-        found = {r["other"] for r in run.store.by_keys("resolve_neighbours", frontier)}
+        found = {r["other"] for r in run.graph.by_keys("resolve_neighbours", frontier)}
         frontier = found - reached
         reached |= frontier
     if not reached:
@@ -257,7 +255,7 @@ def _incremental_components(run: _Run, seeds: set[str]) -> list[dict[str, Any]]:
     run.counts["links_cut"] += len(result.cut)
     label = {key: group[0] for group in result.groups for key in group}
     return [{"key": row["key"], "component": label[row["key"]], "customer_id": row["customer_id"]}
-            for row in run.store.by_keys("resolve_records_state", reached)]
+            for row in run.graph.by_keys("resolve_records_state", reached)]
 
 
 # -- profile ids -----------------------------------------------------------------------------------------

@@ -4,8 +4,8 @@
   scores do not decay while nobody loads data); frequency F: purchases; monetary M: total spend in the
   customer's main currency. Each becomes a score 1-5 by quintile of rank among customers who bought
   (R reversed: recent is 5); ties share a score.
-- Segment: from R and FM = the rounded mean of F and M, by the usual RFM grid (``SEGMENTS``); customers
-  who never bought are ``Prospects``.
+- Segment: from R and FM = the rounded mean of F and M, by the usual RFM grid (``segment``; the names and
+  what they mean are in ``customers.segments``); customers who never bought are ``Prospects``.
 - Historic value: total spend. Predicted 12-month value: purchases a year at the customer's own rate since
   the first purchase (at least 90 days of history), times the average basket, times the chance they are
   still active, exp(-recency / expected gap between purchases) — a documented heuristic in the spirit of
@@ -22,24 +22,6 @@ import numpy.typing as npt
 
 DAYS_A_YEAR = 365.0
 MIN_HISTORY_DAYS = 90.0
-PROSPECTS = "Prospects"
-
-#: (name, description, rule over R and FM): the first rule that holds names the segment
-SEGMENTS: list[tuple[str, str]] = [
-    ("Champions", "bought recently, buy often and spend the most (R 4-5, FM 5; or R 5, FM 4)"),
-    ("Loyal", "buy often and spend well, not necessarily lately (R ≥ 3, FM ≥ 4)"),
-    ("Potential loyalists", "recent customers with average frequency and spend (R ≥ 4, FM 2-3)"),
-    ("New", "bought for the first time recently (R 5, FM 1)"),
-    ("Promising", "recent, small so far (R 4, FM 1)"),
-    ("Need attention", "above average, slipping (R 3, FM 3)"),
-    ("About to sleep", "below average and slipping (R 3, FM ≤ 2)"),
-    ("Cannot lose them", "were among the best, gone quiet (R 1, FM 5)"),
-    ("At risk", "spent well, long ago (R ≤ 2, FM ≥ 3)"),
-    ("Hibernating", "small and long ago (R 2, FM ≤ 2)"),
-    ("Lost", "lowest scores (R 1, FM ≤ 2)"),
-    (PROSPECTS, "no purchase yet"),
-]
-DESCRIPTIONS = dict(SEGMENTS)
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]

@@ -6,18 +6,18 @@ with the purchases their 360 shows.
 
 from __future__ import annotations
 
-import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 
-from api.repository import CustomerRepository, PageRequest
-from graph.store import Store
-from scoring.rfm import PROSPECTS, SEGMENTS, score
+from customers.repository import CustomerRepository, PageRequest
+from customers.segments import PROSPECTS, SEGMENTS
+from graph.database import Graph
+from graph.runs import Run, running
+from scoring.rfm import score
 
 BATCH = 2000
 READERS = 2
@@ -34,12 +34,12 @@ class ScoreSummary:
     seconds: float
 
 
-def _purchases(store: Store, ids: list[str]) -> list[dict[str, Any] | None]:
+def _purchases(graph: Graph, ids: list[str]) -> list[dict[str, Any] | None]:
     """Per customer, their purchases in their main currency (the one they spent most in), or None.
 
     Batches are read by two threads: the store answers two queries at once faster than one after another.
     """
-    repository = CustomerRepository(store)
+    repository = CustomerRepository(graph)
 
     def batch_of(start: int) -> list[dict[str, Any] | None]:
         batch = ids[start:start + BATCH]
@@ -52,12 +52,16 @@ def _purchases(store: Store, ids: list[str]) -> list[dict[str, Any] | None]:
         return [found for part in pool.map(batch_of, range(0, len(ids), BATCH)) for found in part]
 
 
-def score_customers(store: Store) -> ScoreSummary:
-    started = time.perf_counter()
-    now = datetime.now(UTC)
-    run_id = f"{now:%Y%m%dT%H%M%S}-score-{uuid.uuid4().hex[:6]}"
-    ids = [row["id"] for row in store.read("scoring_customers")]
-    purchases = _purchases(store, ids)
+def score_customers(graph: Graph) -> ScoreSummary:
+    with running(graph, "score") as run:
+        summary = _score(graph, run)
+        run.record(customers=summary.customers, buyers=summary.buyers, as_of=summary.as_of)
+    return summary
+
+
+def _score(graph: Graph, run: Run) -> ScoreSummary:
+    ids = [row["id"] for row in graph.read("scoring_customers")]
+    purchases = _purchases(graph, ids)
     buyers = [(i, p) for i, p in zip(ids, purchases, strict=True) if p]
     as_of = max((p["last_at"] for _, p in buyers), default=None)
     rows: list[dict[str, Any]] = [{"id": i, "scores": {"segment": PROSPECTS, "rfm": None, "ltv_minor": 0,
@@ -76,10 +80,7 @@ def score_customers(store: Store) -> ScoreSummary:
                 "recency_days": round(float(recency[k]), 1), "purchases": int(counts[k]),
                 "ltv_minor": int(spend[k]), "predicted_value_minor": int(scores.predicted_minor[k]),
                 "currency": p["currency"]}})
-    store.write_batches("scoring_write", rows, batch_size=5000, now=now)
-    sizes = {row["name"]: row["customers"] for row in store.write(
+    graph.write_batches("scoring_write", rows, batch_size=5000, now=run.started_at)
+    sizes = {row["name"]: row["customers"] for row in graph.write(
         "scoring_segments", segments=[{"name": n, "description": d} for n, d in SEGMENTS])}
-    summary = ScoreSummary(run_id, len(ids), len(buyers), as_of, sizes, round(time.perf_counter() - started, 3))
-    store.write("scoring_run", run={"run_id": run_id, "started_at": now, "as_of": as_of, "customers": len(ids),
-                                    "buyers": len(buyers), "seconds": summary.seconds})
-    return summary
+    return ScoreSummary(run.run_id, len(ids), len(buyers), as_of, sizes, run.seconds)

@@ -68,9 +68,9 @@ def write_lookalikes(people: int, directory: Path, seed: int = 7) -> Lookalikes:
     (directory / "lookalikes.toml").write_text(MAPPING, encoding="utf-8")
     truth_path = directory / "lookalikes_truth.csv"
     with open(truth_path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(("source", "source_id", "person_id"))
-        writer.writerows((SOURCE, source_id, person_id) for source_id, person_id in truth)
+        truth_writer = csv.writer(handle)
+        truth_writer.writerow(("source", "source_id", "person_id"))
+        truth_writer.writerows((SOURCE, source_id, person_id) for source_id, person_id in truth)
     return Lookalikes(people, len(rows), path, truth_path)
 
 

@@ -1,0 +1,37 @@
+"""Consents given or withdrawn through service staff: one more consent event, and the newest one wins."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from desk.changes import (
+    SOURCE,
+    Change,
+    audit,
+    contact_identifiers,
+    lineage,
+    new_key,
+    profile,
+    source_row,
+    validated,
+    written,
+)
+from graph.database import Graph
+from loaders.records import ConsentRecord
+
+
+def record_consent(graph: Graph, customer_id: str, purpose: str, granted: bool, channel: str | None,
+                   by: str) -> Change:
+    golden = profile(graph, customer_id)["customer"]
+    at = datetime.now(UTC)
+    key = new_key("consent")
+    record = validated(ConsentRecord, {"source_id": key.partition(":")[2], "at": at, "purpose": purpose,
+                                       "granted": granted, "channel": channel or SOURCE,
+                                       **contact_identifiers(golden)}, golden.get("country"))
+    assert isinstance(record, ConsentRecord)
+    current = graph.read("desk_consent", id=customer_id, purpose=record.purpose)
+    before = {"granted": current[0]["granted"] if current else None}
+    row = source_row(record, "consents", key) | {"purpose": record.purpose}
+    return written(graph, customer_id, key, ("load_consents", {"rows": [row], **lineage(at)}),
+                   audit("record_consent", by, at, customer_id, key, before, {"granted": record.granted},
+                         record.purpose))
