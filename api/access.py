@@ -1,4 +1,6 @@
-"""Who sees which personal data: one table of field rules per role, applied where API objects are built.
+"""The access policy, in two tables: which personal data each role sees, and which operations it may run.
+
+Fields (applied where API objects are built):
 
 - ``agent`` and ``admin`` (service staff) see everything in clear: they talk to the customer.
 - ``analyst`` sees identifiers pseudonymised — a keyed hash, stable across queries so records can still be
@@ -7,6 +9,10 @@
 - ``marketing`` sees contact data to invite people, but never a national id.
 
 Rules are by field name; identifiers listed as (type, value) follow the rule of the field of their type.
+
+Operations (``OPERATIONS``, enforced by ``api.permissions``): explanations and the change history quote
+personal data and changes are made by service staff, so all three are for agents and admins. Lookups and
+searches follow the field table: a role may not find people by a value it may not see.
 """
 
 from __future__ import annotations
@@ -37,10 +43,35 @@ POLICY: dict[Role, dict[str, Access]] = {
     Role.MARKETING: {"national_id": Access.HIDDEN},
 }
 
-#: roles allowed to see how records were joined (explanations quote identifier values)
-EXPLAIN_ROLES = frozenset({Role.AGENT, Role.ADMIN})
-#: roles allowed to change data (service staff)
-MUTATE_ROLES = frozenset({Role.AGENT, Role.ADMIN})
+SERVICE_STAFF = frozenset({Role.AGENT, Role.ADMIN})
+
+
+class Operation(Enum):
+    EXPLAIN = "explain"
+    HISTORY = "history"
+    CHANGE = "change"
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[Role]
+    refusal: str  # what the refused caller is told, after "the <role> role may not "
+
+
+OPERATIONS: dict[Operation, Rule] = {
+    Operation.EXPLAIN: Rule(SERVICE_STAFF, "see explanations: they quote identifier values (agents and admins only)"),
+    Operation.HISTORY: Rule(SERVICE_STAFF, "see the change history: it quotes personal data (agents and admins "
+                                           "only)"),
+    Operation.CHANGE: Rule(SERVICE_STAFF, "change data (agents and admins only)"),
+}
+
+
+def allowed(role: Role, operation: Operation) -> bool:
+    return role in OPERATIONS[operation].roles
+
+
+def refusal(role: Role, operation: Operation) -> str:
+    return f"the {role.value} role may not {OPERATIONS[operation].refusal}"
 
 
 @dataclass(frozen=True)

@@ -16,25 +16,26 @@ from starlette.routing import Mount, Route, Router
 from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
 
-from api.access import Masker
 from api.auth import BearerTokens, Principal, RequireToken, signing_key, unauthorized
+from api.context import Context
+from api.dataloaders import DataLoaders
 from api.geojson import ROUTES as GEO_ROUTES
 from api.geojson import STATIC, map_page
-from api.loaders import Loaders
-from api.repository import CustomerRepository
 from api.schema import schema
+from customers.repository import CustomerRepository
+from graph.database import open_graph
 from graph.settings import Settings
-from graph.store import open_store
 from resolution.rules import rules_in_use
 
 
-class C360GraphQL(GraphQL[dict[str, Any], None]):
-    async def get_context(self, request: Any, response: Any) -> dict[str, Any]:
+class C360GraphQL(GraphQL[Context, None]):
+    async def get_context(self, request: Any, response: Any) -> Context:
+        """A fresh context per request: DataLoaders never batch across callers."""
         state = request.app.state
         user = request.user  # only the GraphiQL page itself is served without a Principal
-        masker = Masker.for_principal(user, state.signing_key) if isinstance(user, Principal) else None
-        return {"request": request, "response": response, "store": state.store, "rules": state.rules,
-                "principal": user, "masker": masker, "loaders": Loaders(CustomerRepository(state.store))}
+        return Context(request=request, response=response, graph=state.graph, rules=state.rules,
+                       signing_key=state.signing_key, dataloaders=DataLoaders(CustomerRepository(state.graph)),
+                       caller=user if isinstance(user, Principal) else None)
 
 
 async def healthz(request: Request) -> Response:
@@ -43,7 +44,7 @@ async def healthz(request: Request) -> Response:
 
 async def readyz(request: Request) -> Response:
     try:
-        ready = await to_thread.run_sync(CustomerRepository(request.app.state.store).ready)
+        ready = await to_thread.run_sync(CustomerRepository(request.app.state.graph).ready)
     except Exception:  # any store failure means "not ready"
         ready = False
     return JSONResponse({"status": "ready" if ready else "unavailable"}, status_code=200 if ready else 503)
@@ -54,8 +55,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        with open_store(resolved) as store:
-            app.state.store = store
+        with open_graph(resolved) as graph:
+            app.state.graph = graph
             app.state.rules = rules_in_use(resolved.home)
             app.state.signing_key = key
             yield

@@ -79,7 +79,7 @@ def issue_token(key: str, role: str, subject: str, lifetime: timedelta) -> str:
     try:
         checked = Role(role)
     except ValueError:
-        raise InputError(f"--role: {role!r} is not a role; roles: {', '.join(r.value for r in Role)}") from None
+        raise InputError(f"{role!r} is not a role; roles: {', '.join(r.value for r in Role)}", "role") from None
     now = datetime.now(UTC)
     claims = {"iss": ISSUER, "sub": subject, "role": checked.value, "iat": now, "exp": now + lifetime}
     return jwt.encode(claims, key, algorithm=ALGORITHM)

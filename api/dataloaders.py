@@ -15,7 +15,7 @@ import anyio
 from anyio import to_thread
 from strawberry.dataloader import DataLoader
 
-from api.repository import CustomerData, CustomerRepository, Identities, PageRequest
+from customers.repository import CustomerData, CustomerRepository, Identities, PageRequest
 
 K = TypeVar("K")
 T = TypeVar("T")
@@ -32,15 +32,17 @@ def _threaded(function: Callable[[list[K]], Sequence[T]]) -> Callable[[list[K]],
     return load
 
 
-class Loaders:
+class DataLoaders:
+    """One request's batching loaders over the customer read model."""
+
     def __init__(self, repository: CustomerRepository) -> None:
         self.repository = repository
         self.customers: DataLoader[str, CustomerData | None] = DataLoader(_threaded(repository.customers))
         self.identities: DataLoader[str, Identities] = DataLoader(_threaded(repository.identities))
         self.pages: DataLoader[tuple[str, PageRequest], Rows] = DataLoader(self._pages)
         self.counts: DataLoader[tuple[str, PageRequest], Rows] = DataLoader(self._counts)
-        self.consents: DataLoader[str, Rows] = DataLoader(self._per_customer("api_consents"))
-        self.stores: DataLoader[str, Rows] = DataLoader(self._per_customer("api_stores"))
+        self.consents: DataLoader[str, Rows] = DataLoader(self._per_customer(repository.consents))
+        self.stores: DataLoader[str, Rows] = DataLoader(self._per_customer(repository.stores))
         self.changes: DataLoader[str, Rows] = DataLoader(_threaded(repository.changes))
         self.homes: DataLoader[str, dict[str, Any] | None] = DataLoader(_threaded(repository.homes))
 
@@ -69,9 +71,10 @@ class Loaders:
                 group.start_soon(fetch_kind, kind, indexes)
         return results
 
-    def _per_customer(self, query: str) -> Callable[[list[str]], Awaitable[list[Rows]]]:
+    def _per_customer(self, read: Callable[[list[Identities]], list[Rows]]
+                      ) -> Callable[[list[str]], Awaitable[list[Rows]]]:
         async def load(customer_ids: list[str]) -> list[Rows]:
             identities = await self.identities.load_many(customer_ids)
-            return await to_thread.run_sync(self.repository.per_customer, query, list(identities))
+            return await to_thread.run_sync(read, list(identities))
 
         return load

@@ -55,3 +55,9 @@ class CodedErrors(MaskErrors):
                 error.extensions = {**(error.extensions or {}),
                                     "code": "BAD_USER_INPUT" if error.path else "GRAPHQL_VALIDATION_FAILED"}
         return processed
+
+
+def graphql_name(field: str) -> str:
+    """A domain input name as a GraphQL argument or input field is spelled: ``house_number`` → ``houseNumber``."""
+    head, *rest = field.split("_")
+    return head + "".join(part.capitalize() for part in rest)

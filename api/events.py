@@ -12,16 +12,12 @@ from decimal import Decimal
 from typing import Any, Generic, Self
 
 import strawberry
-from strawberry.types import Info
 
+from api.context import Info
 from api.pagination import Edge, Node, PageInfo, encode_cursor
-from api.repository import PageRequest
+from customers.repository import PageRequest
 
 Row = dict[str, Any]
-
-
-def loaders(info: Info[Any, Any]) -> Any:
-    return info.context["loaders"]
 
 
 @strawberry.type(description="An amount in a currency (ISO 4217), exact to the cent.")
@@ -174,8 +170,8 @@ class EventConnection(Generic[Node]):
     request: strawberry.Private[PageRequest]
 
     @strawberry.field(description="How many items the whole list holds (a count query: ask only when shown).")
-    async def total_count(self, info: Info[Any, Any]) -> int:
-        rows = await loaders(info).counts.load((self.kind, self.request))
+    async def total_count(self, info: Info) -> int:
+        rows = await info.context.dataloaders.counts.load((self.kind, self.request))
         return sum(row["count"] for row in rows)
 
     @classmethod
@@ -191,8 +187,8 @@ class EventConnection(Generic[Node]):
 class TransactionConnection(EventConnection[Transaction]):
     @strawberry.field(description="Count, total spend, first and last purchase per currency (over the whole "
                                   "list, not the page; `since` applies).")
-    async def summary(self, info: Info[Any, Any]) -> list[PurchaseSummary]:
-        rows = await loaders(info).counts.load((self.kind, self.request))
+    async def summary(self, info: Info) -> list[PurchaseSummary]:
+        rows = await info.context.dataloaders.counts.load((self.kind, self.request))
         return [PurchaseSummary(count=row["count"], total_spend=Money.from_minor(row["spend_minor"], row["currency"]),
                                 first_purchase=row["first_at"], last_purchase=row["last_at"]) for row in rows]
 

@@ -23,13 +23,16 @@ from starlette.routing import Route
 from api.access import Masker
 from api.auth import Principal
 from geo import near
-from geo.near import Invitation, invitations, venue
+from geo.invitations import Invitation, invitations
+from geo.near import venue
+from graph.database import Graph
 from graph.errors import InputError
-from graph.store import Store
 
 Handler = Callable[[Request], Awaitable[Response]]
 STATIC = resources.files("api").joinpath("static")
 MAX_POINTS = 200_000
+#: domain inputs by the name of the query parameter that carries them
+PARAMETERS = {"radius_km": "radius", "min_km": "km", "store_key": "store"}
 
 
 def _collection(features: list[dict[str, Any]]) -> JSONResponse:
@@ -51,29 +54,29 @@ def _number(request: Request, name: str, default: float | None = None) -> float:
     raw = request.query_params.get(name)
     if raw is None:
         if default is None:
-            raise InputError(f"{name}: required")
+            raise InputError("required", name)
         return default
     try:
         return float(raw)
     except ValueError:
-        raise InputError(f"{name}: not a number: {raw!r}") from None
+        raise InputError(f"not a number: {raw!r}", name) from None
 
 
 async def stores(request: Request) -> Response:
-    rows = await to_thread.run_sync(lambda: request.app.state.store.read("geo_stores"))
+    rows = await to_thread.run_sync(lambda: request.app.state.graph.read("geo_stores"))
     return _collection([_point(r["latitude"], r["longitude"], {k: r[k] for k in ("key", "name", "city",
                                                                                   "shoppers")}) for r in rows])
 
 
 async def homes(request: Request) -> Response:
-    rows = await to_thread.run_sync(lambda: request.app.state.store.read("geo_homes", limit=MAX_POINTS))
+    rows = await to_thread.run_sync(lambda: request.app.state.graph.read("geo_homes", limit=MAX_POINTS))
     return _collection([_point(r["latitude"], r["longitude"], {"customers": r["customers"], "city": r["city"],
                                                                "precision": r["precision"]}) for r in rows])
 
 
-def _invitations(store: Store, request: Request) -> list[Invitation]:
+def _invitations(graph: Graph, request: Request) -> list[Invitation]:
     limit = request.query_params.get("limit")
-    return invitations(store, venue(store, request.query_params.get("venue", "")), _number(request, "radius"),
+    return invitations(graph, venue(graph, request.query_params.get("venue", "")), _number(request, "radius"),
                        segment=request.query_params.get("segment") or None,
                        limit=int(_number(request, "limit")) if limit else None)
 
@@ -82,24 +85,24 @@ def _masked(invitation: Invitation, masker: Masker) -> dict[str, Any]:
     return masker.properties(asdict(invitation))
 
 
-async def _at_home(store: Store, found: list[tuple[str, dict[str, Any]]]) -> JSONResponse:
+async def _at_home(graph: Graph, found: list[tuple[str, dict[str, Any]]]) -> JSONResponse:
     """Customers (id, properties) as points at their current home, in one query; those without a point are
     left out."""
-    rows = await to_thread.run_sync(lambda: store.read("geo_invitee_homes", ids=[i for i, _ in found]))
+    rows = await to_thread.run_sync(lambda: graph.read("geo_invitee_homes", ids=[i for i, _ in found]))
     located = {r["id"]: r for r in rows if r["latitude"] is not None}
     return _collection([_point(located[i]["latitude"], located[i]["longitude"], properties)
                         for i, properties in found if i in located])
 
 
 async def invitations_geojson(request: Request) -> Response:
-    store: Store = request.app.state.store
-    chosen = await to_thread.run_sync(_invitations, store, request)
+    graph: Graph = request.app.state.graph
+    chosen = await to_thread.run_sync(_invitations, graph, request)
     masker = _masker(request)
-    return await _at_home(store, [(i.customer_id, _masked(i, masker)) for i in chosen])
+    return await _at_home(graph, [(i.customer_id, _masked(i, masker)) for i in chosen])
 
 
 async def invitations_csv(request: Request) -> Response:
-    chosen = await to_thread.run_sync(_invitations, request.app.state.store, request)
+    chosen = await to_thread.run_sync(_invitations, request.app.state.graph, request)
     masker = _masker(request)
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=[f.name for f in fields(Invitation)])
@@ -110,15 +113,15 @@ async def invitations_csv(request: Request) -> Response:
 
 
 async def near_geojson(request: Request) -> Response:
-    store: Store = request.app.state.store
+    graph: Graph = request.app.state.graph
     found = await to_thread.run_sync(lambda: near.near(
-        store, venue(store, request.query_params.get("venue", "")), _number(request, "radius")))
-    return await _at_home(store, [(r["id"], {"customer_id": r["id"], "distance_km": near.km(r["metres"]),
+        graph, venue(graph, request.query_params.get("venue", "")), _number(request, "radius")))
+    return await _at_home(graph, [(r["id"], {"customer_id": r["id"], "distance_km": near.km(r["metres"]),
                                              "via": r["via"]}) for r in found])
 
 
 async def catchment_geojson(request: Request) -> Response:
-    rows = await to_thread.run_sync(near.catchment, request.app.state.store, request.query_params.get("store", ""))
+    rows = await to_thread.run_sync(near.catchment, request.app.state.graph, request.query_params.get("store", ""))
     return _collection([_point(r["latitude"], r["longitude"], {
         "customer_id": r["id"], "visits": r["visits"], "usual": r["usual"], "precision": r["precision"],
         "distance_km": None if r["metres"] is None else near.km(r["metres"])})
@@ -126,9 +129,9 @@ async def catchment_geojson(request: Request) -> Response:
 
 
 async def far_geojson(request: Request) -> Response:
-    store: Store = request.app.state.store
-    rows = await to_thread.run_sync(near.far_shoppers, store, _number(request, "km", 50.0))
-    return await _at_home(store, [(r["id"], {"customer_id": r["id"], "store": r["store"],
+    graph: Graph = request.app.state.graph
+    rows = await to_thread.run_sync(near.far_shoppers, graph, _number(request, "km", 50.0))
+    return await _at_home(graph, [(r["id"], {"customer_id": r["id"], "store": r["store"],
                                              "distance_km": near.km(r["metres"])}) for r in rows])
 
 
@@ -140,7 +143,8 @@ def _client_errors(handler: Handler) -> Handler:
         try:
             return await handler(request)
         except InputError as error:
-            return JSONResponse({"error": "bad_request", "message": str(error)}, status_code=400)
+            message = error.named(lambda field: PARAMETERS.get(field, field))
+            return JSONResponse({"error": "bad_request", "message": message}, status_code=400)
 
     return answer
 

@@ -1,47 +1,28 @@
-"""Marketing in GraphQL: where a customer lives, their segment and value, who is near a place, who to invite.
+"""Marketing in GraphQL: segments, who is near a place, a store's catchment, far shoppers, who to invite.
 
-The same functions as ``c360 locate``, ``c360 score`` and ``c360 invite``; personal data in the answers
-follows the caller's role like everywhere else (the customer objects are masked the usual way).
+The same functions as ``c360 score`` and ``c360 invite``; personal data in the answers follows the caller's
+role like everywhere else (the customer objects are masked the usual way).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import TYPE_CHECKING, Annotated, Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import strawberry
 from anyio import to_thread
-from strawberry.types import Info
 
-from api.errors import UserInputError
+from api.context import Info
+from api.customer import Customer, customers
+from api.errors import UserInputError, graphql_name
 from api.events import Money
-from api.pagination import MAX_PAGE, check_first
+from api.pagination import DEFAULT_PAGE, MAX_PAGE, check_first
+from customers.segments import segment_sizes
 from geo import near
+from geo.invitations import CONSENT_PURPOSE, Invitation, invitations
 from graph.errors import InputError
-from scoring.rfm import DESCRIPTIONS
 
-if TYPE_CHECKING:
-    from api.query import Customer
-
-
-@strawberry.type(description="Where the customer lives now. `precision`: exact (a source gave coordinates), "
-                             "city (placed at its town, offline) or unknown (no point).")
-class Home:
-    street: str | None
-    house_number: str | None
-    postcode: str | None
-    city: str | None
-    country: str | None
-    latitude: float | None
-    longitude: float | None
-    precision: str
-    since: dt.datetime | None
-
-
-@strawberry.type(description="A marketing segment (`c360 score`, docs/marketing.md).")
-class Segment:
-    name: str
-    description: str
+T = TypeVar("T")
 
 
 @strawberry.type(description="A segment and how many customers the last scoring run put in it.")
@@ -51,62 +32,16 @@ class SegmentSize:
     customers: int
 
 
-async def segment_sizes(info: Info[Any, Any]) -> list[SegmentSize]:
-    rows = await to_thread.run_sync(lambda: info.context["store"].read("api_segments"))
-    return [SegmentSize(**row) for row in rows]
-
-
-@strawberry.type(description="RFM scores (1-5, 5 best) and value, as of the newest purchase in the graph.")
-class Scores:
-    rfm: str
-    recency: int
-    frequency: int
-    monetary: int
-    recency_days: float
-    purchases: int
-    lifetime_value: Money = strawberry.field(description="Everything the customer spent (main currency).")
-    predicted_value: Money = strawberry.field(description="Expected spend over the next 12 months.")
-
-
-def home_of(properties: dict[str, Any] | None, masker: Any) -> Home | None:
-    if properties is None:
-        return None
-    shown = masker.properties(properties)
-    located = masker.value("street", properties.get("latitude")) is not None  # a point is as precise as a street
-    return Home(street=shown.get("street"), house_number=shown.get("house_number"), postcode=shown.get("postcode"),
-                city=shown.get("city"), country=shown.get("country"),
-                latitude=properties.get("latitude") if located else None,
-                longitude=properties.get("longitude") if located else None,
-                precision=properties["precision"], since=properties.get("since"))
-
-
-def segment_of(properties: dict[str, Any]) -> Segment | None:
-    name = properties.get("segment")
-    return Segment(name=name, description=DESCRIPTIONS.get(name, "")) if name else None
-
-
-def scores_of(properties: dict[str, Any]) -> Scores | None:
-    if not properties.get("rfm"):
-        return None
-    currency = properties.get("currency") or "EUR"
-    rfm = properties["rfm"]
-    return Scores(rfm=rfm, recency=int(rfm[0]), frequency=int(rfm[1]), monetary=int(rfm[2]),
-                  recency_days=properties["recency_days"],
-                  purchases=properties["purchases"],
-                  lifetime_value=Money.from_minor(properties["ltv_minor"], currency),
-                  predicted_value=Money.from_minor(properties["predicted_value_minor"], currency))
-
-
 @strawberry.type(description="A customer near a place: how far, and through what (home or usual store).")
 class Nearby:
-    customer: Annotated[Customer, strawberry.lazy("api.query")]
+    customer: Customer
     distance_km: float
     via: str
 
 
 @strawberry.type(description="One invitee: one row per customer, with a current consent for the purpose.")
 class Invitee:
-    customer: Annotated[Customer, strawberry.lazy("api.query")]
+    customer: Customer
     distance_km: float
     via: str
     segment: str | None
@@ -115,7 +50,7 @@ class Invitee:
 
 @strawberry.type(description="A shopper of a store: where they live, how often they come, what they spend.")
 class Shopper:
-    customer: Annotated[Customer, strawberry.lazy("api.query")]
+    customer: Customer
     visits: int
     spend: Money
     usual: bool = strawberry.field(description="This is the store the customer visits most.")
@@ -124,65 +59,72 @@ class Shopper:
 
 @strawberry.type(description="A customer whose usual store is far from home.")
 class FarShopper:
-    customer: Annotated[Customer, strawberry.lazy("api.query")]
+    customer: Customer
     store_key: str
     distance_km: float
 
 
-async def _run(function: Any, *args: Any) -> Any:
-    """A blocking geo function on a worker thread; its input errors become the client's, naming the field."""
+async def _run(function: Callable[..., T], *args: Any) -> T:
+    """A blocking domain function on a worker thread; its input errors become the client's, naming the argument."""
     try:
         return await to_thread.run_sync(function, *args)
     except InputError as error:
-        raise UserInputError(str(error)) from None
+        raise UserInputError(error.named(graphql_name)) from None
 
 
-async def _customers_by_id(info: Info[Any, Any], ids: list[str]) -> dict[str, Customer]:
-    """The rows' customers, masked for the caller, through the request's loader (one query for all)."""
-    from api.query import customers  # api.query imports this module
-
+async def _customers_by_id(info: Info, ids: list[str]) -> dict[str, Customer]:
     return {str(c.id): c for c in await customers(info, ids)}
 
 
-async def shoppers(info: Info[Any, Any], store_key: str, first: int) -> list[Shopper]:
-    check_first(first)
-    rows = (await _run(near.catchment, info.context["store"], store_key))[:first]
-    by_id = await _customers_by_id(info, [row["id"] for row in rows])
-    return [Shopper(customer=by_id[r["id"]], visits=r["visits"],
-                    spend=Money.from_minor(r["spend_minor"], r["currency"] or "EUR"), usual=bool(r["usual"]),
-                    distance_km=None if r["metres"] is None else near.km(r["metres"]))
-            for r in rows if r["id"] in by_id]
+@strawberry.type
+class MarketingQuery:
+    @strawberry.field(description="The marketing segments with their sizes (after `c360 score`).")
+    async def segments(self, info: Info) -> list[SegmentSize]:
+        return [SegmentSize(**row) for row in await _run(segment_sizes, info.context.graph)]
 
+    @strawberry.field(description="Customers whose current home or usual store lies within `radiusKm` of a "
+                                  "point, nearest first.")
+    async def customers_near(self, info: Info, latitude: float, longitude: float, radius_km: float,
+                             first: int = DEFAULT_PAGE) -> list[Nearby]:
+        check_first(first)
+        place = near.Venue(f"{latitude},{longitude}", latitude, longitude)
+        found = await _run(near.near, info.context.graph, place, radius_km, first)
+        by_id = await _customers_by_id(info, [row["id"] for row in found])
+        return [Nearby(customer=by_id[row["id"]], distance_km=near.km(row["metres"]), via=row["via"])
+                for row in found if row["id"] in by_id]
 
-async def far(info: Info[Any, Any], min_km: float, first: int) -> list[FarShopper]:
-    check_first(first)
-    rows = await _run(near.far_shoppers, info.context["store"], min_km, first)
-    by_id = await _customers_by_id(info, [row["id"] for row in rows])
-    return [FarShopper(customer=by_id[r["id"]], store_key=r["store"], distance_km=near.km(r["metres"]))
-            for r in rows if r["id"] in by_id]
+    @strawberry.field(description="A store's catchment: its shoppers, most visits first, with where they live.")
+    async def store_catchment(self, info: Info, store_key: str, first: int = DEFAULT_PAGE) -> list[Shopper]:
+        check_first(first)
+        rows = (await _run(near.catchment, info.context.graph, store_key))[:first]
+        by_id = await _customers_by_id(info, [row["id"] for row in rows])
+        return [Shopper(customer=by_id[r["id"]], visits=r["visits"],
+                        spend=Money.from_minor(r["spend_minor"], r["currency"] or "EUR"), usual=bool(r["usual"]),
+                        distance_km=None if r["metres"] is None else near.km(r["metres"]))
+                for r in rows if r["id"] in by_id]
 
+    @strawberry.field(description="Customers whose usual store is more than `minKm` from home, farthest first.")
+    async def far_shoppers(self, info: Info, min_km: float = 50.0, first: int = DEFAULT_PAGE) -> list[FarShopper]:
+        check_first(first)
+        rows = await _run(near.far_shoppers, info.context.graph, min_km, first)
+        by_id = await _customers_by_id(info, [row["id"] for row in rows])
+        return [FarShopper(customer=by_id[r["id"]], store_key=r["store"], distance_km=near.km(r["metres"]))
+                for r in rows if r["id"] in by_id]
 
-async def nearby(info: Info[Any, Any], latitude: float, longitude: float, radius_km: float,
-                 first: int) -> list[Nearby]:
-    check_first(first)
-    place = near.Venue(f"{latitude},{longitude}", latitude, longitude)
-    found = await _run(near.near, info.context["store"], place, radius_km, first)
-    by_id = await _customers_by_id(info, [row["id"] for row in found])
-    return [Nearby(customer=by_id[row["id"]], distance_km=near.km(row["metres"]), via=row["via"])
-            for row in found if row["id"] in by_id]
+    @strawberry.field(description="Who to invite to an event at `venue` (a store id or 'LAT,LON'): customers "
+                                  "living or usually shopping within `radiusKm` whose current consent for "
+                                  "`purpose` is a grant, one per customer, nearest first, with the reason.")
+    async def invitations(self, info: Info, venue: str, radius_km: float, segment: str | None = None,
+                          limit: int = 100, purpose: str = CONSENT_PURPOSE) -> list[Invitee]:
+        if not 1 <= limit <= 100 * MAX_PAGE:
+            raise UserInputError(f"limit: must be between 1 and {100 * MAX_PAGE}, got {limit}")
+        graph = info.context.graph
 
+        def chosen() -> list[Invitation]:
+            return invitations(graph, near.venue(graph, venue), radius_km, segment=segment, limit=limit,
+                               purpose=purpose)
 
-async def invitees(info: Info[Any, Any], venue: str, radius_km: float, segment: str | None, limit: int,
-                   purpose: str) -> list[Invitee]:
-    if not 1 <= limit <= 100 * MAX_PAGE:
-        raise UserInputError(f"limit: must be between 1 and {100 * MAX_PAGE}, got {limit}")
-
-    def run() -> list[near.Invitation]:
-        store = info.context["store"]
-        return near.invitations(store, near.venue(store, venue), radius_km, segment=segment, limit=limit,
-                                purpose=purpose)
-
-    chosen: list[near.Invitation] = await _run(run)
-    by_id = await _customers_by_id(info, [i.customer_id for i in chosen])
-    return [Invitee(customer=by_id[i.customer_id], distance_km=i.distance_km, via=i.via, segment=i.segment,
-                    reason=i.reason) for i in chosen if i.customer_id in by_id]
+        found = await _run(chosen)
+        by_id = await _customers_by_id(info, [i.customer_id for i in found])
+        return [Invitee(customer=by_id[i.customer_id], distance_km=i.distance_km, via=i.via, segment=i.segment,
+                        reason=i.reason) for i in found if i.customer_id in by_id]

@@ -15,7 +15,7 @@ from typing import Generic, TypeVar
 import strawberry
 
 from api.errors import UserInputError
-from api.repository import PageRequest, Position
+from customers.repository import PageRequest, Position
 
 MAX_PAGE = 100
 DEFAULT_PAGE = 10

@@ -1,4 +1,4 @@
-"""The GraphQL schema: reads, service-desk mutations, and the guards every operation passes through.
+"""The GraphQL schema: each feature's Query and Mutation joined, and the guards every operation passes through.
 
 The limits stop abusive queries before any resolver runs: a full 360 page needs depth 6, a handful of
 aliases and a few hundred tokens.
@@ -18,11 +18,17 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from api.desk import DeskMutation
 from api.errors import CodedErrors
-from api.mutations import Mutation
-from api.query import Query
+from api.marketing import MarketingQuery
+from api.profiles import CustomerQuery
+
+#: each feature brings its own root fields
+Query = merge_types("Query", (CustomerQuery, MarketingQuery))
+Mutation = merge_types("Mutation", (DeskMutation,))
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30

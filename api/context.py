@@ -1,0 +1,42 @@
+"""What every resolver of one request can reach, typed: the graph, the rules, the caller and the batch loaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from starlette.requests import Request
+from strawberry.types import Info as StrawberryInfo
+
+from api.access import Masker
+from api.auth import Principal
+from api.dataloaders import DataLoaders
+from graph.database import Graph
+from resolution.rules import Rules
+
+
+@dataclass
+class Context:
+    request: Request
+    response: Any
+    graph: Graph
+    rules: Rules
+    signing_key: str
+    dataloaders: DataLoaders
+    #: None only while the GraphiQL page itself is served (``RequireToken`` lets nothing else through)
+    caller: Principal | None
+
+    @property
+    def principal(self) -> Principal:
+        if self.caller is None:
+            raise RuntimeError("a GraphQL operation without a caller: RequireToken must guard the endpoint")
+        return self.caller
+
+    @cached_property
+    def masker(self) -> Masker:
+        """The caller's role applied to personal data."""
+        return Masker.for_principal(self.principal, self.signing_key)
+
+
+Info = StrawberryInfo[Context, None]
