@@ -29,10 +29,10 @@ from typing import Any
 import httpx2
 
 from api.auth import issue_token, signing_key
-from api.repository import CustomerRepository, PageRequest
 from bench.figures import percentiles_ms
-from bench.scratch import fresh_store
-from graph import Settings, Store, open_store
+from bench.scratch import fresh_graph
+from customers.repository import CustomerRepository, PageRequest
+from graph import Graph, Settings, open_graph
 from loaders.run import load_file, plan
 from resolution import resolve
 from synthetic import generate
@@ -51,22 +51,22 @@ QUERY = """query($id: ID!) { customer(id: $id) {
 def _prepare(settings: Settings, scratch: Path, customers: int) -> None:
     data = scratch / "sources"
     generate(customers, data, seed=42)
-    with open_store(settings) as store:
+    with open_graph(settings) as graph:
         for path, mapping in plan([data]):
-            load_file(store, path, mapping, settings.home)
-        resolve(store)
+            load_file(graph, path, mapping, settings.home)
+        resolve(graph)
 
 
-def _sample(store: Store, size: int) -> list[str]:
+def _sample(graph: Graph, size: int) -> list[str]:
     """Customers drawn at random, weighted to those with purchases (the page a service agent opens)."""
-    records, _, _ = store.driver.execute_query("MATCH (c:Customer) RETURN c.id AS id", database_=store.database)
+    records, _, _ = graph.driver.execute_query("MATCH (c:Customer) RETURN c.id AS id", database_=graph.database)
     ids = [r["id"] for r in records]
     return random.Random(7).sample(ids, min(size, len(ids)))
 
 
-def raw_neighbourhood(store: Store, ids: list[str]) -> list[float]:
+def raw_neighbourhood(graph: Graph, ids: list[str]) -> list[float]:
     """Seconds per customer for the queries the API sends for QUERY, straight through the driver."""
-    repository = CustomerRepository(store)
+    repository = CustomerRepository(graph)
     timings = []
     for customer_id in ids:
         started = time.perf_counter()
@@ -75,7 +75,7 @@ def raw_neighbourhood(store: Store, ids: list[str]) -> list[float]:
         request = [(PageRequest(customer_id, 10), identities)]
         repository.pages("transactions", request)
         repository.pages("tickets", request)
-        repository.per_customer("api_stores", [identities])
+        repository.stores([identities])
         timings.append(time.perf_counter() - started)
     return timings
 
@@ -121,13 +121,13 @@ def _serve(settings: Settings, port: int, workers: int) -> subprocess.Popen[byte
 
 
 def run(settings: Settings, requests: int, port: int, workers: list[int]) -> dict[str, Any]:
-    with open_store(settings) as store:
-        ids = _sample(store, 2000)
-        raw_neighbourhood(store, ids[:50])  # warm the store's caches and the driver's pool
-        raw = raw_neighbourhood(store, ids[:500])
-        customers = store.read("graph_counts")[0]["customers"]
-        records, _, _ = store.driver.execute_query("MATCH (c:Customer) WHERE c.last_name IS NOT NULL "
-                                                   "RETURN c.last_name AS name LIMIT 500", database_=store.database)
+    with open_graph(settings) as graph:
+        ids = _sample(graph, 2000)
+        raw_neighbourhood(graph, ids[:50])  # warm the store's caches and the driver's pool
+        raw = raw_neighbourhood(graph, ids[:500])
+        customers = graph.read("graph_counts")[0]["customers"]
+        records, _, _ = graph.driver.execute_query("MATCH (c:Customer) WHERE c.last_name IS NOT NULL "
+                                                   "RETURN c.last_name AS name LIMIT 500", database_=graph.database)
         names = [r["name"].lower() for r in records]
     token = issue_token(signing_key(settings), "agent", "bench", timedelta(hours=1))
     url = f"http://127.0.0.1:{port}/graphql"
@@ -157,7 +157,7 @@ def main() -> None:
     if args.home:
         report = run(Settings(neo4j_uri=None, c360_home=args.home), args.requests, args.port, args.workers)
     else:
-        with fresh_store("c360-bench-api-") as (settings, scratch):
+        with fresh_graph("c360-bench-api-") as (settings, scratch):
             _prepare(settings, scratch, args.customers)
             report = run(settings, args.requests, args.port, args.workers)
     print(f"c360 API benchmark, {datetime.now(UTC):%Y-%m-%d}, {platform.machine()}, {os.cpu_count()} cores, "

@@ -19,14 +19,16 @@ import random
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from bench.figures import percentiles_ms
-from bench.scratch import fresh_store
+from bench.scratch import fresh_graph
 from geo.gazetteer import Place, gazetteer
+from geo.invitations import Invitation, invitations
 from geo.locate import locate
-from geo.near import Venue, invitations, near, venue
-from graph import Store, open_store
+from geo.near import Venue, near, venue
+from graph import Graph, open_graph
 from scoring.score import score_customers
 
 COUNTRIES = {"FR": 0.5, "BE": 0.25, "NL": 0.25}
@@ -59,7 +61,7 @@ def _km(a: Place, b: Place) -> float:
     return math.hypot(a.latitude - b.latitude, (a.longitude - b.longitude) * math.cos(math.radians(a.latitude))) * 111
 
 
-def build(store: Store, customers: int, stores: int, seed: int = 5) -> dict[str, int]:
+def build(graph: Graph, customers: int, stores: int, seed: int = 5) -> dict[str, int]:
     rng = random.Random(seed)
     now = datetime.now(UTC)
     shops = _towns(rng, stores)
@@ -76,7 +78,7 @@ def build(store: Store, customers: int, stores: int, seed: int = 5) -> dict[str,
                        "city": town.name, "country": town.country})
         if town.name not in nearest:
             candidates = [(s, p) for s, p in zip(store_rows, shops, strict=True) if p.country == town.country]
-            nearest[town.name] = [s["key"] for s, p in sorted(candidates, key=lambda sp: _km(town, sp[1]))[:3]]
+            nearest[town.name] = [str(s["key"]) for s, p in sorted(candidates, key=lambda sp: _km(town, sp[1]))[:3]]
         if rng.random() < 0.6:
             for k in range(rng.randint(1, 6)):
                 minor = rng.randint(500, 30_000)
@@ -89,10 +91,14 @@ def build(store: Store, customers: int, stores: int, seed: int = 5) -> dict[str,
     for name, rows in (("stores", store_rows), ("customers", people), ("transactions", purchases),
                        ("consents", consents)):
         for start in range(0, len(rows), 5000):
-            store.driver.execute_query(SETUP[name], rows=rows[start:start + 5000], now=now,
-                                       database_=store.database)
+            graph.driver.execute_query(SETUP[name], rows=rows[start:start + 5000], now=now,
+                                       database_=graph.database)
     return {"stores": len(store_rows), "customers": len(people), "transactions": len(purchases),
             "consents": len(consents)}
+
+
+def _invite(graph: Graph, store_key: str) -> list[Invitation]:
+    return invitations(graph, venue(graph, store_key), 10)
 
 
 def _timed(runs: list[Callable[[], Any]]) -> tuple[list[float], list[int]]:
@@ -117,19 +123,19 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     args = parser.parse_args()
     rng = random.Random(11)
-    with fresh_store("c360-bench-geo-") as (settings, _), open_store(settings) as store:
+    with fresh_graph("c360-bench-geo-") as (settings, _), open_graph(settings) as graph:
         started = time.perf_counter()
-        sizes = build(store, args.customers, args.stores)
+        sizes = build(graph, args.customers, args.stores)
         built = time.perf_counter() - started
-        located = locate(store, full=True)
-        scored = score_customers(store)
+        located = locate(graph, full=True)
+        scored = score_customers(graph)
         points = [Venue(t.name, t.latitude, t.longitude) for t in _towns(rng, args.queries)]
         for place in points[:20]:
-            near(store, place, 10)  # warm-up
-        radius_s, radius_n = _timed([lambda p=p: near(store, p, 10) for p in points])
-        wide_s, wide_n = _timed([lambda p=p: near(store, p, 50) for p in points[:50]])
+            near(graph, place, 10)  # warm-up
+        radius_s, radius_n = _timed([partial(near, graph, p, 10) for p in points])
+        wide_s, wide_n = _timed([partial(near, graph, p, 50) for p in points[:50]])
         store_keys = rng.sample([f"S{n:04d}" for n in range(sizes["stores"])], min(50, sizes["stores"]))
-        invite_s, invite_n = _timed([lambda k=k: invitations(store, venue(store, k), 10) for k in store_keys])
+        invite_s, invite_n = _timed([partial(_invite, graph, k) for k in store_keys])
     print(f"c360 geo benchmark, {datetime.now(UTC):%Y-%m-%d}, {platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}")
     print(f"graph: {sizes['customers']:,} customers, {sizes['stores']} stores, {sizes['transactions']:,} "

@@ -17,9 +17,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from api.repository import CustomerRepository
-from bench.scratch import fresh_store
-from graph import Settings, open_store
+from bench.scratch import fresh_graph
+from customers.repository import CustomerRepository
+from graph import Settings, open_graph
 from loaders.run import load_file, plan
 from resolution import resolve
 from resolution.quality import pairwise_quality, read_clusters
@@ -34,7 +34,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args()
 
-    with fresh_store("c360-bench-pipeline-") as (settings, scratch):
+    with fresh_graph("c360-bench-pipeline-") as (settings, scratch):
         run(args, settings, scratch / "data")
 
 
@@ -46,30 +46,30 @@ def run(args: argparse.Namespace, settings: Settings, data: Path) -> None:
     rows = sum(generated.records.values())
     print(f"generate   {time.perf_counter() - started:7.2f} s   {rows:,} rows over {len(generated.records)} sources")
 
-    with open_store(settings) as store:
+    with open_graph(settings) as graph:
         load_started = time.perf_counter()
         for path, mapping in plan([data]):
-            summary = load_file(store, path, mapping, settings.home)
+            summary = load_file(graph, path, mapping, settings.home)
             print(f"load {summary.source:<8} {summary.seconds:6.2f} s   {summary.read:,} rows   "
                   f"{summary.read / summary.seconds:,.0f} rows/s")
         load_seconds = time.perf_counter() - load_started
         print(f"load all   {load_seconds:7.2f} s   {rows / load_seconds:,.0f} rows/s")
 
-        resolved = resolve(store)
+        resolved = resolve(graph)
         bare_started = time.perf_counter()
-        store.components(LINK_RELATIONSHIPS)
+        graph.components(LINK_RELATIONSHIPS)
         bare = time.perf_counter() - bare_started
         print(f"resolve    {resolved.seconds:7.2f} s   {resolved.customers:,} customers; bare components call "
               f"{bare:.2f} s; ratio {resolved.seconds / bare:.1f}x")
-        again = resolve(store)
+        again = resolve(graph)
         print(f"re-resolve {again.seconds:7.2f} s   {again.records_moved} records moved")
 
-        predicted = {r["key"]: r["customer_id"] for r in store.components(LINK_RELATIONSHIPS)}
+        predicted = {r["key"]: r["customer_id"] for r in graph.components(LINK_RELATIONSHIPS)}
         truth = read_clusters(data / "truth.csv", "person_id")
         quality = pairwise_quality(predicted, truth)
         print(f"quality    precision {quality.precision:.4f}  recall {quality.recall:.4f}  f1 {quality.f1:.4f}")
 
-        repository = CustomerRepository(store)
+        repository = CustomerRepository(graph)
         ids = sorted(set(predicted.values()))
         sample = random.Random(args.seed).sample(ids, min(args.reads, len(ids)))
         timings = []

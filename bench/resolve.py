@@ -24,8 +24,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.scratch import fresh_store
-from graph import Settings, Store, open_store
+from bench.scratch import fresh_graph
+from graph import Graph, Settings, open_graph
 from loaders.run import load_file, plan
 from resolution import fuzzy, resolve
 from resolution.features import features
@@ -54,10 +54,10 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="c360-bench-matching-") as scratch:
             matching_only(Path(scratch), args.matching_only)
         return
-    with fresh_store("c360-bench-resolve-") as (settings, scratch):
+    with fresh_graph("c360-bench-resolve-") as (settings, scratch):
         generated_run(settings, scratch / "data", args.records, args.late)
     if args.lookalikes:
-        with fresh_store("c360-bench-lookalikes-") as (settings, scratch):
+        with fresh_graph("c360-bench-lookalikes-") as (settings, scratch):
             lookalikes_run(settings, scratch / "data", args.lookalikes)
     print(f"client peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB")
 
@@ -74,30 +74,30 @@ def generated_run(settings: Settings, data: Path, records: int, late: int) -> No
     _hold_back(customers / "crm.csv", late_dir / "crm.csv", late)
     shutil.copy(customers / "crm.toml", late_dir / "crm.toml")
     truth = read_clusters(data / "truth.csv", "person_id")
-    with open_store(settings) as store:
-        loaded = _load(store, customers, settings)
+    with open_graph(settings) as graph:
+        loaded = _load(graph, customers, settings)
         print(f"generator data: {people:,} people, {loaded:,} customer records loaded ({late:,} held back)")
-        full = resolve(store, cache_dir=settings.home / "cache")
+        full = resolve(graph, cache_dir=settings.home / "cache")
         _print_run("full resolution", full)
         started = time.perf_counter()
-        store.components(LINK_RELATIONSHIPS)
+        graph.components(LINK_RELATIONSHIPS)
         bare = time.perf_counter() - started
         print(f"  bare components call on the same graph {bare:.2f} s; full resolution = {full.seconds / bare:.1f}x")
-        _print_quality(_quality(store, truth))
-        _load(store, late_dir, settings)
-        incremental = resolve(store, cache_dir=settings.home / "cache")
+        _print_quality(_quality(graph, truth))
+        _load(graph, late_dir, settings)
+        incremental = resolve(graph, cache_dir=settings.home / "cache")
         _print_run(f"incremental, {late:,} new records into {loaded:,}", incremental)
-        _print_quality(_quality(store, truth))
+        _print_quality(_quality(graph, truth))
 
 
 def lookalikes_run(settings: Settings, data: Path, records: int) -> None:
     written = write_lookalikes(round(records / 2), data)
-    with open_store(settings) as store:
-        _load(store, data, settings)
+    with open_graph(settings) as graph:
+        _load(graph, data, settings)
         print(f"fuzzy-only data: {written.people:,} people, {written.records:,} records sharing no identifier")
-        full = resolve(store)
+        full = resolve(graph)
         _print_run("full resolution", full)
-        _print_quality(_quality(store, read_clusters(written.truth, "person_id")))
+        _print_quality(_quality(graph, read_clusters(written.truth, "person_id")))
 
 
 def matching_only(data: Path, records: int) -> None:
@@ -132,12 +132,12 @@ def _hold_back(source: Path, target: Path, rows: int) -> None:
     source.write_text("".join(lines[:-rows]), encoding="utf-8")
 
 
-def _load(store: Store, directory: Path, settings: Settings) -> int:
-    return sum(load_file(store, path, mapping, settings.home).accepted for path, mapping in plan([directory]))
+def _load(graph: Graph, directory: Path, settings: Settings) -> int:
+    return sum(load_file(graph, path, mapping, settings.home).accepted for path, mapping in plan([directory]))
 
 
-def _quality(store: Store, truth: dict[str, str]) -> PairwiseQuality:
-    predicted = {f"{r['source']}:{r['source_id']}": r["customer_id"] for r in store.read("export_clusters")}
+def _quality(graph: Graph, truth: dict[str, str]) -> PairwiseQuality:
+    predicted = {f"{r['source']}:{r['source_id']}": r["customer_id"] for r in graph.read("export_clusters")}
     return pairwise_quality(predicted, truth)
 
 

@@ -12,7 +12,7 @@ from graph.embedded import EmbeddedServer
 
 
 @contextmanager
-def fresh_store(prefix: str) -> Iterator[tuple[Settings, Path]]:
+def fresh_graph(prefix: str) -> Iterator[tuple[Settings, Path]]:
     """Settings of a new pinned embedded store, and a scratch directory for data; both gone afterwards."""
     with tempfile.TemporaryDirectory(prefix=prefix) as scratch:
         home = Path(scratch) / "home"

@@ -17,8 +17,8 @@ import resource
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.scratch import fresh_store
-from graph import open_store
+from bench.scratch import fresh_graph
+from graph import open_graph
 from loaders.mapping import mapping_for
 from loaders.run import load_file
 
@@ -57,13 +57,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
     args = parser.parse_args()
-    with fresh_store("c360-bench-stream-") as (settings, scratch):
+    with fresh_graph("c360-bench-stream-") as (settings, scratch):
         data = scratch / "web.jsonl"
         (scratch / "web.toml").write_text(MAPPING)
         write_events(data, args.rows)
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        with open_store(settings) as store:
-            summary = load_file(store, data, mapping_for(data), settings.home)
+        with open_graph(settings) as graph:
+            summary = load_file(graph, data, mapping_for(data), settings.home)
         size_mib = data.stat().st_size / 2**20
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"c360 streaming benchmark, {datetime.now(UTC):%Y-%m-%d}, {platform.machine()}, "

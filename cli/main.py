@@ -7,7 +7,7 @@ import json
 import socket
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
@@ -18,15 +18,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+import pipeline
 from cli.marketing import print_locate, print_scores
 from cli.marketing import register as register_marketing
-from geo.locate import locate
-from graph import C360Error, PortInUseError, Settings, Store, open_store
+from graph import C360Error, InputError, PortInUseError, Settings, open_graph
 from graph.embedded import DATABASE, USER, EmbeddedServer
 from loaders.mapping import SourceMapping
-from loaders.run import LoadSummary, load_file, plan
-from resolution import ResolutionSummary, resolve
-from resolution.decisions import decide
+from loaders.run import LoadSummary, plan
+from resolution import ResolutionSummary
 from resolution.explain import explain as explain_records
 from resolution.rules import rules_in_use
 from scoring.score import score_customers
@@ -78,20 +77,18 @@ def load(
     """Validate and load source files; rejected rows go to the reject file with their reason."""
     settings = Settings()
     pairs = plan(paths, mapping)
-    with open_store(settings) as store:
-        summaries = _load_all(store, pairs, settings.home, quiet)
-        located = locate(store)  # new purchases move SHOPS_AT at once; new people get homes once resolved
-    _print_loads(summaries)
-    if located.customers or located.shoppers:
-        print_locate(located)
+    with open_graph(settings) as graph:
+        loaded = pipeline.load(graph, pairs, settings.home, _file_progress(quiet))
+    _print_loads(loaded.files)
+    if loaded.located.customers or loaded.located.shoppers:
+        print_locate(loaded.located)
 
 
-def _load_all(store: Store, pairs: list[tuple[Path, SourceMapping]], home: Path, quiet: bool) -> list[LoadSummary]:
-    summaries = []
-    for path, source_mapping in pairs:
-        with _progress(f"{source_mapping.source.name} ({path.name})", _count_lines(path), quiet) as advance:
-            summaries.append(load_file(store, path, source_mapping, home, advance))
-    return summaries
+def _file_progress(quiet: bool) -> pipeline.ProgressFor:
+    def progress(path: Path, source: SourceMapping) -> AbstractContextManager[Callable[[int], None] | None]:
+        return _progress(f"{source.source.name} ({path.name})", _count_lines(path), quiet)
+
+    return progress
 
 
 RulesOption = Annotated[Path | None, typer.Option("--rules", help="Identity rules (TOML); default "
@@ -111,15 +108,14 @@ def resolve_command(
     After the first run only the components touched by new or changed records are recomputed.
     """
     settings = Settings()
-    with open_store(settings) as store:
-        summary = resolve(store, rules_in_use(settings.home, rules_file), full=full, refit=refit,
-                          cache_dir=settings.home / "cache")
-        blocked = store.read("resolve_blocked_report") if report else []
-        located = locate(store, full=full)
-    _print_resolution(summary)
-    print_locate(located)
+    with open_graph(settings) as graph:
+        resolved = pipeline.resolve(graph, rules_in_use(settings.home, rules_file), full=full, refit=refit,
+                                    cache_dir=settings.home / "cache")
+        blocked = graph.read("resolve_blocked_report") if report else []
+    _print_resolution(resolved.resolution)
+    print_locate(resolved.located)
     if report:
-        _print_blocked(blocked, summary)
+        _print_blocked(blocked, resolved.resolution)
 
 
 def _print_blocked(rows: list[dict[str, Any]], summary: ResolutionSummary) -> None:
@@ -142,8 +138,8 @@ def explain(
 ) -> None:
     """Show the chain of evidence joining two records, or why they are apart."""
     settings = Settings()
-    with open_store(settings) as store:
-        result = explain_records(store, record_a, record_b, rules_in_use(settings.home, rules_file))
+    with open_graph(settings) as graph:
+        result = explain_records(graph, record_a, record_b, rules_in_use(settings.home, rules_file))
     if as_json:
         out.print_json(json.dumps({**asdict(result), "together": result.together}, default=str))
         return
@@ -185,18 +181,19 @@ def merge(
 
 def _decide(a: str, b: str, same: bool, by: str, why: str, rules_file: Path | None) -> None:
     settings = Settings()
-    with open_store(settings) as store:
-        summary = decide(store, a, b, same=same, by=by, why=why, rules=rules_in_use(settings.home, rules_file),
-                         cache_dir=settings.home / "cache")
+    with open_graph(settings) as graph:
+        resolved = pipeline.decide(graph, a, b, same=same, by=by, why=why,
+                                   rules=rules_in_use(settings.home, rules_file), cache_dir=settings.home / "cache")
     out.print(f"{'merged' if same else 'split'} {a} and {b} (recorded by {by})", markup=False)
-    _print_resolution(summary)
+    _print_resolution(resolved.resolution)
+    print_locate(resolved.located)
 
 
 @export_app.command("clusters")
 def export_clusters(out_file: Annotated[Path, typer.Option("--out", help="CSV file to write.")]) -> None:
     """Write source,source_id,customer_id for every resolved record."""
-    with open_store(Settings()) as store:
-        rows = store.read("export_clusters")
+    with open_graph(Settings()) as graph:
+        rows = graph.read("export_clusters")
     out_file.parent.mkdir(parents=True, exist_ok=True)
     with open(out_file, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=["source", "source_id", "customer_id"])
@@ -219,9 +216,9 @@ def export_schema(out_file: Annotated[Path, typer.Option("--out", help="File to 
 @app.command()
 def check() -> None:
     """Check that the store answers and show what the graph holds."""
-    with open_store(Settings()) as store:
-        counts = store.read("graph_counts")[0]
-        out.print(f"store {store.connection.uri} ({store.capabilities.name}) answers")
+    with open_graph(Settings()) as graph:
+        counts = graph.read("graph_counts")[0]
+        out.print(f"store {graph.connection.uri} ({graph.capabilities.name}) answers")
     for name, value in counts.items():
         out.print(f"  {name:<12} {value:>10,}")
 
@@ -311,14 +308,14 @@ def demo(
         _ensure_port_free("127.0.0.1", port)
     generated = generate_sources(customers, data_dir, seed=seed)
     out.print(f"generated {generated.people:,} people into {data_dir}")
-    with open_store(settings) as store:
-        _print_loads(_load_all(store, plan([data_dir]), settings.home, quiet=False))
-        summary = resolve(store, cache_dir=settings.home / "cache")
-        _print_resolution(summary)
-        print_locate(locate(store))
-        print_scores(score_customers(store))
-        sample = store.read("demo_sample_customer")
-        counts = store.read("graph_counts")[0]
+    with open_graph(settings) as graph:
+        _print_loads(pipeline.load(graph, plan([data_dir]), settings.home, _file_progress(quiet=False)).files)
+        resolved = pipeline.resolve(graph, cache_dir=settings.home / "cache")
+        _print_resolution(resolved.resolution)
+        print_locate(resolved.located)
+        print_scores(score_customers(graph))
+        sample = graph.read("demo_sample_customer")
+        counts = graph.read("graph_counts")[0]
     out.print("graph: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
     if not serve_api:
         return
@@ -439,6 +436,15 @@ def _print_resolution(summary: ResolutionSummary) -> None:
     out.print(f"resolve ({summary.mode}): " + ", ".join(shown))
 
 
+#: where an input's command-line option is not simply ``--`` and its name
+_OPTIONS = {"radius_km": "--radius"}
+
+
+def _option(field: str) -> str:
+    """An input as the command line names it: ``--by``, ``--radius``."""
+    return _OPTIONS.get(field, "--" + field.replace("_", "-"))
+
+
 def main() -> None:
     """Entry point: one clear line on stderr for any error a user can act on, traceback with --debug."""
     try:
@@ -463,6 +469,8 @@ def main() -> None:
 def _one_line(error: Exception) -> str:
     if hasattr(error, "format_message"):  # typer's usage errors
         message = str(error.format_message()).strip()
+    elif isinstance(error, InputError):
+        message = error.named(_option)
     elif isinstance(error, C360Error):
         message = str(error)
     else:

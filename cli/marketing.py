@@ -10,9 +10,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from geo.invitations import CONSENT_PURPOSE, Invitation, invitations
 from geo.locate import LocateSummary, locate
-from geo.near import CONSENT_PURPOSE, Invitation, invitations, venue
-from graph import Settings, open_store
+from geo.near import venue
+from graph import Settings, open_graph
 from scoring.score import ScoreSummary, score_customers
 
 out = Console()
@@ -28,8 +29,8 @@ def locate_command(
     full: Annotated[bool, typer.Option("--full", help="Every customer, not only what changed.")] = False,
 ) -> None:
     """Place every customer's home (source coordinates, else the town offline) and refresh where they shop."""
-    with open_store(Settings()) as store:
-        print_locate(locate(store, full=full))
+    with open_graph(Settings()) as graph:
+        print_locate(locate(graph, full=full))
 
 
 def invite(
@@ -44,9 +45,9 @@ def invite(
 
     One row per customer, nearest first, with the reason each was chosen.
     """
-    with open_store(Settings()) as store:
-        place = venue(store, venue_spec)
-        rows = invitations(store, place, radius, segment=segment, limit=limit, purpose=purpose)
+    with open_graph(Settings()) as graph:
+        place = venue(graph, venue_spec)
+        rows = invitations(graph, place, radius, segment=segment, limit=limit, purpose=purpose)
     out_file.parent.mkdir(parents=True, exist_ok=True)
     with open(out_file, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=[f.name for f in fields(Invitation)])
@@ -64,8 +65,8 @@ def print_scores(summary: ScoreSummary) -> None:
 
 def score_command() -> None:
     """Compute RFM scores, segments, historic and predicted value for every customer (docs/marketing.md)."""
-    with open_store(Settings()) as store:
-        print_scores(score_customers(store))
+    with open_graph(Settings()) as graph:
+        print_scores(score_customers(graph))
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,75 @@
+"""Service-desk benchmark: what a contact correction costs, and what keeping homes current adds to it.
+
+A demo graph of ``--customers`` people (every source kind) is generated, loaded, resolved and located in a
+fresh store. Then ``--corrections`` address corrections, each of another random customer, alternate between
+the desk command alone (write, audit, re-resolve) and the same through ``pipeline`` (plus the incremental
+``locate`` that moves the customer's home and shopping places), so both are measured on the same graph in
+the same run.
+
+    .venv/bin/python -m bench.desk --customers 10000 --corrections 100
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import time
+from datetime import UTC, datetime
+
+import pipeline
+from bench.figures import percentiles_ms
+from bench.scratch import fresh_graph
+from desk.contact import correct_contact
+from graph import Graph, open_graph
+from loaders.run import plan
+from resolution.rules import default_rules
+from synthetic import generate
+
+TOWNS = [("75011", "Paris", "FR"), ("69002", "Lyon", "FR"), ("1000", "Brussels", "BE"), ("3011", "Rotterdam", "NL")]
+
+
+def _corrections(graph: Graph, count: int, rng: random.Random) -> tuple[list[float], list[float]]:
+    """Seconds per correction: desk alone, and through the pipeline (homes and stores follow)."""
+    rules = default_rules()
+    ids = [row["id"] for row in graph.read("export_clusters")]
+    chosen = rng.sample(sorted(set(ids)), count)
+    alone: list[float] = []
+    followed: list[float] = []
+    for n, customer_id in enumerate(chosen):
+        postcode, city, country = TOWNS[n % len(TOWNS)]
+        address = {"street": f"{n + 1} rue du Banc", "postcode": postcode, "city": city, "country": country}
+        started = time.perf_counter()
+        if n % 2:
+            pipeline.correct_contact(graph, rules, customer_id, address, "bench")
+            followed.append(time.perf_counter() - started)
+        else:
+            correct_contact(graph, rules, customer_id, address, "bench")
+            alone.append(time.perf_counter() - started)
+    return alone, followed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--customers", type=int, default=10_000)
+    parser.add_argument("--corrections", type=int, default=100)
+    args = parser.parse_args()
+    with fresh_graph("c360-bench-desk-") as (settings, scratch), open_graph(settings) as graph:
+        generate(args.customers, scratch / "sources", seed=42)
+        pipeline.load(graph, plan([scratch / "sources"]), settings.home)
+        resolved = pipeline.resolve(graph, cache_dir=settings.home / "cache")
+        transactions = graph.read("graph_counts")[0]
+        alone, followed = _corrections(graph, args.corrections, random.Random(5))
+    print(f"c360 desk benchmark, {datetime.now(UTC):%Y-%m-%d}, {platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}")
+    print(f"graph: {args.customers:,} people, {resolved.resolution.customers:,} customers, "
+          + ", ".join(f"{k} {v:,}" for k, v in transactions.items()))
+    for label, seconds in (("desk command alone (write, audit, re-resolve)", alone),
+                           ("through pipeline (+ home and stores follow)", followed)):
+        p50, p99 = percentiles_ms(seconds)
+        print(f"{label}: {len(seconds)} corrections, p50 {p50:.0f} ms, p99 {p99:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
