@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from graph import Settings, Store, open_store
+from graph import Graph, Settings, open_graph
 from graph.embedded import EmbeddedServer
 
 
@@ -58,21 +58,21 @@ def store_settings(request: pytest.FixtureRequest) -> Settings:
 
 
 @pytest.fixture
-def store(store_settings: Settings) -> Iterator[Store]:
+def graph(store_settings: Settings) -> Iterator[Graph]:
     """An empty graph on a real store, schema applied."""
-    with open_store(store_settings) as opened:
+    with open_graph(store_settings) as opened:
         clear(opened)
         opened.apply_schema()
         yield opened
 
 
 @pytest.fixture
-def embedded_store(embedded_settings: Settings) -> Iterator[Store]:
-    with open_store(embedded_settings) as opened:
+def embedded_graph(embedded_settings: Settings) -> Iterator[Graph]:
+    with open_graph(embedded_settings) as opened:
         clear(opened)
         yield opened
 
 
-def clear(store: Store) -> None:
-    while store.write("admin_clear", batch=10_000)[0]["deleted"]:
+def clear(graph: Graph) -> None:
+    while graph.write("admin_clear", batch=10_000)[0]["deleted"]:
         pass

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -12,7 +15,7 @@ from starlette.testclient import TestClient
 
 from api.app import create_app
 from api.auth import issue_token, signing_key
-from graph import Settings, Store
+from graph import Graph, Settings
 from graph.capabilities import to_python
 from resolution.rules import Rules, default_rules
 
@@ -74,10 +77,10 @@ def rules_with(**identifiers: dict[str, object]) -> Rules:
     return base.model_copy(update={"identifiers": changed})
 
 
-def query(store: Store, text: str, **params: Any) -> list[dict[str, Any]]:
-    """An ad-hoc test query, with values converted as ``Store.read`` converts them."""
-    records, _, _ = store.driver.execute_query(text, params, database_=store.database)  # type: ignore[arg-type]
-    return [to_python(r.data(), store.capabilities.naive_datetimes_are_utc) for r in records]
+def query(graph: Graph, text: str, **params: Any) -> list[dict[str, Any]]:
+    """An ad-hoc test query, with values converted as ``Graph.read`` converts them."""
+    records, _, _ = graph.driver.execute_query(text, params, database_=graph.database)
+    return [to_python(r.data(), graph.capabilities.naive_datetimes_are_utc) for r in records]
 
 
 def bearer(settings: Settings, role: str, subject: str | None = None) -> dict[str, str]:
@@ -107,3 +110,21 @@ def graphql_data(client: TestClient, document: str, **variables: Any) -> dict[st
     body = graphql(client, document, **variables)
     assert "errors" not in body, body["errors"]
     return body["data"]  # type: ignore[no-any-return]
+
+
+def c360(*args: str, home: Path, env: dict[str, str] | None = None, timeout: float = 300
+         ) -> subprocess.CompletedProcess[str]:
+    """The real command in a subprocess, on the store under ``home`` (never a Neo4j from the environment)."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    environment |= {"C360_HOME": str(home), "COLUMNS": "200"} | (env or {})
+    return subprocess.run([sys.executable, "-m", "cli", *args], capture_output=True, text=True,
+                          env=environment, timeout=timeout, check=False)
+
+
+def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
+    """The one line a failed command prints, checked to be one line and no traceback."""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ")
+    assert "Traceback" not in result.stderr
+    return lines[0]

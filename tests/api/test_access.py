@@ -10,7 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from api.app import create_app
-from graph import Settings, Store
+from graph import Graph, Settings
 from loaders.run import load_file, plan
 from resolution import resolve
 from tests.helpers import bearer, graphql, write_people
@@ -44,12 +44,12 @@ BY_NATIONAL_ID = '{ customerByIdentifier(type: NATIONAL_ID, value: "180027512345
 
 
 @pytest.fixture
-def app(embedded_store: Store, embedded_settings: Settings, tmp_path: Path) -> Iterator[tuple[TestClient, str]]:
+def app(embedded_graph: Graph, embedded_settings: Settings, tmp_path: Path) -> Iterator[tuple[TestClient, str]]:
     write_people(tmp_path, "crm", [{"id": "1", **PERSON}])
     for path, mapping in plan([tmp_path]):
-        load_file(embedded_store, path, mapping, tmp_path)
-    resolve(embedded_store)
-    [customer_id] = [r["customer_id"] for r in embedded_store.read("export_clusters")]
+        load_file(embedded_graph, path, mapping, tmp_path)
+    resolve(embedded_graph)
+    [customer_id] = [r["customer_id"] for r in embedded_graph.read("export_clusters")]
     with TestClient(create_app(embedded_settings)) as client:
         yield client, customer_id
 
@@ -84,8 +84,8 @@ def test_role_field_matrix(app: tuple[TestClient, str], embedded_settings: Setti
     assert again["email"] == customer["email"]  # pseudonyms are stable: analysts can still count and join
 
 
-def _nodes(store: Store) -> int:
-    records, _, _ = store.driver.execute_query("MATCH (n) RETURN count(n) AS n", database_=store.database)
+def _nodes(graph: Graph) -> int:
+    records, _, _ = graph.driver.execute_query("MATCH (n) RETURN count(n) AS n", database_=graph.database)
     return int(records[0]["n"])
 
 
@@ -109,17 +109,17 @@ OPERATIONS: dict[str, tuple[str, set[str]]] = {
 
 
 @pytest.mark.parametrize("role", sorted(EXPECTED))
-def test_role_operations(app: tuple[TestClient, str], embedded_settings: Settings, embedded_store: Store,
+def test_role_operations(app: tuple[TestClient, str], embedded_settings: Settings, embedded_graph: Graph,
                          role: str) -> None:
     client, customer_id = app
     for name, (query, allowed) in OPERATIONS.items():
-        before = _nodes(embedded_store)
+        before = _nodes(embedded_graph)
         body = _as(client, embedded_settings, role, query, **({"id": customer_id} if "$id" in query else {}))
         codes = [e["extensions"]["code"] for e in body.get("errors", [])]
         if role in allowed:
             assert "FORBIDDEN" not in codes, (name, body)
         else:
             assert codes == ["FORBIDDEN"], (name, body)
-            assert _nodes(embedded_store) == before, name  # a refusal writes nothing
+            assert _nodes(embedded_graph) == before, name  # a refusal writes nothing
     looked_up = _as(client, embedded_settings, "analyst", BY_NATIONAL_ID)
     assert [c["id"] for c in looked_up["data"]["customerByIdentifier"]] == [customer_id]

@@ -10,7 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from api.auth import issue_token, signing_key
-from graph import Settings, Store
+from graph import Graph, Settings
 from loaders.run import load_file, plan
 from resolution import resolve
 from tests.helpers import api_client, graphql, write_source
@@ -25,15 +25,15 @@ BY_IDENTIFIER = """query($type: IdentifierType!, $value: String!) {
 
 
 @pytest.fixture
-def client(embedded_store: Store, embedded_settings: Settings, tmp_path: Path) -> Iterator[TestClient]:
+def client(embedded_graph: Graph, embedded_settings: Settings, tmp_path: Path) -> Iterator[TestClient]:
     write_source(tmp_path, "crm", [
         "1,Jean,Dupont,jean@x.com,06 12 34 56 78,FR,75001,CN1",
         "2,Marie,Dupont,marie@x.com,06 12 34 56 78,FR,75001,",
         "3,JEAN,DUPONT,Jean@X.com,,FR,75001,",
     ])
     for path, mapping in plan([tmp_path]):
-        load_file(embedded_store, path, mapping, tmp_path)
-    resolve(embedded_store)
+        load_file(embedded_graph, path, mapping, tmp_path)
+    resolve(embedded_graph)
     with api_client(embedded_settings, "admin") as test_client:
         yield test_client
 
@@ -139,7 +139,7 @@ def test_graphql_needs_a_valid_token(client: TestClient, embedded_settings: Sett
 
 def test_token_command_issues_what_the_api_accepts(tmp_path: Path) -> None:
     from api.auth import Role, verify_token
-    from tests.test_cli import c360
+    from tests.helpers import c360
 
     issued = c360("token", "--role", "marketing", "--subject", "campaigns", home=tmp_path)
     assert issued.returncode == 0, issued.stderr

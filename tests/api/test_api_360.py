@@ -14,7 +14,7 @@ from starlette.testclient import TestClient
 
 from api.pagination import MAX_PAGE
 from api.schema import MAX_ALIASES, MAX_DEPTH
-from graph import Settings, Store, open_store
+from graph import Graph, Settings, open_graph
 from loaders.run import load_file, plan
 from resolution import resolve
 from synthetic import generate
@@ -43,20 +43,20 @@ SEARCH = """query($name: String, $postcode: String, $email: String, $first: Int!
 
 
 @pytest.fixture(scope="module")
-def graph(embedded_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+def graph(embedded_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Graph]:
     data = tmp_path_factory.mktemp("sources")
     generate(300, data, seed=11)
-    with open_store(embedded_settings) as store:
-        clear(store)
-        store.apply_schema()
+    with open_graph(embedded_settings) as graph:
+        clear(graph)
+        graph.apply_schema()
         for path, mapping in plan([data]):
-            load_file(store, path, mapping, embedded_settings.home)
-        resolve(store)
-        yield store
+            load_file(graph, path, mapping, embedded_settings.home)
+        resolve(graph)
+        yield graph
 
 
 @pytest.fixture(scope="module")
-def client(graph: Store, embedded_settings: Settings) -> Iterator[TestClient]:
+def client(graph: Graph, embedded_settings: Settings) -> Iterator[TestClient]:
     with api_client(embedded_settings, "agent") as test_client:
         yield test_client
 
@@ -64,34 +64,34 @@ def client(graph: Store, embedded_settings: Settings) -> Iterator[TestClient]:
 class Reference:
     """What each customer's lists should hold, walked edge by edge in Python from a dump of the graph."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, graph: Graph) -> None:
         self.own: dict[str, set[str]] = defaultdict(set)
-        for row in query(store, "MATCH (c:Customer)-[:HAS_RECORD]->()-[:HAS_IDENTIFIER]->(i) "
+        for row in query(graph, "MATCH (c:Customer)-[:HAS_RECORD]->()-[:HAS_IDENTIFIER]->(i) "
                                 "WHERE i.blocked IS NULL RETURN c.id AS c, i.key AS i"):
             self.own[row["c"]].add(row["i"])
         cookies_of_login: dict[str, set[str]] = defaultdict(set)
-        for row in query(store, "MATCH (w:WebSession)-[:LOGGED_IN_AS]->(i), (w)-[:FROM]->(k) "
+        for row in query(graph, "MATCH (w:WebSession)-[:LOGGED_IN_AS]->(i), (w)-[:FROM]->(k) "
                                 "RETURN i.key AS i, k.key AS k"):
             cookies_of_login[row["i"]].add(row["k"])
         devices = defaultdict(set)
-        for row in query(store, "MATCH (k)-[:SEEN_ON]->(d) RETURN k.key AS k, d.key AS d"):
+        for row in query(graph, "MATCH (k)-[:SEEN_ON]->(d) RETURN k.key AS k, d.key AS d"):
             devices[row["k"]].add(row["d"])
         self.keys = {}
         for customer, own in self.own.items():
             cookies = {k for i in own for k in cookies_of_login[i]}
             self.keys[customer] = own | cookies | {d for k in cookies for d in devices[k]}
-        self.transactions = self._events(store, "MATCH (t:Transaction)-[:BY]->(i) RETURN t.key AS e, i.key AS i, "
+        self.transactions = self._events(graph, "MATCH (t:Transaction)-[:BY]->(i) RETURN t.key AS e, i.key AS i, "
                                                 "t.at AS at, t.amount_minor AS minor")
-        self.tickets = self._events(store, "MATCH (t:Ticket)-[:RAISED_BY]->(i) RETURN t.key AS e, i.key AS i, "
+        self.tickets = self._events(graph, "MATCH (t:Ticket)-[:RAISED_BY]->(i) RETURN t.key AS e, i.key AS i, "
                                            "t.opened_at AS at")
-        self.sessions = self._events(store, "MATCH (w:WebSession)-[:FROM]->(i) RETURN w.key AS e, i.key AS i, "
+        self.sessions = self._events(graph, "MATCH (w:WebSession)-[:FROM]->(i) RETURN w.key AS e, i.key AS i, "
                                             "w.started_at AS at")
-        self.consents = self._events(store, "MATCH (p:Purpose)<-[:ABOUT]-(e:ConsentEvent)-[:FOR]->(i) RETURN "
+        self.consents = self._events(graph, "MATCH (p:Purpose)<-[:ABOUT]-(e:ConsentEvent)-[:FOR]->(i) RETURN "
                                             "e.key AS e, i.key AS i, e.at AS at, e.granted AS granted, p.name AS p")
 
-    def _events(self, store: Store, cypher: str) -> dict[str, list[dict[str, Any]]]:
+    def _events(self, graph: Graph, cypher: str) -> dict[str, list[dict[str, Any]]]:
         by_identifier = defaultdict(list)
-        for row in query(store, cypher):
+        for row in query(graph, cypher):
             by_identifier[row["i"]].append(row)
         result = {}
         for customer, keys in self.keys.items():
@@ -101,7 +101,7 @@ class Reference:
 
 
 @pytest.fixture(scope="module")
-def reference(graph: Store) -> Reference:
+def reference(graph: Graph) -> Reference:
     return Reference(graph)
 
 
@@ -177,7 +177,7 @@ def test_a_cursor_of_another_list_is_refused(client: TestClient, reference: Refe
     assert error["message"] == "after: a cursor of web_sessions, not of transactions"
 
 
-def test_search_by_name_postcode_and_email_prefix(client: TestClient, graph: Store) -> None:
+def test_search_by_name_postcode_and_email_prefix(client: TestClient, graph: Graph) -> None:
     people = query(graph, "MATCH (c:Customer) WHERE c.last_name IS NOT NULL AND c.email IS NOT NULL "
                           "RETURN c.id AS id, c.first_name AS first, c.last_name AS last, c.postcode AS postcode, "
                           "c.email AS email ORDER BY c.id")
@@ -201,16 +201,16 @@ def test_search_by_name_postcode_and_email_prefix(client: TestClient, graph: Sto
     assert error["message"].startswith("name, postcode or emailPrefix: give at least one")
 
 
-def test_store_queries_do_not_grow_with_the_page(client: TestClient, graph: Store) -> None:
+def test_store_queries_do_not_grow_with_the_page(client: TestClient, graph: Graph) -> None:
     """No N+1: a page of 20 full customers costs the same number of store queries as a page of 2."""
     initials = [r["initial"] for r in query(graph, "MATCH (c:Customer) WHERE c.last_name IS NOT NULL "
                                                    "RETURN left(c.last_name, 1) AS initial")]
     common = max(set(initials), key=initials.count).lower()
 
     def cost(first: int) -> tuple[int, int]:
-        before = client.app.state.store.statements  # type: ignore[attr-defined]
+        before = client.app.state.graph.statements  # type: ignore[attr-defined]
         page = graphql_data(client, SEARCH, postcode=None, name=common, first=first)["searchCustomers"]["edges"]
-        return client.app.state.store.statements - before, len(page)  # type: ignore[attr-defined]
+        return client.app.state.graph.statements - before, len(page)  # type: ignore[attr-defined]
 
     small, large = cost(2), cost(20)
     assert (small[1], large[1]) == (2, 20)

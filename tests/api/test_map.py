@@ -21,8 +21,8 @@ import uvicorn
 
 from api.app import create_app
 from api.auth import issue_token, signing_key
-from graph import Settings, Store
-from tests.test_marketing import marketing  # noqa: F401  (the fixture: a located, scored graph)
+from graph import Graph, Settings
+from tests.geo.test_marketing import marketing  # noqa: F401  (the fixture: a located, scored graph)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [pytest.mark.store,
@@ -31,7 +31,7 @@ pytestmark = [pytest.mark.store,
 
 
 @pytest.fixture
-def served(marketing: Store, embedded_settings: Settings) -> Iterator[str]:  # noqa: F811
+def served(marketing: Graph, embedded_settings: Settings) -> Iterator[str]:  # noqa: F811
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

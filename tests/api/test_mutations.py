@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from graph import Settings, Store
+from graph import Graph, Settings
 from loaders.run import load_file, plan
 from resolution import resolve
 from tests.helpers import api_client, graphql, graphql_data, write_source
@@ -32,7 +32,7 @@ BY_EMAIL = """query($v: String!) { customerByIdentifier(type: EMAIL, value: $v) 
 
 
 @pytest.fixture
-def client(embedded_store: Store, embedded_settings: Settings, tmp_path: Path) -> Iterator[TestClient]:
+def client(embedded_graph: Graph, embedded_settings: Settings, tmp_path: Path) -> Iterator[TestClient]:
     write_source(tmp_path, "crm", ["1,Jean,Dupont,jean@x.com,06 12 34 56 78,FR,75001,CN1",
                                    "2,Marie,Curie,marie@x.com,06 98 76 54 32,FR,75005,CN2"])
     (tmp_path / "consents.toml").write_text('[source]\nname = "consents"\nkind = "consents"\nid = "id"\n'
@@ -42,8 +42,8 @@ def client(embedded_store: Store, embedded_settings: Settings, tmp_path: Path) -
                                            "K1,2024-01-01T10:00:00Z,marketing_email,yes,jean@x.com\n",
                                            encoding="utf-8")
     for path, mapping in plan([tmp_path]):
-        load_file(embedded_store, path, mapping, tmp_path)
-    resolve(embedded_store)
+        load_file(embedded_graph, path, mapping, tmp_path)
+    resolve(embedded_graph)
     with api_client(embedded_settings, "agent", "agent-007") as test_client:
         yield test_client
 
@@ -52,14 +52,14 @@ def _jean(client: TestClient) -> str:
     return str(graphql_data(client, BY_EMAIL, v="jean@x.com")["customerByIdentifier"][0]["id"])
 
 
-def _counts(store: Store) -> dict[str, int]:
-    records, _, _ = store.driver.execute_query(
-        "MATCH (n) WITH labels(n) AS l, count(*) AS n RETURN l[0] AS label, n", database_=store.database)
+def _counts(graph: Graph) -> dict[str, int]:
+    records, _, _ = graph.driver.execute_query(
+        "MATCH (n) WITH labels(n) AS l, count(*) AS n RETURN l[0] AS label, n", database_=graph.database)
     return {r["label"]: r["n"] for r in records}
 
 
 def test_contact_correction_is_a_service_desk_record_read_back_at_once(client: TestClient,
-                                                                       embedded_store: Store) -> None:
+                                                                       embedded_graph: Graph) -> None:
     jean = _jean(client)
     result = graphql_data(client, CORRECT, id=jean, c={"email": " Jean.Dupont@NEW.fr", "street": "1 rue Neuve",
                                                 "postcode": "69001", "city": "Lyon"}, why="moved")["correctContact"]
@@ -80,7 +80,7 @@ def test_contact_correction_is_a_service_desk_record_read_back_at_once(client: T
     assert change["before"]["city"] is None and change["after"]["city"] == "Lyon"
     # a second correction updates the same record, and a full re-run keeps the decision
     graphql_data(client, CORRECT, id=jean, c={"phone": "07 81 22 33 44"})
-    resolve(embedded_store, full=True)
+    resolve(embedded_graph, full=True)
     again = graphql_data(client, READ, id=jean)["customer"]
     assert (again["email"], again["phone"]) == ("jean.dupont@new.fr", "+33781223344")
     assert len(again["changes"]) == 2
@@ -92,17 +92,17 @@ def test_contact_correction_is_a_service_desk_record_read_back_at_once(client: T
     ({"street": "1 rue Neuve"}, "postcode: an address is corrected whole"),
     ({"street": "1 rue Neuve", "postcode": "ABC", "city": "Lyon"}, "postcode: "),
     ({"houseNumber": "x" * 30, "street": "s", "postcode": "69001", "city": "Lyon"}, "houseNumber: "),
-    ({}, "input: give at least one of"),
+    ({}, "correction: give at least one of"),
 ])
-def test_invalid_correction_names_the_field_and_writes_nothing(client: TestClient, embedded_store: Store,
+def test_invalid_correction_names_the_field_and_writes_nothing(client: TestClient, embedded_graph: Graph,
                                                                correction: dict[str, str], message: str) -> None:
     jean = _jean(client)
-    before = _counts(embedded_store)
+    before = _counts(embedded_graph)
     body = graphql(client, CORRECT, id=jean, c=correction)
     [error] = body["errors"]
     assert error["message"].startswith(message), error
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
-    assert _counts(embedded_store) == before
+    assert _counts(embedded_graph) == before
 
 
 def test_unknown_customer_is_a_clear_error(client: TestClient) -> None:
@@ -142,12 +142,12 @@ def test_open_and_annotate_a_ticket(client: TestClient) -> None:
     assert error["message"].startswith("note: ")
 
 
-def test_audit_event_is_in_the_graph_for_analysts(client: TestClient, embedded_store: Store) -> None:
+def test_audit_event_is_in_the_graph_for_analysts(client: TestClient, embedded_graph: Graph) -> None:
     jean = _jean(client)
     graphql_data(client, CORRECT, id=jean, c={"email": "j@d.fr"})
-    records, _, _ = embedded_store.driver.execute_query(
+    records, _, _ = embedded_graph.driver.execute_query(
         "MATCH (e:AuditEvent {customer: $id}) RETURN e.by AS by, e.before AS before, e.at AS at", id=jean,
-        database_=embedded_store.database)
+        database_=embedded_graph.database)
     [event] = records
     assert event["by"] == "agent-007" and json.loads(event["before"]) == {"email": "jean@x.com"}
     assert event["at"] is not None

@@ -31,7 +31,7 @@ def _documented_queries() -> list[tuple[str, str]]:
     from cli.main import _DEMO_QUERY
 
     found = [("demo banner", _DEMO_QUERY.split("Then paste:", 1)[1])]
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     for page in [root / "README.md", *sorted((root / "docs").glob("*.md"))]:
         blocks = re.findall(r"```graphql\n(.*?)```", page.read_text(encoding="utf-8"), flags=re.S)
         found += [(f"{page.name} block {i + 1}", block) for i, block in enumerate(blocks)]

@@ -3,34 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from graph import Settings
-from tests.helpers import write_source
+from tests.helpers import c360, one_error_line, write_source
 
 pytestmark = pytest.mark.store
-
-
-def c360(*args: str, home: Path, env: dict[str, str] | None = None, timeout: float = 300
-         ) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
-    environment |= {"C360_HOME": str(home), "COLUMNS": "200"} | (env or {})
-    return subprocess.run([sys.executable, "-m", "cli", *args], capture_output=True, text=True,
-                          env=environment, timeout=timeout, check=False)
-
-
-def _one_error_line(result: subprocess.CompletedProcess[str]) -> str:
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: ")
-    assert "Traceback" not in result.stderr
-    return lines[0]
 
 
 def test_empty_file_is_one_line_and_nonzero(embedded_settings: Settings, tmp_path: Path) -> None:
@@ -38,20 +19,20 @@ def test_empty_file_is_one_line_and_nonzero(embedded_settings: Settings, tmp_pat
     path.write_bytes(b"")
     result = c360("load", str(path), home=embedded_settings.home)
     assert result.returncode == 1
-    assert _one_error_line(result) == f"error: {path}: the file is empty"
+    assert one_error_line(result) == f"error: {path}: the file is empty"
 
 
 def test_missing_column_is_one_line(embedded_settings: Settings, tmp_path: Path) -> None:
     write_source(tmp_path, "crm", ["1,A"], header="id,first")
     result = c360("load", str(tmp_path), home=embedded_settings.home)
     assert result.returncode == 1
-    assert "column(s) last, email" in _one_error_line(result)
+    assert "column(s) last, email" in one_error_line(result)
 
 
 def test_unreadable_file_is_one_line(embedded_settings: Settings, tmp_path: Path) -> None:
     result = c360("load", str(tmp_path / "nope.csv"), home=embedded_settings.home)
     assert result.returncode == 1
-    assert "no such file or directory" in _one_error_line(result)
+    assert "no such file or directory" in one_error_line(result)
 
 
 def test_debug_shows_the_traceback(embedded_settings: Settings, tmp_path: Path) -> None:
@@ -62,7 +43,7 @@ def test_debug_shows_the_traceback(embedded_settings: Settings, tmp_path: Path) 
 def test_unreachable_store_is_one_line(tmp_path: Path) -> None:
     result = c360("check", home=tmp_path, env={"NEO4J_URI": "bolt://127.0.0.1:9", "NEO4J_PASSWORD": "x"})
     assert result.returncode == 1
-    assert "cannot reach the graph store at bolt://127.0.0.1:9" in _one_error_line(result)
+    assert "cannot reach the graph store at bolt://127.0.0.1:9" in one_error_line(result)
 
 
 def test_port_taken_for_serve_is_one_line(embedded_settings: Settings) -> None:
@@ -72,7 +53,7 @@ def test_port_taken_for_serve_is_one_line(embedded_settings: Settings) -> None:
         port = busy.getsockname()[1]
         result = c360("serve", "--port", str(port), home=embedded_settings.home)
     assert result.returncode == 1
-    assert f"port {port} on 127.0.0.1 is already in use" in _one_error_line(result)
+    assert f"port {port} on 127.0.0.1 is already in use" in one_error_line(result)
 
 
 def test_usage_error_exits_2(embedded_settings: Settings) -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from graph import Settings, Store
+from graph import Graph, Settings
 from resolution.quality import pairwise_quality, read_clusters
 from synthetic import generate
-from tests.test_cli import c360
+from tests.helpers import c360
 
 pytestmark = pytest.mark.store
 
@@ -21,7 +21,7 @@ MIN_PRECISION = 0.995
 MIN_RECALL = 0.98
 
 
-def test_pipeline_through_the_cli_meets_quality(embedded_store: Store, embedded_settings: Settings,
+def test_pipeline_through_the_cli_meets_quality(embedded_graph: Graph, embedded_settings: Settings,
                                                 tmp_path: Path) -> None:
     data = tmp_path / "data"
     home = embedded_settings.home

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import cypher
-from graph import Store
+from graph import Graph
 
 pytestmark = pytest.mark.store
 
@@ -19,16 +19,16 @@ def test_every_query_is_found() -> None:
 
 
 @pytest.mark.parametrize("name", [n for n in cypher.names() if n != "schema"])
-def test_query_explains(store: Store, name: str) -> None:
-    if name.startswith(STORE_SPECIFIC[store.capabilities.name]):
+def test_query_explains(graph: Graph, name: str) -> None:
+    if name.startswith(STORE_SPECIFIC[graph.capabilities.name]):
         pytest.skip(f"{name} is for the other store")
-    store.driver.execute_query("EXPLAIN " + cypher.query(name), database_=store.database)
+    graph.driver.execute_query("EXPLAIN " + cypher.query(name), database_=graph.database)
 
 
-def test_schema_applies_twice_and_creates_constraints(store: Store) -> None:
-    store.apply_schema()
-    store.apply_schema()
-    records, _, _ = store.driver.execute_query("SHOW CONSTRAINTS", database_=store.database)
+def test_schema_applies_twice_and_creates_constraints(graph: Graph) -> None:
+    graph.apply_schema()
+    graph.apply_schema()
+    records, _, _ = graph.driver.execute_query("SHOW CONSTRAINTS", database_=graph.database)
     names = {r["name"] for r in records}
     assert {"source_record_key", "identifier_key", "customer_id"} <= names
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from graph import PortInUseError, Settings, open_store
+from graph import PortInUseError, Settings, open_graph
 from graph.embedded import EmbeddedServer
-from tests.test_cli import c360
+from tests.helpers import c360
 
 pytestmark = pytest.mark.store
 
@@ -60,8 +60,8 @@ def test_stale_state_from_a_crash_is_recovered(tmp_path: Path) -> None:
         {"pid": dead.pid, "bolt_port": 1, "http_port": 2, "started_at": 0.0, "pinned": True}))
     (tmp_path / "leases").mkdir()
     (tmp_path / "leases" / str(dead.pid)).touch()
-    with open_store(Settings(neo4j_uri=None, c360_home=tmp_path)) as store:
-        assert store.read("ping") == [{"ok": 1}]
+    with open_graph(Settings(neo4j_uri=None, c360_home=tmp_path)) as graph:
+        assert graph.read("ping") == [{"ok": 1}]
         state = EmbeddedServer(tmp_path).status()
         assert state is not None and state.pid != dead.pid
     assert not (tmp_path / "leases" / str(dead.pid)).exists()

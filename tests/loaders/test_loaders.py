@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -21,7 +22,7 @@ from loaders.validation import validate
 from tests.helpers import HEADER, write_source
 
 
-def _validate(path: Path, tmp_path: Path) -> tuple[list, list[dict]]:
+def _validate(path: Path, tmp_path: Path) -> tuple[list[Any], list[dict[str, Any]]]:
     mapping = mapping_for(path)
     rejects = RejectLog(tmp_path / "rejects.jsonl")
     accepted = list(validate(read_rows(path, mapping), mapping, CustomerRecord, path, rejects))

@@ -28,10 +28,10 @@ def test_split_respects_constraints_and_links(raw: list[tuple[str, str, float]],
             not_same.setdefault(b, set()).add(a)
     result = split(KEYS, links, exclusive, not_same)
     assert sorted(k for g in result.groups for k in g) == sorted(KEYS)  # a partition of the records
-    graph = nx.Graph()
-    graph.add_nodes_from(KEYS)
-    graph.add_edges_from((x.a, x.b) for x in links)
-    component_of = {k: i for i, c in enumerate(nx.connected_components(graph)) for k in c}
+    reference: nx.Graph[str] = nx.Graph()
+    reference.add_nodes_from(KEYS)
+    reference.add_edges_from((x.a, x.b) for x in links)
+    component_of = {k: i for i, c in enumerate(nx.connected_components(reference)) for k in c}
     for group in result.groups:
         assert len({component_of[k] for k in group}) == 1  # never joins what no link joins
         assert not any(not_same.get(k, set()) & set(group) for k in group)  # a split decision always holds
@@ -39,7 +39,7 @@ def test_split_respects_constraints_and_links(raw: list[tuple[str, str, float]],
         if not manual:  # only a person's merge may join different national ids
             assert len({values[k] for k in group if k in values}) <= 1
     kept = [x for x in links if x not in result.cut]
-    kept_graph = nx.Graph()
+    kept_graph: nx.Graph[str] = nx.Graph()
     kept_graph.add_nodes_from(KEYS)
     kept_graph.add_edges_from((x.a, x.b) for x in kept)
     assert {frozenset(g) for g in result.groups} == {frozenset(c) for c in nx.connected_components(kept_graph)}

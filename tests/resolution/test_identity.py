@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from faker import Faker
 
-from graph import Store
+from graph import Graph
 from loaders.run import load_file, plan
 from resolution import resolve
 from resolution.decisions import decide
@@ -21,19 +21,19 @@ pytestmark = pytest.mark.store
 CLUSTERS = "MATCH (c:Customer)-[:HAS_RECORD]->(r:SourceRecord) RETURN r.key AS key, c.id AS customer"
 
 
-def _load(store: Store, directory: Path) -> None:
+def _load(graph: Graph, directory: Path) -> None:
     for path, mapping in plan([directory]):
-        load_file(store, path, mapping, directory / "home")
+        load_file(graph, path, mapping, directory / "home")
 
 
-def _customer_of(store: Store) -> dict[str, str]:
-    records, _, _ = store.driver.execute_query(CLUSTERS, database_=store.database)
+def _customer_of(graph: Graph) -> dict[str, str]:
+    records, _, _ = graph.driver.execute_query(CLUSTERS, database_=graph.database)
     return {r["key"]: r["customer"] for r in records}
 
 
-def _partition(store: Store) -> set[frozenset[str]]:
+def _partition(graph: Graph) -> set[frozenset[str]]:
     groups: dict[str, set[str]] = {}
-    for key, customer in _customer_of(store).items():
+    for key, customer in _customer_of(graph).items():
         groups.setdefault(customer, set()).add(key)
     return {frozenset(g) for g in groups.values()}
 
@@ -42,36 +42,36 @@ def _person(id_: str, first: str, last: str, **fields: str) -> dict[str, str]:
     return {"id": id_, "first_name": first, "last_name": last, **fields}
 
 
-def test_hub_value_is_blocked_and_reported(embedded_store: Store, tmp_path: Path) -> None:
+def test_hub_value_is_blocked_and_reported(embedded_graph: Graph, tmp_path: Path) -> None:
     rows = [_person(str(i), f"Name{i}", f"Other{i}", email="desk@shop.com") for i in range(1, 6)]
     rows += [_person("6", "Ann", "Lee", email="ann@x.com"), _person("7", "Bob", "Kay", email="ann@x.com")]
     write_people(tmp_path, "crm", rows)
-    _load(embedded_store, tmp_path)
-    resolve(embedded_store, rules_with(email={"max_records": 4}))
-    partition = _partition(embedded_store)
+    _load(embedded_graph, tmp_path)
+    resolve(embedded_graph, rules_with(email={"max_records": 4}))
+    partition = _partition(embedded_graph)
     assert frozenset({"crm:6", "crm:7"}) in partition
     assert all(frozenset({f"crm:{i}"}) in partition for i in range(1, 6))
-    report = {r["key"]: r for r in embedded_store.read("resolve_blocked_report")}
+    report = {r["key"]: r for r in embedded_graph.read("resolve_blocked_report")}
     assert report["email:desk@shop.com"]["reason"] == "hub"
     assert report["email:desk@shop.com"]["records"] == 5 and report["email:desk@shop.com"]["profiles"] == 5
     assert "email:ann@x.com" not in report
 
 
-def test_blocklisted_pattern_links_nothing(embedded_store: Store, tmp_path: Path) -> None:
+def test_blocklisted_pattern_links_nothing(embedded_graph: Graph, tmp_path: Path) -> None:
     rules = default_rules()
     rules = rules.model_copy(update={"identifiers": {**rules.identifiers,
                                                      "phone": rules.identifiers["phone"].model_copy(
                                                          update={"link": True})}})
     write_people(tmp_path, "crm", [_person("1", "Ann", "Lee", phone="+33600000000"),
                                    _person("2", "Bob", "Kay", phone="+33600000000")])
-    _load(embedded_store, tmp_path)
-    resolve(embedded_store, rules)
-    assert len(_partition(embedded_store)) == 2
-    report = embedded_store.read("resolve_blocked_report")
+    _load(embedded_graph, tmp_path)
+    resolve(embedded_graph, rules)
+    assert len(_partition(embedded_graph)) == 2
+    report = embedded_graph.read("resolve_blocked_report")
     assert [(r["key"], r["reason"]) for r in report] == [("phone:+33600000000", "blocklist pattern")]
 
 
-def test_conflicting_exclusive_identifiers_split_at_the_weakest_link(embedded_store: Store, tmp_path: Path) -> None:
+def test_conflicting_exclusive_identifiers_split_at_the_weakest_link(embedded_graph: Graph, tmp_path: Path) -> None:
     # a family email joins three records; two carry different national ids: they are two people
     write_people(tmp_path, "crm", [
         _person("1", "Jean", "Martin", email="family@x.com", national_id="1850775123456"),
@@ -79,19 +79,19 @@ def test_conflicting_exclusive_identifiers_split_at_the_weakest_link(embedded_st
         _person("3", "Jean", "Martin", email="family@x.com", customer_number="CN1"),
         _person("4", "Paul", "Martin", customer_number="CN1"),
     ])
-    _load(embedded_store, tmp_path)
-    summary = resolve(embedded_store)
-    customer = _customer_of(embedded_store)
+    _load(embedded_graph, tmp_path)
+    summary = resolve(embedded_graph)
+    customer = _customer_of(embedded_graph)
     assert customer["crm:1"] != customer["crm:2"]
     assert summary.components_split == 1 and summary.links_cut >= 1
     # the customer number (trust 0.99) outweighs the shared email (0.95): 3 stays with 4
     assert customer["crm:3"] == customer["crm:4"]
-    why = explain(embedded_store, "crm:1", "crm:2", default_rules())
+    why = explain(embedded_graph, "crm:1", "crm:2", default_rules())
     assert not why.together
     assert any("different national_id" in reason for reason in why.reasons)
 
 
-def test_fuzzy_matching_finds_records_without_shared_identifiers(embedded_store: Store, tmp_path: Path) -> None:
+def test_fuzzy_matching_finds_records_without_shared_identifiers(embedded_graph: Graph, tmp_path: Path) -> None:
     home = {"street": "12 rue des Lilas", "postcode": "75011", "city": "Paris", "country": "FR"}
     write_people(tmp_path, "crm", [
         _person("1", "Zoé", "Lefèvre", birth_date="1984-03-07", **home),
@@ -108,19 +108,19 @@ def test_fuzzy_matching_finds_records_without_shared_identifiers(embedded_store:
     filler = [_person(f"f{i}", fake.first_name(), fake.last_name(), birth_date=fake.date_of_birth().isoformat(),
                       postcode=fake.postcode(), city=fake.city()) for i in range(300)]
     write_people(tmp_path, "filler", filler)
-    _load(embedded_store, tmp_path)
-    resolve(embedded_store)
-    customer = _customer_of(embedded_store)
+    _load(embedded_graph, tmp_path)
+    resolve(embedded_graph)
+    customer = _customer_of(embedded_graph)
     assert customer["crm:1"] == customer["shop:a"]
     assert customer["crm:3"] == customer["shop:b"]
     assert customer["crm:2"] == customer["shop:c"]
     assert customer["crm:1"] != customer["crm:2"], "a household is not one person"
-    why = explain(embedded_store, "crm:1", "shop:a", default_rules())
+    why = explain(embedded_graph, "crm:1", "shop:a", default_rules())
     assert why.together and why.hops[0].evidence == "SIMILAR_TO" and why.hops[0].rule.startswith("fuzzy:")
     assert why.hops[0].score is not None and why.hops[0].score >= default_rules().fuzzy.threshold
 
 
-def test_explain_shows_each_hop_and_why_records_are_apart(embedded_store: Store, tmp_path: Path) -> None:
+def test_explain_shows_each_hop_and_why_records_are_apart(embedded_graph: Graph, tmp_path: Path) -> None:
     write_people(tmp_path, "crm", [
         _person("1", "Ann", "Lee", email="ann@x.com"),
         _person("2", "Ann", "Lee", email="ann@x.com", customer_number="CN7"),
@@ -128,67 +128,67 @@ def test_explain_shows_each_hop_and_why_records_are_apart(embedded_store: Store,
         _person("4", "Bob", "Kay", email="test@test.com"),
         _person("5", "Eve", "Roe", email="test@test.com"),
     ])
-    _load(embedded_store, tmp_path)
-    resolve(embedded_store)
-    joined = explain(embedded_store, "crm:1", "crm:3", default_rules())
+    _load(embedded_graph, tmp_path)
+    resolve(embedded_graph)
+    joined = explain(embedded_graph, "crm:1", "crm:3", default_rules())
     assert joined.together
     assert [(h.left, h.evidence, h.right) for h in joined.hops] == [
         ("crm:1", "email:ann@x.com", "crm:2"), ("crm:2", "customer_number:CN7", "crm:3")]
-    apart = explain(embedded_store, "crm:4", "crm:5", default_rules())
+    apart = explain(embedded_graph, "crm:4", "crm:5", default_rules())
     assert not apart.together and not apart.hops
     assert any("email:test@test.com" in r and "blocklist" in r for r in apart.reasons)
 
 
-def test_manual_split_and_merge_survive_full_reruns(embedded_store: Store, tmp_path: Path) -> None:
+def test_manual_split_and_merge_survive_full_reruns(embedded_graph: Graph, tmp_path: Path) -> None:
     write_people(tmp_path, "crm", [_person("1", "Ann", "Lee", email="shared@x.com"),
                                    _person("2", "Bob", "Kay", email="shared@x.com"),
                                    _person("3", "Cy", "Dee", email="cy@x.com")])
-    _load(embedded_store, tmp_path)
-    resolve(embedded_store)
+    _load(embedded_graph, tmp_path)
+    resolve(embedded_graph)
     rules = default_rules()
-    decide(embedded_store, "crm:1", "crm:2", same=False, by="agent-7", why="two people, one inbox", rules=rules)
-    assert _customer_of(embedded_store)["crm:1"] != _customer_of(embedded_store)["crm:2"]
-    decide(embedded_store, "crm:2", "crm:3", same=True, by="agent-7", why="same person, confirmed", rules=rules)
+    decide(embedded_graph, "crm:1", "crm:2", same=False, by="agent-7", why="two people, one inbox", rules=rules)
+    assert _customer_of(embedded_graph)["crm:1"] != _customer_of(embedded_graph)["crm:2"]
+    decide(embedded_graph, "crm:2", "crm:3", same=True, by="agent-7", why="same person, confirmed", rules=rules)
     for _ in range(2):
-        resolve(embedded_store, full=True)
-        customer = _customer_of(embedded_store)
+        resolve(embedded_graph, full=True)
+        customer = _customer_of(embedded_graph)
         assert customer["crm:1"] != customer["crm:2"] and customer["crm:2"] == customer["crm:3"]
-    why = explain(embedded_store, "crm:1", "crm:2", rules)
+    why = explain(embedded_graph, "crm:1", "crm:2", rules)
     assert any("agent-7" in r and "one inbox" in r for r in why.reasons)
-    audit = embedded_store.driver.execute_query(
-        "MATCH (e:AuditEvent) RETURN e.kind AS kind, e.by AS by ORDER BY e.at", database_=embedded_store.database)[0]
+    audit = embedded_graph.driver.execute_query(
+        "MATCH (e:AuditEvent) RETURN e.kind AS kind, e.by AS by ORDER BY e.at", database_=embedded_graph.database)[0]
     assert [(r["kind"], r["by"]) for r in audit] == [("split", "agent-7"), ("merge", "agent-7")]
 
 
 @pytest.mark.parametrize("cached", [True, False], ids=["feature-cache", "no-cache"])
-def test_incremental_run_equals_a_full_run(embedded_store: Store, tmp_path: Path, cached: bool) -> None:
+def test_incremental_run_equals_a_full_run(embedded_graph: Graph, tmp_path: Path, cached: bool) -> None:
     cache = tmp_path / "cache" if cached else None
     first = [_person(str(i), f"P{i}", f"Q{i}", email=f"p{i % 40}@x.com", birth_date=f"19{60 + i % 30}-05-0{1 + i % 8}",
                      postcode=f"{20000 + i % 55}") for i in range(120)]
     write_people(tmp_path / "a", "crm", first)
-    _load(embedded_store, tmp_path / "a")
-    assert resolve(embedded_store, cache_dir=cache).mode == "full"
+    _load(embedded_graph, tmp_path / "a")
+    assert resolve(embedded_graph, cache_dir=cache).mode == "full"
     later = [_person(f"n{i}", f"P{i}", f"Q{i}", email=f"p{(i * 7) % 45}@x.com", customer_number=f"CN{i % 5}",
                      birth_date=f"19{60 + i % 30}-05-0{1 + i % 8}", postcode=f"{20000 + i % 55}") for i in range(15)]
     write_people(tmp_path / "b", "web", later)
-    _load(embedded_store, tmp_path / "b")
-    incremental = resolve(embedded_store, cache_dir=cache)
+    _load(embedded_graph, tmp_path / "b")
+    incremental = resolve(embedded_graph, cache_dir=cache)
     assert incremental.mode == "incremental" and incremental.records < 135
-    after_incremental = _partition(embedded_store)
+    after_incremental = _partition(embedded_graph)
     assert cache is None or len(list(cache.glob("features-*.pickle"))) == 1
-    full = resolve(embedded_store, full=True)
+    full = resolve(embedded_graph, full=True)
     assert full.mode == "full" and full.records_moved == 0
-    assert _partition(embedded_store) == after_incremental
+    assert _partition(embedded_graph) == after_incremental
 
 
-def test_golden_record_prefers_the_most_trusted_source(embedded_store: Store, tmp_path: Path) -> None:
+def test_golden_record_prefers_the_most_trusted_source(embedded_graph: Graph, tmp_path: Path) -> None:
     write_people(tmp_path, "loyalty", [_person("L1", "Jon", "Smyth", email="jon@x.com", city="Lile")])
     write_people(tmp_path, "crm", [_person("C1", "John", "Smith", email="jon@x.com")])
-    _load(embedded_store, tmp_path)
-    resolve(embedded_store)
-    golden: dict[str, Any] = embedded_store.driver.execute_query(
+    _load(embedded_graph, tmp_path)
+    resolve(embedded_graph)
+    golden: dict[str, Any] = embedded_graph.driver.execute_query(
         "MATCH (c:Customer)-[:HAS_RECORD]->(:SourceRecord {key: 'crm:C1'}) RETURN properties(c) AS p",
-        database_=embedded_store.database)[0][0]["p"]
+        database_=embedded_graph.database)[0][0]["p"]
     sources = dict(item.split("=", 1) for item in golden["value_sources"])
     assert (golden["first_name"], sources["first_name"]) == ("John", "crm:C1")
     assert (golden["city"], sources["city"]) == ("Lile", "loyalty:L1")  # only the loyalty record has one
@@ -206,7 +206,7 @@ def test_rules_file_errors_name_the_key(tmp_path: Path) -> None:
     assert isinstance(load_rules(None), Rules)
 
 
-def test_fuzzy_only_records_reach_the_quality_target_and_match_networkx(embedded_store: Store, tmp_path: Path
+def test_fuzzy_only_records_reach_the_quality_target_and_match_networkx(embedded_graph: Graph, tmp_path: Path
                                                                          ) -> None:
     """Records sharing no identifier (slips in names, dates, addresses; households): F1 >= 0.99, and the
     database's components equal networkx's over the same SIMILAR_TO edges."""
@@ -216,20 +216,20 @@ def test_fuzzy_only_records_reach_the_quality_target_and_match_networkx(embedded
     from synthetic.lookalikes import write_lookalikes
 
     written = write_lookalikes(1500, tmp_path / "data")
-    _load(embedded_store, tmp_path / "data")
-    resolve(embedded_store)
-    customer = _customer_of(embedded_store)
+    _load(embedded_graph, tmp_path / "data")
+    resolve(embedded_graph)
+    customer = _customer_of(embedded_graph)
     quality = pairwise_quality(customer, read_clusters(written.truth, "person_id"))
     assert quality.f1 >= 0.99, quality
-    graph = nx.Graph()
-    graph.add_nodes_from(customer)
-    graph.add_edges_from((r["a"], r["b"]) for r in embedded_store.read("resolve_similar_edges"))
-    assert _partition(embedded_store) == {frozenset(c) for c in nx.connected_components(graph)}
-    assert graph.number_of_edges() > 500  # the data really needs fuzzy links
+    reference: nx.Graph[str] = nx.Graph()
+    reference.add_nodes_from(customer)
+    reference.add_edges_from((r["a"], r["b"]) for r in embedded_graph.read("resolve_similar_edges"))
+    assert _partition(embedded_graph) == {frozenset(c) for c in nx.connected_components(reference)}
+    assert reference.number_of_edges() > 500  # the data really needs fuzzy links
 
 
-def test_cli_report_explain_split(embedded_store: Store, embedded_settings: Any, tmp_path: Path) -> None:
-    from tests.test_cli import c360
+def test_cli_report_explain_split(embedded_graph: Graph, embedded_settings: Any, tmp_path: Path) -> None:
+    from tests.helpers import c360
 
     write_people(tmp_path, "crm", [_person("1", "Ann", "Lee", email="ann@x.com"),
                                    _person("2", "Ann", "Lee", email="ann@x.com"),
@@ -252,11 +252,11 @@ def test_cli_report_explain_split(embedded_store: Store, embedded_settings: Any,
     assert "different customers" in apart.stdout and "twins" in apart.stdout
 
 
-def test_runs_recorded_by_an_older_version_lead_to_a_full_run(embedded_store: Store, tmp_path: Path) -> None:
-    embedded_store.driver.execute_query("CREATE (:ResolutionRun {run_id: 'old', at: datetime()})",
-                                        database_=embedded_store.database)
+def test_runs_recorded_by_an_older_version_lead_to_a_full_run(embedded_graph: Graph, tmp_path: Path) -> None:
+    embedded_graph.driver.execute_query("CREATE (:ResolutionRun {run_id: 'old', at: datetime()})",
+                                        database_=embedded_graph.database)
     write_people(tmp_path, "crm", [_person("1", "Ann", "Lee", email="ann@x.com"),
                                    _person("2", "Ann", "Lee", email="ann@x.com")])
-    _load(embedded_store, tmp_path)
-    assert resolve(embedded_store).mode == "full"
-    assert len(_partition(embedded_store)) == 1
+    _load(embedded_graph, tmp_path)
+    assert resolve(embedded_graph).mode == "full"
+    assert len(_partition(embedded_graph)) == 1

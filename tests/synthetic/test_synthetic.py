@@ -197,7 +197,7 @@ def test_output_does_not_depend_on_string_hashing(tmp_path: Path) -> None:
     there = str(tmp_path / "there")
     code = f"from pathlib import Path; from synthetic import generate; generate(300, Path({there!r}), seed=3)"
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
-    subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=Path(__file__).parents[1])
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=Path(__file__).parents[2])
     for path in sorted((tmp_path / "here").iterdir()):
         _assert_same_content(tmp_path / "there" / path.name, path)
 
