@@ -27,13 +27,13 @@ from loaders.run import plan
 from resolution.rules import default_rules
 from synthetic import generate
 
-TOWNS = [("75011", "Paris", "FR"), ("69002", "Lyon", "FR"), ("1000", "Brussels", "BE"), ("3011", "Rotterdam", "NL")]
+TOWNS = [("75011", "Paris", "FR"), ("69002", "Lyon", "FR"), ("1000", "Brussels", "BE"), ("3011 AB", "Rotterdam", "NL")]
 
 
 def _corrections(graph: Graph, count: int, rng: random.Random) -> tuple[list[float], list[float]]:
     """Seconds per correction: desk alone, and through the pipeline (homes and stores follow)."""
     rules = default_rules()
-    ids = [row["id"] for row in graph.read("export_clusters")]
+    ids = [row["customer_id"] for row in graph.read("export_clusters")]
     chosen = rng.sample(sorted(set(ids)), count)
     alone: list[float] = []
     followed: list[float] = []
