@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 from synthetic.clock import DAY, END, OFFICE_HOURS, ONLINE_HOURS, START, STORE_HOURS, day_of, iso, moment
 from synthetic.draws import pick
-from synthetic.noise import format_phone
 from synthetic.people import Person
+from synthetic.phones import format_phone
 from synthetic.timeline import Draft
 from synthetic.weighted import Weighted
 

@@ -1,7 +1,8 @@
-"""Email addresses and mobile numbers: built from a person's name and country, unique across people.
+"""Email addresses and mobile numbers: built from a person's name and country, unique across households.
 
 Uniqueness matters: two unrelated people sharing a clean email or phone would be a false link that the
-ground truth does not expect. Only the deliberate junk values (see ``noise``) are shared.
+ground truth does not expect. Only a household's own mailbox and number, and the deliberate junk values
+(see ``noise``), are shared.
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ _LOCAL_PATTERNS: Weighted[str] = Weighted.of({
 })
 # Mobile prefixes after the country code whose every completion is a valid number of that country:
 # FR 639 and 690-697 belong to overseas regions, NL 66/67/69 are not mobile ranges.
+# A household's shared mailbox, as families name them in French and in Dutch.
+_FAMILY_PATTERNS: dict[str, Weighted[str]] = {
+    "fr": Weighted.of({"famille.{l}": 40, "famille{l}": 20, "les{l}": 20, "fam.{l}": 10, "{l}.famille": 10}),
+    "nl": Weighted.of({"familie.{l}": 30, "familie{l}": 20, "fam.{l}": 25, "fam{l}": 15, "{l}thuis": 10}),
+}
 _MOBILE_PREFIXES: dict[str, Weighted[str]] = {
     "FR": Weighted.of({f"6{n:02d}": 1 for n in range(90) if n != 39} | {"698": 1, "699": 1}),
     "BE": Weighted.of({"46": 2, "47": 5, "48": 4, "49": 4}),
@@ -62,6 +68,15 @@ class ContactFactory:
                 address = f"{local}{self._rng.randint(1, 999)}@{domain}"
             self._emails.add(address)
             return address
+
+    def family(self, last: str, country: str, language: str) -> str:
+        """A mailbox a household shares: ``famille.dupont@orange.fr``, ``fam.dejong@ziggo.nl``."""
+        local = _FAMILY_PATTERNS[language].pick(self._rng).format(l=slug(last).replace("-", ""))
+        address = f"{local}@{self._domain(country)}"
+        while address in self._emails:
+            address = f"{local}{self._rng.randint(1, 99)}@{self._domain(country)}"
+        self._emails.add(address)
+        return address
 
     def mobile(self, country: str) -> str:
         """A new E.164 mobile number valid for ``country``."""

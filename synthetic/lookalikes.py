@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from synthetic.noise import strip_accents, typo
+from synthetic.corruption import Corruption
+from synthetic.noise import strip_accents
 from synthetic.people import Person, build_people
 
 SOURCE = "people"
@@ -54,7 +55,8 @@ def write_lookalikes(people: int, directory: Path, seed: int = 7) -> Lookalikes:
     directory.mkdir(parents=True, exist_ok=True)
     rows: list[dict[str, str]] = []
     truth: list[tuple[str, str]] = []
-    for person in build_people(people, seed):
+    # People without the profile's lives (twins, moves, shared mailboxes): these records carry none of them.
+    for person in build_people(people, seed, Corruption.none()):
         for copy in range(rng.choice(RECORDS_PER_PERSON)):
             source_id = f"P{len(rows) + 1:07d}"
             rows.append({"id": source_id, **_written(person, rng, clean=copy == 0)})
@@ -106,6 +108,22 @@ def _written(person: Person, rng: random.Random, clean: bool) -> dict[str, str]:
             if rng.random() < 0.08:
                 fields[name] = ""
     return fields
+
+
+def typo(name: str, rng: random.Random) -> str:
+    """A single slip: accents lost, two letters swapped, one dropped or one doubled."""
+    stripped = strip_accents(name)
+    if stripped != name and rng.random() < 0.5:
+        return stripped
+    if len(name) < 3:
+        return name + name[-1]
+    i = rng.randrange(len(name) - 1)
+    kind = rng.randrange(3)
+    if kind == 0 and name[i] != name[i + 1]:
+        return name[:i] + name[i + 1] + name[i] + name[i + 2:]
+    if kind == 1:
+        return name[:i] + name[i + 1:]
+    return name[:i + 1] + name[i] + name[i + 1:]
 
 
 def _variant(street: str) -> str:

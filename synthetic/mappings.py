@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from synthetic.sources import ID_SCHEMES
+
+# Canonical fields that link records by value; a source without them leaves matching to names, dates, addresses.
+IDENTIFIER_FIELDS = ("email", "phone", "customer_number", "national_id", "loyalty_card")
+RECORD_KEY_COLUMN = "member_id"  # names a source's id column when its id is no longer an identifier (a card)
 
 
 @dataclass(frozen=True)
@@ -32,8 +36,19 @@ class MappingFile:
         """The loader pairs ``<stem>.toml`` with the data file of the same stem."""
         return self.data_file.rsplit(".", 1)[0]
 
+    @property
+    def id_source_column(self) -> str:
+        """The column holding each row's id."""
+        return self.id_column or ID_SCHEMES[self.name].column
+
+    def without_identifiers(self) -> MappingFile:
+        """The same source with no identifier column; an id that was one (a loyalty card) is only a row key."""
+        columns = {field: column for field, column in self.columns.items() if field not in IDENTIFIER_FIELDS}
+        keeps_id = self.id_source_column in columns.values() or self.id_source_column not in self.columns.values()
+        return replace(self, columns=columns, id_column=self.id_column if keeps_id else RECORD_KEY_COLUMN)
+
     def to_toml(self) -> str:
-        source = {"name": self.name, "kind": self.kind, "id": self.id_column or ID_SCHEMES[self.name].column,
+        source = {"name": self.name, "kind": self.kind, "id": self.id_source_column,
                   "format": self.format, "sheet": self.sheet, "delimiter": self.delimiter,
                   "encoding": self.encoding, "default_region": self.default_region,
                   "date_format": self.date_format, "timestamp_format": self.timestamp_format,
@@ -53,7 +68,7 @@ MAPPINGS: dict[str, MappingFile] = {
         columns={"first_name": "given_name", "last_name": "family_name", "email": "email", "phone": "phone",
                  "birth_date": "birth_date", "street": "street", "house_number": "house_number",
                  "postcode": "postcode", "city": "city", "country": "country",
-                 "customer_number": "customer_number"},
+                 "customer_number": "customer_number", "national_id": "national_number"},
     ),
     "webshop": MappingFile(
         name="webshop", data_file="webshop.jsonl", format="jsonl", date_format="%d/%m/%Y",

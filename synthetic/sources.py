@@ -11,16 +11,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from synthetic.noise import COUNTRY_MISSING_RATE, PHONE_STYLES, Noise
+from synthetic.corruption import Corruption
+from synthetic.national_ids import written
+from synthetic.noise import Noise
 from synthetic.people import REFERENCE_DATE, Person
+from synthetic.phones import PHONE_STYLES
 from synthetic.weighted import Weighted
 
 Value = str | None
 Row = dict[str, Value]
 
 MEMBERSHIP: dict[str, float] = {"crm": 0.7, "webshop": 0.6, "loyalty": 0.5}
-CRM_DUPLICATE_RATE = 0.03
+# What each source captures at all (its coverage); what it gets wrong is the corruption profile's.
 CRM_CUSTOMER_NUMBER_RATE = 0.90
+CRM_NATIONAL_ID_RATE = 0.30  # kept only where a service needed it: credit, invoices, an identity card read at the desk
 WEBSHOP_CUSTOMER_NUMBER_RATE = 0.50
 WEBSHOP_OTHER_EMAIL_RATE = 0.50
 WEBSHOP_EMPTY_STRING_RATE = 0.25  # a missing JSON value is usually null, sometimes ""
@@ -53,7 +57,7 @@ ID_SCHEMES: dict[str, IdScheme] = {
 }
 COLUMNS: dict[str, tuple[str, ...]] = {
     "crm": ("contact_id", "given_name", "family_name", "email", "phone", "birth_date", "street",
-            "house_number", "postcode", "city", "country", "customer_number", "segment_hint"),
+            "house_number", "postcode", "city", "country", "customer_number", "national_number", "segment_hint"),
     "webshop": ("account_id", "first_name", "last_name", "email", "phone", "birthday", "zip", "town",
                 "country_code", "customer_no"),
     "loyalty": ("card_number", "name_first", "name_last", "email", "mobile", "postcode", "city", "country",
@@ -73,9 +77,9 @@ def memberships(people: Iterable[Person], rng: random.Random) -> dict[str, list[
     return members
 
 
-def build_records(source: str, people: list[Person], rng: random.Random) -> list[Record]:
+def build_records(source: str, people: list[Person], rng: random.Random, corruption: Corruption) -> list[Record]:
     """The records ``source`` holds about ``people``, with ids, in file order."""
-    noise = Noise(rng)
+    noise = Noise(rng, corruption)
     drafts = [(person.person_id, row) for person in people for row in _BUILDERS[source](person, noise)]
     return _with_ids(drafts, ID_SCHEMES[source], rng)
 
@@ -91,28 +95,32 @@ def _with_ids(drafts: list[tuple[str, Row]], scheme: IdScheme, rng: random.Rando
 
 
 def _crm_rows(person: Person, noise: Noise) -> list[Row]:
-    """A contact, and for ~3 % a second one typed in again later: same email, a slip in the name."""
+    """A contact, and for a few people a second one typed in again later: same email, a slip in the name."""
     number = person.customer_number if noise.chance(CRM_CUSTOMER_NUMBER_RATE) else None
-    rows = [_crm_row(person, noise, number, duplicate=False)]
-    if noise.chance(CRM_DUPLICATE_RATE):
-        rows.append(_crm_row(person, noise, number, duplicate=True))
+    national_id = person.national_id if noise.chance(CRM_NATIONAL_ID_RATE) else None
+    rows = [_crm_row(person, noise, number, national_id, duplicate=False)]
+    if noise.chance(noise.rates.crm_duplicate):
+        rows.append(_crm_row(person, noise, number, national_id, duplicate=True))
     return rows
 
 
-def _crm_row(person: Person, noise: Noise, customer_number: Value, duplicate: bool) -> Row:
-    first, last = noise.names(person.first_name, person.last_name, force_typo=duplicate)
-    email = noise.email(person.emails[0], can_be_missing=not duplicate)
+def _crm_row(person: Person, noise: Noise, customer_number: Value, national_id: Value, duplicate: bool) -> Row:
+    first, last = noise.names(person, force_typo=duplicate)
+    email = noise.email(person.emails[0], person.country, can_be_missing=not duplicate)
     phone = noise.phone(person.phone, person.country, PHONE_STYLES["crm"])
     if not duplicate:
         email, phone = noise.bad_contacts(email, phone, person.emails[0], person.phone)
-    address = person.address
+    address = noise.address(person)
+    country = person.country
     return {
         "given_name": first, "family_name": last, "email": email, "phone": phone,
-        "birth_date": noise.missing(person.birth_date.isoformat()),
-        "street": noise.missing(address.street), "house_number": noise.missing(address.house_number),
-        "postcode": noise.missing(address.postcode), "city": noise.missing(address.city),
-        "country": noise.missing(address.country, COUNTRY_MISSING_RATE),
-        "customer_number": customer_number,
+        "birth_date": noise.birth_date(person.birth_date, "%Y-%m-%d"),
+        "street": noise.address_part(address.street, country),
+        "house_number": noise.address_part(address.house_number, country, digits_only=True),
+        "postcode": noise.address_part(address.postcode, country), "city": noise.address_part(address.city, country),
+        "country": noise.missing(country, noise.rates.country_missing),
+        "customer_number": noise.code(customer_number) if customer_number else None,
+        "national_number": noise.code(written(national_id, country, noise.rng)) if national_id else None,
         "segment_hint": _SEGMENTS.pick(noise.rng),
     }
 
@@ -122,20 +130,22 @@ def _webshop_rows(person: Person, noise: Noise) -> list[Row]:
     chosen = person.emails[0]
     if len(person.emails) > 1 and noise.chance(WEBSHOP_OTHER_EMAIL_RATE):
         chosen = person.emails[1]
-    first, last = noise.names(person.first_name, person.last_name)
-    email = noise.email(chosen)
+    first, last = noise.names(person)
+    email = noise.email(chosen, person.country)
     phone = noise.phone(person.phone, person.country, PHONE_STYLES["webshop"])
     email, phone = noise.bad_contacts(email, phone, chosen, person.phone)
+    address = noise.address(person)
     row: Row = {
         "first_name": first, "last_name": last, "email": email, "phone": phone,
-        "birthday": noise.missing(person.birth_date.strftime("%d/%m/%Y")),
-        "zip": noise.missing(person.address.postcode), "town": noise.missing(person.address.city),
-        "country_code": noise.missing(person.country, COUNTRY_MISSING_RATE),
+        "birthday": noise.birth_date(person.birth_date, "%d/%m/%Y"),
+        "zip": noise.address_part(address.postcode, person.country),
+        "town": noise.address_part(address.city, person.country),
+        "country_code": noise.missing(person.country, noise.rates.country_missing),
     }
     row = {key: "" if value is None and noise.chance(WEBSHOP_EMPTY_STRING_RATE) else value
            for key, value in row.items()}
     if person.customer_number and noise.chance(WEBSHOP_CUSTOMER_NUMBER_RATE):
-        row["customer_no"] = person.customer_number
+        row["customer_no"] = noise.code(person.customer_number)
     elif not noise.chance(WEBSHOP_ABSENT_KEY_RATE):
         row["customer_no"] = None
     return [row]
@@ -144,14 +154,16 @@ def _webshop_rows(person: Person, noise: Noise) -> list[Row]:
 def _loyalty_rows(person: Person, noise: Noise) -> list[Row]:
     """A loyalty member: a mobile, a postcode and city, the day the card was handed out."""
     chosen = noise.rng.choice(person.emails)
-    first, last = noise.names(person.first_name, person.last_name)
-    email = noise.email(chosen)
+    first, last = noise.names(person)
+    email = noise.email(chosen, person.country)
     phone = noise.phone(person.phone, person.country, PHONE_STYLES["loyalty"])
     email, phone = noise.bad_contacts(email, phone, chosen, person.phone)
+    address = noise.address(person)
     return [{
         "name_first": first, "name_last": last, "email": email, "mobile": phone,
-        "postcode": noise.missing(person.address.postcode), "city": noise.missing(person.address.city),
-        "country": noise.missing(person.country, COUNTRY_MISSING_RATE),
+        "postcode": noise.address_part(address.postcode, person.country),
+        "city": noise.address_part(address.city, person.country),
+        "country": noise.missing(person.country, noise.rates.country_missing),
         "enrolled_on": _enrolment(person.birth_date, noise.rng).isoformat(),
     }]
 

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 from synthetic.clock import DAY, END, MINUTE, OFFICE_HOURS, ONLINE_HOURS, START, local, moment
 from synthetic.draws import pick, poisson
-from synthetic.noise import format_phone
 from synthetic.people import Person
+from synthetic.phones import format_phone
 from synthetic.timeline import Draft
 from synthetic.weighted import Weighted
 

@@ -20,16 +20,20 @@ import pytest
 from openpyxl import load_workbook
 
 from synthetic import GenerationSummary, generate
-from synthetic.noise import JUNK_EMAILS, JUNK_PHONES, email_case, format_phone, strip_accents, typo
+from synthetic.lookalikes import typo
+from synthetic.noise import JUNK_EMAILS, JUNK_PHONES, email_case, strip_accents
 from synthetic.people import REFERENCE_DATE
+from synthetic.phones import format_phone
+from tests.synthetic.readback import edit_kind
 
 PEOPLE = 2_000
 SOURCES = ("crm", "webshop", "loyalty")
 DATA_FILES = {"crm": "crm.csv", "webshop": "webshop.jsonl", "loyalty": "loyalty.csv"}
 CANONICAL_FIELDS = {"first_name", "last_name", "birth_date", "email", "phone", "street", "house_number",
-                    "postcode", "city", "country", "customer_number", "loyalty_card"}
+                    "postcode", "city", "country", "customer_number", "national_id", "loyalty_card"}
+# The CRM holds a national number for some contacts (mapped to national_id), between the customer number and hint.
 CRM_HEADER = ["contact_id", "given_name", "family_name", "email", "phone", "birth_date", "street",
-              "house_number", "postcode", "city", "country", "customer_number", "segment_hint"]
+              "house_number", "postcode", "city", "country", "customer_number", "national_number", "segment_hint"]
 LOYALTY_HEADER = ["card_number", "name_first", "name_last", "email", "mobile", "postcode", "city", "country",
                   "enrolled_on"]
 WEBSHOP_KEYS = ["account_id", "first_name", "last_name", "email", "phone", "birthday", "zip", "town",
@@ -53,7 +57,8 @@ EVENT_FIELDS = {
 EVENT_ID_PATTERNS = {"stores": r"S\d{3}", "transactions": r"T\d{9}", "web": r"E\d{10}", "tickets": r"TK\d{7}",
                      "consents": r"CO\d{8}"}
 IDENTIFIER_TYPES = {"email", "phone", "loyalty_card", "customer_number", "national_id", "cookie", "device"}
-COUNTRY_BOUNDS = {"FR": ((43.0, 50.5), (-1.5, 7.5)), "BE": ((49.6, 51.4), (2.6, 6.3)),
+# Mainland France reaches -4.8 at Brest and 8.2 in Alsace; Corsica is south of 43.
+COUNTRY_BOUNDS = {"FR": ((41.3, 51.1), (-5.2, 9.6)), "BE": ((49.6, 51.4), (2.6, 6.3)),
                   "NL": ((50.8, 53.4), (3.4, 7.1))}
 SIMULATED_YEARS = (datetime.fromisoformat("2023-01-01T00:00:00+01:00"),
                    datetime.fromisoformat("2025-01-01T00:00:00+01:00"))
@@ -271,9 +276,12 @@ def test_dates_use_each_mapping_date_format_and_match_the_person(data: Generated
         id_column = "contact_id" if source == "crm" else "account_id"
         present = [row for row in data.rows[source] if row[column]]
         assert 0.88 < _rate(len(present), len(data.rows[source])) < 0.96
+        wrong = 0
         for row in present:
             born = datetime.strptime(str(row[column]), fmt).date()
-            assert born.isoformat() == data.people[truth[str(row[id_column])]]["birth_date"]
+            wrong += born.isoformat() != data.people[truth[str(row[id_column])]]["birth_date"]
+        # A few dates are written wrong on purpose (day and month swapped, a digit off): see test_corruption.
+        assert 0 < _rate(wrong, len(present)) < 0.05
     ages = [(REFERENCE_DATE - date.fromisoformat(p["birth_date"])).days / 365.25 for p in data.people.values()]
     assert min(ages) >= 18 and max(ages) < 91
 
@@ -287,10 +295,19 @@ def test_people_have_the_documented_countries_and_shares(data: Generated) -> Non
 
 
 def test_postcodes_look_like_their_country(data: Generated) -> None:
+    """A postcode is the person's, current or before a move, or one slip away from it (which may break its form)."""
+    slipped = written = 0
     for record in data.records:
         if record.postcode:
-            country = data.people[record.person_id]["country"]
-            assert re.fullmatch(POSTCODES[country], record.postcode), (country, record.postcode)
+            person = data.people[record.person_id]
+            written += 1
+            if record.postcode in (person["postcode"], person["previous_postcode"]):
+                assert re.fullmatch(POSTCODES[person["country"]], record.postcode), record
+            else:
+                slipped += 1
+                assert any(edit_kind(clean, record.postcode) for clean in (person["postcode"],
+                                                                           person["previous_postcode"]) if clean)
+    assert 0 < _rate(slipped, written) < 0.06
 
 
 def test_households_share_phone_address_and_mostly_last_name(data: Generated) -> None:
@@ -302,11 +319,9 @@ def test_households_share_phone_address_and_mostly_last_name(data: Generated) ->
     assert {len(m) for m in members.values()} <= {2, 3, 4}
     same_name = sum(len({data.people[p]["last_name"] for p in m}) == 1 for m in members.values())
     assert 0.5 < _rate(same_name, len(members)) < 1
-    postcodes: dict[str, set[str]] = defaultdict(set)
-    for record in data.records:
-        if record.postcode and data.people[record.person_id]["household_id"]:
-            postcodes[data.people[record.person_id]["household_id"]].add(record.postcode)
-    assert all(len(codes) == 1 for codes in postcodes.values())
+    for household in members.values():
+        homes = {(data.people[p]["postcode"], data.people[p]["previous_postcode"]) for p in household}
+        assert len(homes) == 1, "a household lives, and moves, together"
     phones = _valid_phones_by_person(data)
     shared = checked = 0
     for household in members.values():
@@ -314,18 +329,23 @@ def test_households_share_phone_address_and_mostly_last_name(data: Generated) ->
         if len(with_phone) >= 2:
             checked += 1
             shared += bool(set.intersection(*with_phone))
-    assert checked > 20 and _rate(shared, checked) > 0.9
+    # Most households, not all, give one number for the home (the profile's family_phone; twins always do).
+    assert checked > 20 and 0.45 < _rate(shared, checked) < 0.85
 
 
 def test_unrelated_people_never_share_a_real_phone_or_email(data: Generated) -> None:
+    """A household may share a mailbox and a number; strangers never share a value that is really theirs.
+
+    Only values equal to the person's own are counted: a slip can, rarely, land on a stranger's value.
+    """
     household = {pid: p["household_id"] or pid for pid, p in data.people.items()}
     owners: dict[str, set[str]] = defaultdict(set)
     for pid, phones in _valid_phones_by_person(data).items():
-        for phone in phones - {_e164(junk, "FR") for junk in JUNK_PHONES}:
+        for phone in phones & {data.people[pid]["phone"]}:
             owners[phone].add(household[pid])
     for record in data.records:
-        if email := _valid_email(record.email):
-            owners[email].add(record.person_id)
+        if (email := _valid_email(record.email)) in data.people[record.person_id]["emails"].split():
+            owners[email].add(household[record.person_id])
     assert max(len(o) for o in owners.values()) == 1
 
 
@@ -355,7 +375,7 @@ def test_junk_values_are_shared_by_unrelated_people(data: Generated) -> None:
 def test_some_people_have_a_second_email_used_by_another_source(data: Generated) -> None:
     emails: dict[str, set[str]] = defaultdict(set)
     for record in data.records:
-        if email := _valid_email(record.email):
+        if (email := _valid_email(record.email)) in data.people[record.person_id]["emails"].split():
             emails[record.person_id].add(email)
     two = sum(len(e) == 2 for e in emails.values())
     assert 0.05 < _rate(two, PEOPLE) < 0.2
@@ -363,10 +383,12 @@ def test_some_people_have_a_second_email_used_by_another_source(data: Generated)
 
 
 def test_emails_are_built_from_the_name(data: Generated) -> None:
+    """A person's own addresses, that is: a household's shared mailbox is named after the family or a parent."""
+    shared = Counter(email for p in data.people.values() for email in set(p["emails"].split()))
     from_name = checked = 0
     for record in data.records:
-        if email := _valid_email(record.email):
-            person = data.people[record.person_id]
+        person = data.people[record.person_id]
+        if (email := _valid_email(record.email)) in person["emails"].split() and shared[email] == 1:
             first = re.sub(r"[^a-z]", "", _fold(person["first_name"]))
             checked += 1
             from_name += first in email or email.split("@")[0].startswith(first[:1])
@@ -374,19 +396,25 @@ def test_emails_are_built_from_the_name(data: Generated) -> None:
 
 
 def test_e164_phones_are_valid_for_the_person_country(data: Generated) -> None:
+    """Valid numbers of the person's country, but for slipped digits (an extra or missing one breaks validity)."""
     e164 = [r for r in data.records if re.fullmatch(r"\+\d{10,12}", r.phone)]
     assert len(e164) > 300
+    invalid = 0
     for record in e164:
         number = phonenumbers.parse(record.phone)
-        assert phonenumbers.is_valid_number(number), record.phone
+        if not phonenumbers.is_valid_number(number):
+            invalid += 1
+            assert edit_kind(data.people[record.person_id]["phone"], record.phone) in ("insert", "delete"), record
+            continue
         assert phonenumbers.region_code_for_number(number) == data.people[record.person_id]["country"]
+    assert _rate(invalid, len(e164)) < 0.03
 
 
 def test_phones_come_in_every_format(data: Generated) -> None:
     styles = Counter(_phone_style(r.phone) for r in data.records if r.phone)
     for style in ("e164", "international", "national", "spaced", "dotted", "junk", "malformed"):
         assert styles[style] > 0, style
-    assert styles["other"] == 0
+    assert _rate(styles["other"], sum(styles.values())) < 0.02  # a digit more or less, by a slip
 
 
 def _phone_style(phone: str) -> str:
@@ -409,6 +437,9 @@ def test_customer_numbers_are_unique_per_person(data: Generated) -> None:
         for row in data.rows[source]:
             if number := row.get(field):
                 person = truth[str(row[id_column])]
+                if number != data.people[person]["customer_number"]:  # copied with a slip: see test_corruption
+                    assert edit_kind(data.people[person]["customer_number"], number), number
+                    continue
                 assert re.fullmatch(r"CN\d{8}", number)
                 assert owner.setdefault(number, person) == person
                 numbers[person].add(number)
@@ -441,7 +472,10 @@ def test_missing_values_at_about_eight_percent(data: Generated) -> None:
     for column in ("street", "house_number", "city"):
         missing = sum(not row[column] for row in data.rows["crm"])
         assert 0.05 < _rate(missing, len(data.rows["crm"])) < 0.11, column
-    assert all(r.source_id and r.first_name and r.last_name for r in data.records)
+    assert all(r.source_id for r in data.records)
+    # Forms require names; a few records lose one anyway (the profile's name_missing).
+    nameless = sum(not (r.first_name and r.last_name) for r in data.records)
+    assert 0 < _rate(nameless, len(data.records)) < 0.04
 
 
 def test_names_carry_typos_case_swaps_and_stray_blanks(data: Generated) -> None:
@@ -457,8 +491,10 @@ def test_names_carry_typos_case_swaps_and_stray_blanks(data: Generated) -> None:
         upper += record.last_name.isupper() and not truth[1].isupper()
         blanks += any(v != v.strip() or "  " in v for v in seen)
     total = len(data.records)
-    assert 0.78 < _rate(exact, total) < 0.92
-    assert 0.015 < _rate(typos, total) < 0.07
+    # Besides slips, nicknames, initials, birth names and particles written otherwise change a name too:
+    # test_corruption measures each against its rate.
+    assert 0.6 < _rate(exact, total) < 0.8
+    assert 0.1 < _rate(typos, total) < 0.25
     assert 0.003 < _rate(swapped, total) < 0.025
     assert 0.06 < _rate(upper, total) < 0.16
     assert 0.01 < _rate(blanks, total) < 0.05
