@@ -190,7 +190,7 @@ def print_comparison(row: Comparison) -> None:
 def print_rejects(row: Comparison) -> None:
     for (action, field, reason), count in row.c360.rejects.most_common():
         example = row.c360.reject_examples[(action, field, reason)]
-        print(f"  {row.name}: {count:,} {action} {field}: {reason} (e.g. {example!r})")
+        print(f"  {row.name} ({row.records:,} records): {count:,} {action} {field}: {reason} (e.g. {example!r})")
 
 
 def _pr(quality: PairwiseQuality) -> str:
