@@ -209,6 +209,11 @@ def generator_options(args: argparse.Namespace) -> dict[str, Any]:
     return options
 
 
+def _described(args: argparse.Namespace) -> str:
+    shown = [f"corruption {args.corruption}"] if args.corruption else []
+    return ", ".join([*shown, *(["no shared identifiers"] if args.no_identifiers else [])])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sets", default="febrl3,febrl3-no-id,febrl4,generated",
@@ -235,7 +240,7 @@ def main() -> None:
     print(machine_line("identity resolution quality"))
     print("c360: load, resolve and export as commands on a fresh embedded store; Splink 5 (DuckDB) with its "
           "default comparisons in its own process. P, R, F1: pairwise against the truth; peak MB: the process's "
-          "own peak RSS" + (f"; generator options {extra}" if extra else ""))
+          "own peak RSS" + (f"; generator: {_described(args)}" if extra else ""))
     print(HEADER)
     done = []
     for name, options in runs:
