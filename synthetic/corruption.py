@@ -49,11 +49,11 @@ class Corruption:
     # -- people's lives -------------------------------------------------------------------------------------------
     birth_name: float = 0.25  # of the records of someone using their partner's name: the birth name instead
     double_barrel: float = 0.08  # of those records: "Martin-Dubois", both names joined
-    moved: float = 0.12  # of households: moved while the sources were kept (about one in ten moves a year)
+    moved: float = 0.12  # of homes (one person or a household): about one home in ten moves each year
     stale_address: float = 0.4  # of a mover's records: still the old address, as nobody told that source
-    twins: float = 0.01  # of people: living with a twin (3 % are born a twin; a third still live together)
+    twins: float = 0.01  # of people: living with their twin; 3 % are born a twin, young adults share a home
     family_email: float = 0.30  # of households: one mailbox ("famille.dupont@", or a parent's) for several members
-    family_phone: float = 0.60  # of households: one number for the home, given by every member
+    family_phone: float = 0.60  # of households: one number for the home (twins' always), given by every member
     crm_duplicate: float = 0.03  # of CRM contacts: typed in again later by another agent
 
     _CASES: ClassVar[tuple[str, ...]] = ("upper_last_name", "lower_names", "upper_names")

@@ -6,8 +6,10 @@ more of everything, shows every slip kind in every field. A rate passes within f
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from dataclasses import fields
 from datetime import date
 from pathlib import Path
 
@@ -412,3 +414,13 @@ def test_a_profile_refuses_rates_that_are_not_shares(bad: dict[str, float]) -> N
 def test_none_is_all_zero_and_default_is_the_documented_profile() -> None:
     assert all(value == 0 for value in vars(Corruption.none()).values())
     assert Corruption.default() == Corruption()
+
+
+def test_the_documentation_lists_every_rate_of_the_three_profiles() -> None:
+    page = (Path(__file__).parents[2] / "docs" / "synthetic.md").read_text(encoding="utf-8")
+    rows = {match[0]: match[1:] for match in re.findall(r"^\| `(\w+)` \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \| .+ \|$",
+                                                         page, re.MULTILINE)}
+    profiles = (Corruption.none(), DEFAULT, HEAVY)
+    assert set(rows) == {f.name for f in fields(Corruption)}
+    for name, values in rows.items():
+        assert tuple(float(v) for v in values) == tuple(getattr(p, name) for p in profiles), name
