@@ -25,7 +25,9 @@ from graph import C360Error, InputError, PortInUseError, Settings, open_graph
 from graph.embedded import DATABASE, USER, EmbeddedServer
 from loaders.mapping import SourceMapping
 from loaders.run import LoadSummary, plan
-from resolution import ResolutionSummary
+from resolution import ResolutionSummary, charts
+from resolution.charts import explanation_html
+from resolution.explain import Waterfall
 from resolution.explain import explain as explain_records
 from resolution.rules import rules_in_use
 from scoring.score import score_customers
@@ -99,11 +101,14 @@ RulesOption = Annotated[Path | None, typer.Option("--rules", help="Identity rule
 def resolve_command(
     rules_file: RulesOption = None,
     full: Annotated[bool, typer.Option("--full", help="Recompute every component, not only what changed.")] = False,
-    refit: Annotated[bool, typer.Option("--refit", help="Re-estimate the fuzzy model's weights.")] = False,
+    refit: Annotated[bool, typer.Option("--refit", help="Retrain the matching model (kept between runs).")] = False,
     report: Annotated[bool, typer.Option("--report", help="Then list every identifier value kept from "
                                                           "linking, why, and how many records it would join.")] = False,
+    model_report: Annotated[Path | None, typer.Option("--model-report", help="Then write the matching model's "
+                                                      "match-weight and m/u charts (HTML) into this directory."
+                                                      )] = None,
 ) -> None:
-    """Resolve identities: link records through trusted identifiers and fuzzy matches, write Customer profiles.
+    """Resolve identities: link records through trusted identifiers and probabilistic matches, write profiles.
 
     After the first run only the components touched by new or changed records are recomputed.
     """
@@ -112,10 +117,16 @@ def resolve_command(
         resolved = pipeline.resolve(graph, rules_in_use(settings.home, rules_file), full=full, refit=refit,
                                     cache_dir=settings.home / "cache")
         blocked = graph.read("resolve_blocked_report") if report else []
+        stored = graph.read("match_model_read") if model_report else []
     _print_resolution(resolved.resolution)
     print_locate(resolved.located)
     if report:
         _print_blocked(blocked, resolved.resolution)
+    if model_report:
+        if not stored:
+            raise InputError("no matching model: matching is disabled in the rules", "model_report")
+        for path in charts.model_report(json.loads(stored[0]["parameters"]), model_report):
+            out.print(f"wrote {path}", markup=False)
 
 
 def _print_blocked(rows: list[dict[str, Any]], summary: ResolutionSummary) -> None:
@@ -135,11 +146,20 @@ def explain(
     record_b: Annotated[str, typer.Argument(help="Another one.")],
     rules_file: RulesOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable.")] = False,
+    html: Annotated[Path | None, typer.Option("--html", help="Also write the waterfall chart of the match "
+                                                             "weights (an HTML page that opens offline).")] = None,
 ) -> None:
-    """Show the chain of evidence joining two records, or why they are apart."""
+    """Show the chain of evidence joining two records, or why they are apart, with every match weight."""
     settings = Settings()
     with open_graph(settings) as graph:
         result = explain_records(graph, record_a, record_b, rules_in_use(settings.home, rules_file))
+        chart = explanation_html(graph, result) if html else None
+    if html:
+        if chart is None:
+            raise InputError("no probabilistic match to chart: no model was trained yet, or the records are "
+                             "joined by identifiers and decisions only", "html")
+        html.parent.mkdir(parents=True, exist_ok=True)
+        html.write_text(chart, encoding="utf-8")
     if as_json:
         out.print_json(json.dumps({**asdict(result), "together": result.together}, default=str))
         return
@@ -147,12 +167,35 @@ def explain(
                else f"different customers: {result.customer_a or 'unresolved'} and {result.customer_b or 'unresolved'}")
     out.print(f"{record_a} and {record_b}: {verdict}", markup=False)
     for hop in result.hops:
-        score = f" score {hop.score:.4f}" if hop.score is not None else ""
-        out.print(f"  {hop.left} -- {hop.evidence} ({hop.rule}{score}) -- {hop.right}", markup=False)
+        score = f" probability {hop.score:.4f}" if hop.score is not None and hop.evidence == "SIMILAR_TO" else ""
+        trust = f" trust {hop.score:.2f}" if hop.score is not None and hop.evidence != "SIMILAR_TO" else ""
+        out.print(f"  {hop.left} -- {hop.evidence} ({hop.rule}{score}{trust}) -- {hop.right}", markup=False)
+        if hop.waterfall is not None:
+            _print_waterfall(hop.waterfall, "      ")
     for reason in result.reasons:
         out.print(f"  apart: {reason}", markup=False)
-    if result.fuzzy_score is not None:
-        out.print(f"  fuzzy match probability of the pair: {result.fuzzy_score:.4f}")
+    if result.pair is not None and not result.together:
+        out.print("  the model's score of the pair now (without frequency adjustments):")
+        _print_waterfall(result.pair, "      ")
+    if html:
+        out.print(f"waterfall chart written to {html}", markup=False)
+
+
+def _print_waterfall(waterfall: Waterfall, indent: str) -> None:
+    """The prior, then each comparison that says something, then the sum and its probability."""
+    out.print(f"{indent}{'prior (share of matching pairs)':<52}{waterfall.prior:+8.2f}", markup=False)
+    missing = []
+    for weight in waterfall.weights:
+        if weight.level == "missing on one side":
+            missing.append(weight.comparison)
+            continue
+        frequency = f"  (frequency {weight.frequency_adjustment:+.2f})" if weight.frequency_adjustment else ""
+        label = f"{weight.comparison}: {weight.level}"
+        out.print(f"{indent}{label:<52}{weight.weight:+8.2f}{frequency}", markup=False)
+    if missing:
+        out.print(f"{indent}{'missing on one side: ' + ', '.join(missing):<52}{0:+8.2f}", markup=False)
+    out.print(f"{indent}{'= match weight':<52}{waterfall.match_weight:+8.2f}  →  probability "
+              f"{waterfall.probability:.4f}", markup=False)
 
 
 DecisionBy = Annotated[str, typer.Option("--by", help="Who decides (name or staff id).")]
@@ -437,7 +480,7 @@ def _print_resolution(summary: ResolutionSummary) -> None:
 
 
 #: where an input's command-line option is not simply ``--`` and its name
-_OPTIONS = {"radius_km": "--radius"}
+_OPTIONS = {"radius_km": "--radius", "model_report": "--model-report"}
 
 
 def _option(field: str) -> str:

@@ -1,9 +1,10 @@
-// What a customer's events can be attached by: the identifiers of their records (blocked hub and junk
-// values excluded, or every customer sharing one would show strangers' purchases), the cookies of web
-// sessions logged in as one of them, and the devices those cookies were seen on.
+// What a customer's events can be attached by: the identifiers of their records (hub and junk values
+// excluded, or every customer sharing one would show strangers' purchases; a household's shared email or
+// phone kept, so a family purchase shows on each of them), the cookies of web sessions logged in as one of
+// them, and the devices those cookies were seen on.
 UNWIND $ids AS id
 MATCH (:Customer {id: id})-[:HAS_RECORD]->(:SourceRecord)-[:HAS_IDENTIFIER]->(i:Identifier)
-WHERE i.blocked IS NULL
+WHERE i.blocked IS NULL OR i.blocked = 'household'
 WITH id, collect(DISTINCT i) AS own
 CALL {
   WITH own

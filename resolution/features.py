@@ -1,23 +1,38 @@
-"""What fuzzy matching compares and blocks on, derived from a source record's normalised fields.
+"""What probabilistic matching compares and blocks on: each person record as one row of comparable columns.
 
 Values are folded further than the loaders fold them (accents, case, punctuation, spacing), because a
-comparison must see ``Zoë van der Berg`` and ``ZOE VANDERBERG`` as near-equal while the golden record
-keeps the spelling a source wrote.
+comparison must see ``Zoë van der Berg`` and ``ZOE VANDERBERG`` as near-equal while the golden record keeps
+the spelling a source wrote. Derived columns (sound keys, a surname without its particles, initials, the
+birth year, the email's user part) exist for blocking and for comparison levels; none of them is a guess
+about which records match.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Container, Iterable
 from datetime import date
-from functools import cached_property
 from typing import Any
 
 import jellyfish
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z ]+")
 _SPACES = re.compile(r"\s+")
+#: surname particles of Dutch, Flemish and French names, written apart or abbreviated (v.d. → "v d")
+PARTICLES = frozenset({"van", "der", "den", "de", "des", "du", "le", "la", "ten", "ter", "te", "von", "vd",
+                       "v", "d", "l", "op", "in", "het", "t"})
+#: particles a source may glue to the name (``Vanderberg``), stripped only when a real name is left
+_GLUED = ("vander", "vanden", "vande", "van", "ter", "ten")
+#: identifier columns compared as evidence; a junk or hub value is blanked before matching (it is no evidence)
+IDENTIFIER_COLUMNS = ("email", "phone", "national_id", "customer_number")
+#: every column of the matching table, in order
+COLUMNS = ("unique_id", "first_name", "last_name", "full_name", "first_sound", "last_sound", "name_sounds",
+           "last_core", "first_initials", "birth_date", "birth_year", "postcode", "street", "city",
+           *IDENTIFIER_COLUMNS, "email_user")
+
+Row = dict[str, str | None]
+
 
 def fold(value: Any) -> str:
     """Lowercase ASCII letters and digits separated by single spaces; '' for a missing value."""
@@ -28,63 +43,54 @@ def fold(value: Any) -> str:
     return _SPACES.sub(" ", _NOT_ALNUM.sub(" ", text)).strip()
 
 
-def _compact(value: Any) -> str:
-    return fold(value).replace(" ", "")
+def surname_core(last_name: str) -> str:
+    """The surname without its particles, in one word: ``van der Berg``, ``Berg, van der``, ``V.d. Berg`` and
+    ``Vanderberg`` all give ``berg``."""
+    words = [w for w in last_name.split() if w not in PARTICLES]
+    core = "".join(words)
+    for glued in _GLUED:
+        if core.startswith(glued) and len(core) - len(glued) >= 4:
+            return core[len(glued):]
+    return core
 
 
-def _phonetic(name: str) -> str:
-    """A sound key for a folded name, robust to most one-letter slips and spacing (``van der`` / ``vander``)."""
+def _sound(name: str) -> str:
+    """A sound key for a folded name, robust to most one-letter slips and spacing."""
     return jellyfish.metaphone(name.replace(" ", "")) if name else ""
 
 
-@dataclass(frozen=True)
-class Features:
-    """One record as fuzzy matching sees it."""
+def row(record: dict[str, Any], unusable: Container[str] = frozenset()) -> Row:
+    """The matching row of one record (a row of ``resolve_person_records``).
 
-    key: str
-    first_name: str
-    last_name: str
-    birth_date: str  # ISO, '' when unknown
-    postcode: str
-    street: str  # street and house number
-    city: str
-    phone: str
-
-    @cached_property
-    def blocking_keys(self) -> dict[str, str]:
-        """The record's key for each pass; a pass whose fields are missing gives no key. Computed once and
-        kept with the features in the resolution cache, so an incremental run does not recompute them.
-
-        Names enter as an unordered pair of sound keys, so swapped first and last names block together;
-        the birth date as its year and an unordered day/month pair, so a swapped day and month do too.
-        """
-        names = "|".join(sorted(filter(None, (_phonetic(self.first_name), _phonetic(self.last_name)))))
-        two_names = bool(self.first_name and self.last_name)
-        birth = ""
-        if self.birth_date:
-            year, month, day = self.birth_date.split("-")
-            birth = f"{year}:{min(month, day)}{max(month, day)}"
-        last_sound = _phonetic(self.last_name)
-        initials = "".join(sorted((self.first_name[:1], self.last_name[:1])))
-        keys = {
-            "name+birth": f"{names}#{self.birth_date[:4]}" if two_names and birth else "",
-            "name+postcode": f"{names}#{self.postcode}" if two_names and self.postcode else "",
-            "birth+postcode": f"{birth}#{self.postcode[:3]}" if birth and self.postcode else "",
-            "name+city": f"{names}#{self.city}" if two_names and self.city else "",
-            "last+phone": f"{last_sound}#{self.phone}" if last_sound and self.phone else "",
-            "street+postcode": f"{self.street}#{self.postcode}" if self.street and self.postcode else "",
-            "birth+city": f"{birth}#{self.city}" if birth and self.city else "",
-            "birth+initials": f"{birth}#{initials}" if birth and two_names else "",
-        }
-        return {name: value for name, value in keys.items() if value}
+    ``unusable`` holds identifier keys (``email:x@y``) that are junk or hubs: such a value says nothing about
+    who the record is, so it is blanked rather than compared.
+    """
+    first, last = fold(record.get("first_name")), fold(record.get("last_name"))
+    birth = record.get("birth_date")
+    birth_text = birth.isoformat() if isinstance(birth, date) else (str(birth) if birth else "")
+    street = " ".join(filter(None, (fold(record.get("street")), fold(record.get("house_number")))))
+    values: dict[str, str] = {
+        "unique_id": record["key"], "first_name": first, "last_name": last,
+        "full_name": f"{first} {last}" if first and last else "",
+        "first_sound": _sound(first), "last_sound": _sound(last),
+        # unordered, so that names written the other way round block together
+        "name_sounds": "|".join(sorted((_sound(first), _sound(last)))) if first and last else "",
+        "last_core": surname_core(last),
+        "first_initials": "".join(word[0] for word in first.split()),
+        "birth_date": birth_text, "birth_year": birth_text[:4],
+        "postcode": fold(record.get("postcode")).replace(" ", ""), "street": street, "city": fold(record.get("city")),
+    }
+    for kind in IDENTIFIER_COLUMNS:
+        value = record.get(kind)
+        values[kind] = "" if value is None or f"{kind}:{value}" in unusable else str(value)
+    values["email_user"] = values["email"].partition("@")[0]
+    return {name: values[name] or None for name in COLUMNS}
 
 
-def features(row: dict[str, Any]) -> Features:
-    """From a row of ``resolve_person_records``."""
-    birth = row.get("birth_date")
-    street = " ".join(filter(None, (fold(row.get("street")), fold(row.get("house_number")))))
-    return Features(
-        key=row["key"], first_name=fold(row.get("first_name")), last_name=fold(row.get("last_name")),
-        birth_date=birth.isoformat() if isinstance(birth, date) else fold(birth).replace(" ", "-"),
-        postcode=_compact(row.get("postcode")), street=street, city=fold(row.get("city")),
-        phone=row.get("phone") or "")
+def table(rows: Iterable[Row]) -> dict[str, list[str | None]]:
+    """Rows as columns, the shape the matching engine takes in."""
+    columns: dict[str, list[str | None]] = {name: [] for name in COLUMNS}
+    for item in rows:
+        for name in COLUMNS:
+            columns[name].append(item[name])
+    return columns

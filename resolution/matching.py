@@ -1,51 +1,54 @@
-"""The fuzzy stage of a run against the store: which records to compare, and the ``SIMILAR_TO`` edges to keep.
+"""The probabilistic stage of a run against the store: which records to compare, the ``SIMILAR_TO`` edges to keep.
 
 ``find`` only reads (so a run computes it on a second core while the store refreshes identifier links);
-``apply`` writes the difference between the edges found and those in the graph.
+``apply`` writes the difference between the pairs found and the edges in the graph. The engine itself is
+``resolution.linkage``.
 
-An incremental run compares the changed records with every other record's blocking keys. Reading every
-record back from the store would cost more than the rest of the run, so the features of the last run are
-kept in a cache file under ``C360_HOME/cache``, tagged with that run's id: it is used only when the store's
-last run is that run, and the records changed since are read fresh. Without a valid cache, all are read.
+An incremental run scores the pairs touching the changed records, against every other record's columns.
+Reading every record back from the store would cost more than the rest of the run, so the rows of the last
+run are kept in a cache file under ``C360_HOME/cache``, tagged with that run's id: it is used only when the
+store's last run is that run, and the records changed since are read fresh. Without a valid cache, all are
+read.
 """
 
 from __future__ import annotations
 
 import json
 import pickle
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.database import Graph
-from resolution import fuzzy
-from resolution.features import Features, features
+from resolution import linkage
+from resolution.features import IDENTIFIER_COLUMNS, Row, row, table
 from resolution.rules import Rules
 
-Pair = tuple[str, str]
+PairKey = tuple[str, str]
 
 
 @dataclass
 class Matches:
-    found: dict[Pair, tuple[float, str]]
+    found: dict[PairKey, linkage.Pair]
     scope: set[str] | None  # the records whose edges were recomputed; None: all
-    records: dict[str, Features] = field(default_factory=dict)
+    records: dict[str, Row] = field(default_factory=dict)
     complete: bool = False  # ``records`` holds every record with a name: fit to be cached
-    fitted: fuzzy.MatchModel | None = None  # a newly fitted model, to be stored
+    fitted: linkage.Model | None = None  # a newly trained model, to be stored
 
 
 @dataclass(frozen=True)
-class FeatureCache:
+class RecordCache:
     path: Path
 
-    def load(self, run_id: str, digest: str) -> dict[str, Features] | None:
+    def load(self, run_id: str, digest: str) -> dict[str, Row] | None:
         try:
             with open(self.path, "rb") as handle:
                 tag, records = pickle.load(handle)  # written by c360 itself, under the user's C360_HOME
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError):
             return None
         return records if tag == (run_id, digest) else None
 
-    def save(self, run_id: str, digest: str, records: dict[str, Features]) -> None:
+    def save(self, run_id: str, digest: str, records: dict[str, Row]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         partial = self.path.with_suffix(".partial")
         with open(partial, "wb") as handle:
@@ -54,39 +57,41 @@ class FeatureCache:
 
 
 def find(graph: Graph, rules: Rules, digest: str, scope: set[str] | None, refit: bool,
-         cached: dict[str, Features] | None) -> Matches:
-    """Candidate pairs (all, or those touching ``scope``) scored by the stored model or a new fit."""
+         cached: dict[str, Row] | None) -> Matches:
+    """Pairs (all, or those touching ``scope``) scored by the stored model or a newly trained one."""
     if scope is not None and cached is not None:
         records = dict(cached)
         for key in scope:
             records.pop(key, None)
-        records.update((row["key"], features(row)) for row in graph.by_keys("resolve_person_records_of", scope))
+        records.update((found["key"], row(found)) for found in graph.by_keys("resolve_person_records_of", scope))
     else:
-        records = {row["key"]: features(row) for row in graph.read("resolve_person_records")}
-    ordered = list(records.values())
-    only = None if scope is None else {i for i, r in enumerate(ordered) if r.key in scope}
+        records = {found["key"]: row(found) for found in graph.read("resolve_person_records")}
     matches = Matches({}, scope, records, complete=True)
-    if only is not None and not only:
+    changed = None if scope is None else scope & records.keys()
+    if changed is not None and not changed:
         return matches
-    table = fuzzy.Table(ordered)
-    candidates = fuzzy.candidate_pairs(ordered, rules.fuzzy.max_block_size, only)
-    levels = fuzzy.compare(table, candidates.left, candidates.right)
+    columns = table(_usable(records.values(), {r["key"] for r in graph.read("resolve_unusable_identifiers")}))
     stored = graph.read("match_model_read")
     if stored and not refit and stored[0]["rules"] == digest:
-        model = fuzzy.MatchModel.from_dict(json.loads(stored[0]["parameters"]))
-    else:  # a fit learns from every candidate pair, also when this run scores only some
-        if only is None:
-            every_level = levels
-        else:
-            everything = fuzzy.candidate_pairs(ordered, rules.fuzzy.max_block_size)
-            every_level = fuzzy.compare(table, everything.left, everything.right)
-        model = matches.fitted = fuzzy.fit(table, every_level, rules.fuzzy.prior)
-    probability = model.probability(levels)
-    accepted = (probability >= rules.fuzzy.threshold) & ~fuzzy.guarded(levels)
-    for i in accepted.nonzero()[0]:
-        a, b = sorted((ordered[candidates.left[i]].key, ordered[candidates.right[i]].key))
-        matches.found[(a, b)] = (round(float(probability[i]), 6), f"fuzzy:{candidates.rule[i]}")
+        model: linkage.Model = json.loads(stored[0]["parameters"])
+    else:  # a model learns from every record, also when this run scores only some
+        model = matches.fitted = linkage.train(columns, rules.matching)
+    for pair in linkage.predict(columns, model, rules.matching, changed):
+        matches.found[(pair.a, pair.b)] = pair
     return matches
+
+
+def _usable(records: Iterable[Row], unusable: set[str]) -> list[Row]:
+    """Rows with junk and hub identifier values blanked: a value shared by strangers is no evidence."""
+    rows: list[Row] = []
+    for record in records:
+        blanked: Row = {kind: None for kind in IDENTIFIER_COLUMNS if f"{kind}:{record[kind]}" in unusable}
+        if blanked:
+            record = record | blanked
+            if "email" in blanked:
+                record["email_user"] = None
+        rows.append(record)
+    return rows
 
 
 @dataclass(frozen=True)
@@ -105,12 +110,12 @@ def apply(graph: Graph, matches: Matches, run_id: str) -> Applied:
     existing = {(r["a"], r["b"]): r["score"] for r in rows}
     found = matches.found
     gone = [{"a": a, "b": b} for (a, b) in existing if (a, b) not in found]
-    added = [{"a": a, "b": b, "score": s, "rule": rule} for (a, b), (s, rule) in found.items()
-             if (a, b) not in existing]
-    rescored = [{"a": a, "b": b, "score": s, "rule": rule} for (a, b), (s, rule) in found.items()
-                if (a, b) in existing and existing[(a, b)] != s]
+    written = [{"a": p.a, "b": p.b, "score": round(p.probability, 6), "rule": p.rule,
+                "weights": json.dumps(p.weights, separators=(",", ":"))} for p in found.values()]
+    added = [w for w in written if (w["a"], w["b"]) not in existing]
+    rescored = [w for w in written if (w["a"], w["b"]) in existing and existing[(w["a"], w["b"])] != w["score"]]
     graph.write_batches("resolve_similar_delete", gone)
     graph.write_batches("resolve_similar_create", added, run_id=run_id)
     graph.write_batches("resolve_similar_write", rescored, run_id=run_id)
-    touched = {k for row in gone + added + rescored for k in (row["a"], row["b"])}
+    touched = {k for item in gone + added + rescored for k in (item["a"], item["b"])}
     return Applied(len(added), len(gone), touched)

@@ -1,11 +1,14 @@
 """Identity resolution: which source records are one person, computed in the database.
 
 A run (full, or incremental over what changed since the last one):
-1. identifiers: mark junk and hub values as blocked, refresh ``LINKED_BY`` links through the others;
-2. fuzzy: compare records within blocks, keep ``SIMILAR_TO`` edges above the threshold (``fuzzy``);
+1. identifiers: mark junk, hub and household values as blocked, refresh ``LINKED_BY`` links through the
+   others;
+2. matching: score candidate pairs with the probabilistic model, keep ``SIMILAR_TO`` edges above the threshold
+   (``matching``, ``linkage``);
 3. components: weakly connected components over ``LINKED_BY``, ``SIMILAR_TO`` and ``SAME_AS`` — the store's
    WCC for a full run, a frontier expansion from the changed records for an incremental one;
-4. constraints: a component holding records that must stay apart is split at its weakest links;
+4. constraints: a component holding records that must stay apart (a decision; exclusive values that are not a
+   slip of one another) is split at its weakest links;
 5. profiles: each component keeps the id of the profile it overlaps most; golden attributes are refreshed;
    the run is recorded as a ``ResolutionRun`` with its counts.
 """
@@ -23,8 +26,9 @@ from typing import Any
 
 from graph.database import Graph
 from graph.runs import Run, running
-from resolution import constraints, matching
+from resolution import constraints, golden, matching, slips
 from resolution.constraints import SAME_AS_STRENGTH, Link
+from resolution.households import is_household
 from resolution.rules import Rules, default_rules
 
 LINK_RELATIONSHIPS = ["LINKED_BY", "SIMILAR_TO", "SAME_AS"]
@@ -78,6 +82,10 @@ class _Run:
     def counts(self) -> Counter[str]:
         return self.audit.counts
 
+    @property
+    def conflicts(self) -> constraints.Conflicts:
+        return slips.conflicts(self.rules)
+
 
 def rules_digest(rules: Rules) -> str:
     return hashlib.sha1(rules.model_dump_json().encode()).hexdigest()[:12]
@@ -105,7 +113,7 @@ def _resolve(run: _Run, digest: str, full: bool, refit: bool, seeds: Iterable[st
     last = graph.read("resolution_last_run")
     incremental = not full and bool(last) and last[0]["rules"] == digest
     params = rules.parameters()
-    cache = matching.FeatureCache(cache_dir / f"features-{graph.database}.pickle") if cache_dir else None
+    cache = matching.RecordCache(cache_dir / f"records-{graph.database}.pickle") if cache_dir else None
     with run.audit.step("changes"):
         changed_records = set(seeds)
         if last:
@@ -118,24 +126,29 @@ def _resolve(run: _Run, digest: str, full: bool, refit: bool, seeds: Iterable[st
         else:
             identifier_keys = {r["key"] for r in graph.read("resolve_linking_identifiers", types=params["types"])}
             identifier_keys |= {r["key"] for r in graph.read("resolve_blocked_identifiers")}
-    with ThreadPoolExecutor(1, thread_name_prefix="c360-fuzzy") as background:
+    with run.audit.step("identifiers"):  # first, so that matching sees which values are junk or hubs
+        households = _households(run, identifier_keys)
+        marked = {r["key"] for r in graph.by_keys("resolve_block_identifiers", identifier_keys, write=True,
+                                                  households=sorted(households), **params)}
+        run.counts["blocked_changed"] = len(marked)
+        if incremental and marked:  # a value that became junk, a hub or a household changes its records' evidence
+            changed_records |= {r["key"] for r in graph.by_keys("resolve_identifier_records", marked)}
+    with ThreadPoolExecutor(1, thread_name_prefix="c360-matching") as background:
         pending = background.submit(_find_matches, run, digest, changed_records if incremental else None, refit,
                                     cache, last[0]["run_id"] if incremental else None)
-        with run.audit.step("identifiers"):
-            marked = graph.by_keys("resolve_block_identifiers", identifier_keys, write=True, **params)
-            run.counts["blocked_changed"] = len(marked)
+        with run.audit.step("links"):
             graph.by_keys("resolve_unlink_stale", identifier_keys, write=True, **params)
             linked = graph.by_keys("resolve_links", identifier_keys, write=True, **params)
             run.counts["links"] = sum(r["links"] for r in linked)
             dirty = set(changed_records)
             if incremental:
                 dirty |= {r["key"] for r in run.graph.by_keys("resolve_identifier_records", identifier_keys)}
-        with run.audit.step("fuzzy"):
+        with run.audit.step("matching"):
             matches = pending.result()
             applied = matching.apply(graph, matches, run.run_id)
             if matches.fitted is not None:
-                graph.write("match_model_write", parameters=json.dumps(matches.fitted.to_dict()), rules=digest,
-                            now=now, pairs=matches.fitted.fitted_pairs)
+                graph.write("match_model_write", parameters=json.dumps(matches.fitted), rules=digest, now=now,
+                            records=len(matches.records))
             run.counts["similar_added"], run.counts["similar_removed"] = applied.added, applied.removed
     with run.audit.step("components"):
         if incremental:
@@ -150,9 +163,8 @@ def _resolve(run: _Run, digest: str, full: bool, refit: bool, seeds: Iterable[st
         graph.write_batches("resolve_move_records", [m for m in plan.moved if m["key"] not in plan.unattached],
                             now=now, run_id=run.run_id)
         graph.write("resolve_delete_customers", ids=plan.removed)
-        golden = sorted(set(plan.touched) | {plan.customer_of[k] for k in changed_records if k in plan.customer_of})
-        for start in range(0, len(golden), 2000):
-            graph.write("resolve_golden", ids=golden[start:start + 2000], now=now, trust=rules.sources)
+        touched = sorted(set(plan.touched) | {plan.customer_of[k] for k in changed_records if k in plan.customer_of})
+        golden.refresh(graph, touched, rules, now)
     sizes = Counter(plan.customer_of.values())
     summary = ResolutionSummary(
         run_id=run.run_id, mode="incremental" if incremental else "full", records=len(plan.customer_of),
@@ -167,14 +179,25 @@ def _resolve(run: _Run, digest: str, full: bool, refit: bool, seeds: Iterable[st
     return summary
 
 
-# -- fuzzy links -----------------------------------------------------------------------------------------
-def _find_matches(run: _Run, digest: str, scope: set[str] | None, refit: bool, cache: matching.FeatureCache | None,
+# -- probabilistic links -------------------------------------------------------------------------------
+def _find_matches(run: _Run, digest: str, scope: set[str] | None, refit: bool, cache: matching.RecordCache | None,
                   last_run_id: str | None) -> matching.Matches:
     cached = cache.load(last_run_id, digest) if cache is not None and last_run_id else None
-    if not run.rules.fuzzy.enabled or (scope is not None and not scope):
+    if not run.rules.matching.enabled or (scope is not None and not scope):
         # nothing to compare: a valid cache stays valid for the next run
         return matching.Matches({}, scope=set(), records=cached or {}, complete=cached is not None)
     return matching.find(run.graph, run.rules, digest, scope, refit, cached)
+
+
+# -- the household guard --------------------------------------------------------------------------------
+def _households(run: _Run, identifier_keys: set[str]) -> set[str]:
+    """Linking values shared by records that name clearly different people (``resolution.households``)."""
+    guarded = sorted(t for t in run.rules.link_types if run.rules.identifiers[t].household_guard)
+    if not guarded:
+        return set()
+    rows = run.graph.by_keys("resolve_identifier_names", identifier_keys, types=guarded,
+                             max_records=run.rules.parameters()["max_records"])
+    return {row["key"] for row in rows if is_household(row["names"])}
 
 
 # -- components and constraints --------------------------------------------------------------------------
@@ -221,7 +244,7 @@ def _refined(run: _Run, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         members[row["component"]].append(row["key"])
     exclusive, not_same = _constraints(run, [k for keys in members.values() if len(keys) > 1 for k in keys])
     conflicting = {c: keys for c, keys in members.items()
-                   if len(keys) > 1 and constraints.has_conflict(keys, exclusive, not_same)}
+                   if len(keys) > 1 and constraints.has_conflict(keys, exclusive, not_same, run.conflicts)}
     if not conflicting:
         return rows
     label: dict[str, str] = {}
@@ -230,7 +253,8 @@ def _refined(run: _Run, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     wanted = set(all_keys)
     for component, keys in conflicting.items():
         inside = set(keys)
-        result = constraints.split(keys, [x for x in links if x.a in inside and x.b in inside], exclusive, not_same)
+        result = constraints.split(keys, [x for x in links if x.a in inside and x.b in inside], exclusive, not_same,
+                                   run.conflicts)
         run.counts["components_split"] += len(result.groups) > 1
         run.counts["links_cut"] += len(result.cut)
         for group in result.groups:
@@ -251,7 +275,7 @@ def _incremental_components(run: _Run, seeds: set[str]) -> list[dict[str, Any]]:
     if not reached:
         return []
     exclusive, not_same = _constraints(run, reached)
-    result = constraints.split(sorted(reached), _links(run, reached), exclusive, not_same)
+    result = constraints.split(sorted(reached), _links(run, reached), exclusive, not_same, run.conflicts)
     run.counts["links_cut"] += len(result.cut)
     label = {key: group[0] for group in result.groups for key in group}
     return [{"key": row["key"], "component": label[row["key"]], "customer_id": row["customer_id"]}

@@ -77,6 +77,12 @@ def rules_with(**identifiers: dict[str, object]) -> Rules:
     return base.model_copy(update={"identifiers": changed})
 
 
+def deterministic(rules: Rules | None = None) -> Rules:
+    """Rules with probabilistic matching off: for tests of what identifiers alone link."""
+    base = rules or default_rules()
+    return base.model_copy(update={"matching": base.matching.model_copy(update={"enabled": False})})
+
+
 def query(graph: Graph, text: str, **params: Any) -> list[dict[str, Any]]:
     """An ad-hoc test query, with values converted as ``Graph.read`` converts them."""
     records, _, _ = graph.driver.execute_query(text, params, database_=graph.database)

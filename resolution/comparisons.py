@@ -1,0 +1,123 @@
+"""How two person records are compared: one Splink comparison per kind of evidence, each with graded levels.
+
+Every level carries a starting m (how often two records of one person fall in it) and u (how often two
+records of different people do). Training replaces them from the data (u by random sampling, m by EM);
+they matter only where the data cannot teach a level (a tiny graph, a level never seen in training blocks),
+and they are set so that such a model still behaves: agreement is evidence for, a clear difference against.
+
+Households are modelled, not refused: the same surname with another first name, or a differing birth date,
+is strong evidence against, and exact agreement on a name, postcode, email or phone counts less the more
+common the value is (term frequency adjustments), so a family sharing a name, a home and a phone does not
+add up to one person.
+Identifiers are compared like any other field, with a level for a one-character slip, so a typo in a
+national id or a customer number is a near-miss the model weighs, not a different person.
+"""
+
+from __future__ import annotations
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink.internals.comparison_creator import ComparisonCreator
+from splink.internals.comparison_level_creator import ComparisonLevelCreator
+
+
+def _level(level: ComparisonLevelCreator, label: str, m: float, u: float,
+           tf: str | None = None) -> ComparisonLevelCreator:
+    if tf is not None:
+        level.configure(tf_adjustment_column=tf)
+    return level.configure(label_for_charts=label, m_probability=m, u_probability=u)
+
+
+def _custom(sql: str, label: str, m: float, u: float) -> ComparisonLevelCreator:
+    return _level(cll.CustomLevel(sql), label, m, u)
+
+
+
+_SAME_LAST = '("last_name_l" = "last_name_r" OR "last_core_l" = "last_core_r")'
+_INITIALS = ('(length("first_name_l") = 1 OR length("first_name_r") = 1 '
+             'OR "first_name_l" = "first_initials_r" OR "first_initials_l" = "first_name_r") '
+             'AND substr("first_name_l", 1, 1) = substr("first_name_r", 1, 1)')
+
+
+def _alike(column: str, threshold: float) -> str:
+    return f'jaro_winkler_similarity("{column}_l", "{column}_r") >= {threshold}'
+
+
+def names() -> ComparisonCreator:
+    """First and last name as one piece of evidence, so that the combinations that tell people apart get their
+    own weight: the same surname with another first name (a household), the same first name with another
+    surname (a married name), names written the other way round."""
+    swapped = ('jaro_winkler_similarity("first_name_l", "last_name_r") >= 0.9 '
+               'AND jaro_winkler_similarity("last_name_l", "first_name_r") >= 0.9')
+    return cl.CustomComparison(output_column_name="name", comparison_levels=[
+        cll.CustomLevel('("first_name_l" IS NULL AND "last_name_l" IS NULL) '
+                        'OR ("first_name_r" IS NULL AND "last_name_r" IS NULL)'
+                        ).configure(is_null_level=True, label_for_charts="no name on one side"),
+        _level(cll.ExactMatchLevel("full_name"), "same first and last name", 0.8, 0.0001, tf="full_name"),
+        _custom(swapped, "first and last names swapped", 0.01, 0.000001),
+        _custom('damerau_levenshtein("first_name_l", "first_name_r") <= 1 '
+                'AND damerau_levenshtein("last_name_l", "last_name_r") <= 1', "names one slip apart", 0.06, 0.000005),
+        _custom(f'{_alike("first_name", 0.92)} AND ({_alike("last_name", 0.92)} OR {_SAME_LAST})',
+                "names very alike", 0.03, 0.00001),
+        _custom(f"{_SAME_LAST} AND {_INITIALS}", "same last name, first name given as initials", 0.02, 0.0002),
+        _custom(f'{_SAME_LAST} AND {_alike("first_name", 0.8)}', "same last name, first names alike", 0.01, 0.0005),
+        _custom('"first_name_l" = "first_name_r"', "same first name, another last name", 0.02, 0.005),
+        # a household's signature: fixed, so that training on data full of families cannot learn it away
+        _level(cll.ExactMatchLevel("last_name"), "same last name, another first name", 0.000002, 0.005,
+               tf="last_name").configure(fix_m_probability=True),
+        _custom(f'{_alike("first_name", 0.8)} AND {_alike("last_name", 0.8)}', "names alike", 0.01, 0.002),
+        _level(cll.ElseLevel(), "different names", 0.02, 0.98),
+    ])
+
+
+def birth_date() -> ComparisonCreator:
+    swapped = ('substr("birth_date_l", 1, 4) = substr("birth_date_r", 1, 4) '
+               'AND substr("birth_date_l", 6, 2) = substr("birth_date_r", 9, 2) '
+               'AND substr("birth_date_l", 9, 2) = substr("birth_date_r", 6, 2)')
+    return cl.CustomComparison(output_column_name="birth_date", comparison_levels=[
+        cll.NullLevel("birth_date"),
+        _level(cll.ExactMatchLevel("birth_date"), "same birth date", 0.9, 0.0003),
+        _custom(swapped, "day and month swapped", 0.01, 0.00001),
+        _level(cll.DamerauLevenshteinLevel("birth_date", 1), "birth date one digit or transposition apart",
+               0.05, 0.002),
+        _custom('substr("birth_date_l", 1, 7) = substr("birth_date_r", 1, 7)', "same year and month", 0.01, 0.01),
+        _level(cll.DamerauLevenshteinLevel("birth_date", 2), "birth date two slips apart", 0.01, 0.02),
+        _level(cll.ElseLevel(), "different birth dates", 0.02, 0.97),
+    ])
+
+
+def contact() -> ComparisonCreator:
+    """Email, phone and home as one piece of evidence: a household shares them all, so counting each would
+    add up a family's shared contract, inbox and address into one person. The strongest agreement counts."""
+    missing = " AND ".join(f'"{c}_{{side}}" IS NULL' for c in ("email", "phone", "postcode", "city"))
+    return cl.CustomComparison(output_column_name="contact", comparison_levels=[
+        cll.CustomLevel(f"({missing.format(side='l')}) OR ({missing.format(side='r')})").configure(
+            is_null_level=True, label_for_charts="no email, phone or address on one side"),
+        _level(cll.ExactMatchLevel("email"), "same email", 0.35, 0.0001, tf="email"),
+        _level(cll.ExactMatchLevel("phone"), "same phone", 0.2, 0.0001, tf="phone"),
+        _custom('"postcode_l" = "postcode_r" AND "street_l" = "street_r"', "same street and postcode", 0.15, 0.0005),
+        _level(cll.DamerauLevenshteinLevel("email", 1), "email one slip apart", 0.02, 0.00001),
+        _level(cll.DamerauLevenshteinLevel("phone", 1), "phone one digit apart", 0.01, 0.0001),
+        _custom('"email_user_l" = "email_user_r"', "same email user, another domain", 0.02, 0.0001),
+        _custom('"postcode_l" = "postcode_r" AND jaro_winkler_similarity("street_l", "street_r") >= 0.88',
+                "same postcode, street alike", 0.02, 0.0003),
+        _level(cll.ExactMatchLevel("postcode"), "same postcode", 0.06, 0.01, tf="postcode"),
+        _level(cll.DamerauLevenshteinLevel("postcode", 1), "postcode one slip apart", 0.02, 0.02),
+        _level(cll.ExactMatchLevel("city"), "same town", 0.03, 0.05, tf="city"),
+        _level(cll.ElseLevel(), "different contact details", 0.12, 0.9193),
+    ])
+
+
+def identifier(column: str, label: str) -> ComparisonCreator:
+    """A national id or a customer number: the same value is near-proof, one slip apart a likely typo."""
+    return cl.CustomComparison(output_column_name=column, comparison_levels=[
+        cll.NullLevel(column),
+        _level(cll.ExactMatchLevel(column), f"same {label}", 0.9, 0.00001),
+        _level(cll.DamerauLevenshteinLevel(column, 1), f"{label} one slip apart", 0.07, 0.0001),
+        _level(cll.ElseLevel(), f"different {label}s", 0.03, 0.99989),
+    ])
+
+
+def comparisons() -> list[ComparisonCreator]:
+    return [names(), birth_date(), contact(),
+            identifier("national_id", "national id"), identifier("customer_number", "customer number")]

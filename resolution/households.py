@@ -1,0 +1,38 @@
+"""The household guard on deterministic links: a shared value whose records name clearly different people.
+
+A family email, a phone on a household's contract, a loyalty card passed around: records sharing such a
+value are not one person, however trusted the identifier's type. When the first names of the records
+sharing a value clearly differ, the value links nothing by itself; probabilistic matching still weighs it
+with every other field, so two records of one person sharing it are joined there.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+from rapidfuzz.distance import OSA, JaroWinkler
+
+from resolution.features import fold
+
+#: first names at least this alike (Jaro-Winkler) may be one person's (a typo, a short form)
+ALIKE = 0.8
+
+
+def clearly_different(a: str | None, b: str | None) -> bool:
+    """Two first names that cannot be one person's: not a typo, not initials, not a shortened form."""
+    left, right = fold(a), fold(b)
+    if not left or not right or left == right:
+        return False
+    if len(left) == 1 or len(right) == 1:
+        return left[0] != right[0]
+    words_left, words_right = left.split(), right.split()
+    if set(words_left) & set(words_right) or left.startswith(right) or right.startswith(left):
+        return False  # Jean / Jean Pierre, Marie / Marie-Claire
+    initials = ("".join(w[0] for w in words_left), "".join(w[0] for w in words_right))
+    if left in initials or right in initials:
+        return False  # JP / Jean Pierre
+    return JaroWinkler.normalized_similarity(left, right) < ALIKE and OSA.distance(left, right) > 1
+
+
+def is_household(first_names: list[str | None]) -> bool:
+    return any(clearly_different(a, b) for a, b in combinations(first_names, 2))
