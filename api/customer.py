@@ -32,7 +32,7 @@ from api.permissions import MayExplain, MaySeeHistory
 from customers.repository import CustomerData, PageRequest, RecordData
 from customers.segments import DESCRIPTIONS
 from graph.errors import InputError
-from resolution.explain import explain
+from resolution.explain import Waterfall, explain
 
 Page = TypeVar("Page", bound=EventConnection[Any])
 
@@ -160,13 +160,41 @@ class ValueSource:
     record_key: str = strawberry.field(description="The source record whose value won (SOURCE:SOURCE_ID).")
 
 
+@strawberry.type(description="One comparison's part in a probabilistic match: its level and match weight.")
+class MatchWeight:
+    comparison: str = strawberry.field(description="name, birth_date, contact, national_id or customer_number.")
+    level: str = strawberry.field(description="The comparison level the pair fell in, e.g. 'same email'.")
+    weight: float = strawberry.field(description="log2 of the level's Bayes factor, frequency adjustment included: "
+                                                 "positive for, negative against.")
+    frequency_adjustment: float = strawberry.field(description="The part of the weight due to how common the "
+                                                               "value is (term frequency).")
+
+
+@strawberry.type(description="How a probabilistic match adds up: the prior plus every comparison's weight is "
+                             "the match weight, and 1 / (1 + 2^-matchWeight) its probability (the waterfall).")
+class MatchWaterfall:
+    prior_weight: float = strawberry.field(description="log2 of the prior odds that two records match.")
+    weights: list[MatchWeight]
+    match_weight: float
+    probability: float
+
+    @classmethod
+    def from_waterfall(cls, waterfall: Waterfall) -> MatchWaterfall:
+        return cls(prior_weight=waterfall.prior, match_weight=round(waterfall.match_weight, 4),
+                   probability=waterfall.probability,
+                   weights=[MatchWeight(comparison=w.comparison, level=w.level, weight=w.weight,
+                                        frequency_adjustment=w.frequency_adjustment) for w in waterfall.weights])
+
+
 @strawberry.type(description="One step of evidence between two records.")
 class LinkHop:
     left: str
     right: str
     evidence: str = strawberry.field(description="The shared identifier (TYPE:VALUE), SIMILAR_TO or SAME_AS.")
     rule: str
-    score: float | None = strawberry.field(description="Trust of the identifier type, or fuzzy probability.")
+    score: float | None = strawberry.field(description="Trust of the identifier type, or the match probability.")
+    waterfall: MatchWaterfall | None = strawberry.field(description="For a probabilistic match (SIMILAR_TO): "
+                                                                    "every comparison's weight.")
 
 
 @strawberry.type(description="Why a record is part of this customer, or why it is apart.")
@@ -177,7 +205,10 @@ class LinkExplanation:
     other_customer_id: str | None
     hops: list[LinkHop]
     reasons: list[str] = strawberry.field(description="Why the records are apart (empty when together).")
-    fuzzy_score: float | None = strawberry.field(description="The fuzzy model's match probability of the pair.")
+    fuzzy_score: float | None = strawberry.field(description="The matching model's probability of the pair now "
+                                                             "(without frequency adjustments).")
+    pair_waterfall: MatchWaterfall | None = strawberry.field(description="How the model scores the pair now, "
+                                                                         "comparison by comparison.")
 
 
 @strawberry.type(description="A postal address as one or more source records give it.")
@@ -226,11 +257,13 @@ class Customer(Person):
                                               info.context.rules)
         except InputError as error:
             raise UserInputError(f"otherRecordKey: {error}") from None
-        hops = [LinkHop(left=h.left, right=h.right, evidence=h.evidence, rule=h.rule, score=h.score)
+        hops = [LinkHop(left=h.left, right=h.right, evidence=h.evidence, rule=h.rule, score=h.score,
+                        waterfall=MatchWaterfall.from_waterfall(h.waterfall) if h.waterfall else None)
                 for h in result.hops]
+        pair = MatchWaterfall.from_waterfall(result.pair) if result.pair else None
         return LinkExplanation(record_key=anchor, other_record_key=other_record_key, together=result.together,
                                other_customer_id=result.customer_b, hops=hops, reasons=result.reasons,
-                               fuzzy_score=result.fuzzy_score)
+                               fuzzy_score=result.fuzzy_score, pair_waterfall=pair)
 
     @strawberry.field(description="Every distinct identifier over the customer's records.")
     def identifiers(self) -> list[Identifier]:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict
 from datetime import timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -51,12 +52,24 @@ def _root(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks o
     _options["debug"] = debug
 
 
+class Corruption(StrEnum):
+    NONE = "none"
+    DEFAULT = "default"
+    HEAVY = "heavy"
+
+
 # -- data ------------------------------------------------------------------------------------------------
 @app.command()
 def generate(
     out_dir: Annotated[Path, typer.Option("--out", help="Directory to write the source files into.")],
     customers: Annotated[int, typer.Option(min=1, help="Number of distinct people.")] = 10_000,
     seed: Annotated[int, typer.Option(help="Random seed: same seed, same files.")] = 42,
+    corruption: Annotated[Corruption, typer.Option(help="How badly sources write people down: none (clean "
+                                                        "copies), default or heavy (docs/synthetic.md).")
+                          ] = Corruption.DEFAULT,
+    identifiers: Annotated[bool, typer.Option("--identifiers/--no-identifiers", help="Without identifiers, "
+                                              "customer sources hold names, birth dates and addresses only."
+                                              )] = True,
 ) -> None:
     """Write realistic synthetic sources of every kind, their mappings and the ground truth.
 
@@ -64,8 +77,10 @@ def generate(
     web events, tickets and consents; truth.csv and events_truth.csv say which person is behind each row.
     """
     from synthetic import generate as generate_sources
+    from synthetic.corruption import Corruption as Profile
 
-    summary = generate_sources(customers, out_dir, seed=seed)
+    profile = {"none": Profile.none, "default": Profile.default, "heavy": Profile.heavy}[corruption.value]()
+    summary = generate_sources(customers, out_dir, seed=seed, corruption=profile, identifiers=identifiers)
     rows = ", ".join(f"{name} {count:,}" for name, count in summary.records.items())
     out.print(f"generated {summary.people:,} people in {out_dir}: {rows}")
 

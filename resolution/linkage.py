@@ -145,6 +145,24 @@ def predict(table: Table, model: Model, rules: MatchingRules, changed: set[str] 
     return [_pair(row, names, base, labels) for row in rows]
 
 
+def vouched(table: Table, model: Model, rules: MatchingRules, groups: dict[str, str]) -> set[frozenset[str]]:
+    """Among the records of each group (a component with conflicting identifiers), the pairs the model calls
+    one person — every pair compared, whatever blocking would say, with frequencies over every record."""
+    if len(groups) < 2:
+        return set()
+    linker = new_linker(table, model)
+    for column in _tf_columns(model):
+        linker.table_management.compute_tf_table(column)
+    positions = [i for i, key in enumerate(table["unique_id"]) if key in groups]
+    members = _subset(table, positions)
+    members["conflict_group"] = [groups[str(key)] for key in members["unique_id"]]
+    frame = linker._db_api.register(members)
+    rows = linker.inference.predict_within(frame, blocking_rules_to_generate_predictions=[block_on("conflict_group")],
+                                           threshold_match_probability=rules.threshold,
+                                           warning_mode="never").as_record_list()
+    return {frozenset((str(row["unique_id_l"]), str(row["unique_id_r"]))) for row in rows}
+
+
 def score(model: Model, a: Row, b: Row) -> Pair:
     """How the model scores one pair now, whatever blocking would say, without term-frequency adjustments
     (they need every record's values): for an explanation of why two records are apart."""

@@ -34,6 +34,12 @@ class Matches:
     records: dict[str, Row] = field(default_factory=dict)
     complete: bool = False  # ``records`` holds every record with a name: fit to be cached
     fitted: linkage.Model | None = None  # a newly trained model, to be stored
+    model: linkage.Model | None = None  # the model that scored (stored or newly trained)
+    unusable: set[str] = field(default_factory=set)  # junk and hub identifier keys, blanked in the table
+
+    def table(self) -> linkage.Table:
+        """Every record's columns as the model compares them."""
+        return table(_usable(self.records.values(), self.unusable))
 
 
 @dataclass(frozen=True)
@@ -69,13 +75,17 @@ def find(graph: Graph, rules: Rules, digest: str, scope: set[str] | None, refit:
     matches = Matches({}, scope, records, complete=True)
     changed = None if scope is None else scope & records.keys()
     if changed is not None and not changed:
+        stored = graph.read("match_model_read")
+        matches.model = json.loads(stored[0]["parameters"]) if stored else None
         return matches
-    columns = table(_usable(records.values(), {r["key"] for r in graph.read("resolve_unusable_identifiers")}))
+    matches.unusable = {r["key"] for r in graph.read("resolve_unusable_identifiers")}
+    columns = matches.table()
     stored = graph.read("match_model_read")
     if stored and not refit and stored[0]["rules"] == digest:
         model: linkage.Model = json.loads(stored[0]["parameters"])
     else:  # a model learns from every record, also when this run scores only some
         model = matches.fitted = linkage.train(columns, rules.matching)
+    matches.model = model
     for pair in linkage.predict(columns, model, rules.matching, changed):
         matches.found[(pair.a, pair.b)] = pair
     return matches

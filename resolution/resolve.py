@@ -20,13 +20,13 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from graph.database import Graph
 from graph.runs import Run, running
-from resolution import constraints, golden, matching, slips
+from resolution import constraints, golden, linkage, matching, slips
 from resolution.constraints import SAME_AS_STRENGTH, Link
 from resolution.households import is_household
 from resolution.rules import Rules, default_rules
@@ -66,13 +66,15 @@ class Assignment:
     unattached: set[str]  # records that had no profile before
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Run:
-    """What the stages of one resolution share: the graph, the rules, and the run's bookkeeping."""
+    """What the stages of one resolution share: the graph, the rules, the run's bookkeeping, and once matching
+    is done, its records and model."""
 
     graph: Graph
     rules: Rules
     audit: Run
+    matches: matching.Matches | None = None
 
     @property
     def run_id(self) -> str:
@@ -144,7 +146,7 @@ def _resolve(run: _Run, digest: str, full: bool, refit: bool, seeds: Iterable[st
             if incremental:
                 dirty |= {r["key"] for r in run.graph.by_keys("resolve_identifier_records", identifier_keys)}
         with run.audit.step("matching"):
-            matches = pending.result()
+            matches = run.matches = pending.result()
             applied = matching.apply(graph, matches, run.run_id)
             if matches.fitted is not None:
                 graph.write("match_model_write", parameters=json.dumps(matches.fitted), rules=digest, now=now,
@@ -201,7 +203,7 @@ def _households(run: _Run, identifier_keys: set[str]) -> set[str]:
 
 
 # -- components and constraints --------------------------------------------------------------------------
-def _constraints(run: _Run, keys: Iterable[str]) -> tuple[dict[str, dict[tuple[str, str], str]], dict[str, set[str]]]:
+def _constraints(run: _Run, keys: Iterable[str]) -> constraints.Rules:
     """Exclusive identifier values of ``keys``, and the records each record is declared not to be."""
     exclusive: dict[str, dict[tuple[str, str], str]] = defaultdict(dict)
     scoped = set(run.rules.exclusive("source"))
@@ -214,7 +216,19 @@ def _constraints(run: _Run, keys: Iterable[str]) -> tuple[dict[str, dict[tuple[s
         if row["decision"] == "NOT_SAME_AS":
             not_same[row["a"]].add(row["b"])
             not_same[row["b"]].add(row["a"])
-    return exclusive, not_same
+    return constraints.Rules(exclusive, not_same, run.conflicts)
+
+
+def _vouches(run: _Run, links: Iterable[Link], groups: dict[str, str]) -> constraints.Vouches:
+    """Pairs the model calls one person, having weighed their identifiers with everything else: those it
+    linked, and — asked about each pair of records carrying exclusive values within a conflicting component
+    (``groups``: record → component) — those it would have linked had blocking proposed them."""
+    sure = {frozenset((x.a, x.b)) for x in links if x.via == "SIMILAR_TO"}
+    found = run.matches
+    if found is not None and found.model is not None and found.records:
+        asked = {key: group for key, group in groups.items() if key in found.records}
+        sure |= linkage.vouched(found.table(), found.model, run.rules.matching, asked)
+    return lambda a, b: frozenset((a, b)) in sure
 
 
 def _links(run: _Run, keys: Iterable[str]) -> list[Link]:
@@ -242,19 +256,21 @@ def _refined(run: _Run, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     members: dict[Any, list[str]] = defaultdict(list)
     for row in rows:
         members[row["component"]].append(row["key"])
-    exclusive, not_same = _constraints(run, [k for keys in members.values() if len(keys) > 1 for k in keys])
-    conflicting = {c: keys for c, keys in members.items()
-                   if len(keys) > 1 and constraints.has_conflict(keys, exclusive, not_same, run.conflicts)}
+    rules = _constraints(run, [k for keys in members.values() if len(keys) > 1 for k in keys])
+    # a first sieve without the pairs the model vouches for: the split below decides with them
+    conflicting = {c: keys for c, keys in members.items() if len(keys) > 1 and constraints.has_conflict(keys, rules)}
     if not conflicting:
         return rows
     label: dict[str, str] = {}
     all_keys = [k for keys in conflicting.values() for k in keys]
     links = _links(run, all_keys)
+    carrying = {key: str(component) for component, keys in conflicting.items() for key in keys
+                if key in rules.exclusive}
+    rules = replace(rules, vouches=_vouches(run, links, carrying))
     wanted = set(all_keys)
     for component, keys in conflicting.items():
         inside = set(keys)
-        result = constraints.split(keys, [x for x in links if x.a in inside and x.b in inside], exclusive, not_same,
-                                   run.conflicts)
+        result = constraints.split(keys, [x for x in links if x.a in inside and x.b in inside], rules)
         run.counts["components_split"] += len(result.groups) > 1
         run.counts["links_cut"] += len(result.cut)
         for group in result.groups:
@@ -274,12 +290,33 @@ def _incremental_components(run: _Run, seeds: set[str]) -> list[dict[str, Any]]:
         reached |= frontier
     if not reached:
         return []
-    exclusive, not_same = _constraints(run, reached)
-    result = constraints.split(sorted(reached), _links(run, reached), exclusive, not_same, run.conflicts)
+    links = _links(run, reached)
+    rules = _constraints(run, reached)
+    if constraints.has_conflict(reached, rules):
+        component = _connected(reached, links)
+        carrying = {key: component[key] for key in reached if key in rules.exclusive}
+        rules = replace(rules, vouches=_vouches(run, links, carrying))
+    result = constraints.split(sorted(reached), links, rules)
     run.counts["links_cut"] += len(result.cut)
     label = {key: group[0] for group in result.groups for key in group}
     return [{"key": row["key"], "component": label[row["key"]], "customer_id": row["customer_id"]}
             for row in run.graph.by_keys("resolve_records_state", reached)]
+
+
+def _connected(keys: Iterable[str], links: Iterable[Link]) -> dict[str, str]:
+    """Each key's component over ``links`` (union-find), named by one of its members."""
+    parent = {key: key for key in keys}
+
+    def root(key: str) -> str:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for link in links:
+        if link.a in parent and link.b in parent:
+            parent[root(link.a)] = root(link.b)
+    return {key: root(key) for key in parent}
 
 
 # -- profile ids -----------------------------------------------------------------------------------------

@@ -96,7 +96,8 @@ def test_query_errors_are_reported_not_500(client: TestClient) -> None:
 EXPLAIN = """query($id: ID!, $other: String!) { customer(id: $id) {
   valueSources { attribute recordKey }
   explainLink(otherRecordKey: $other) { recordKey together otherCustomerId reasons fuzzyScore
-    hops { left right evidence rule score } } } }"""
+    hops { left right evidence rule score }
+    pairWaterfall { priorWeight matchWeight probability weights { comparison level weight } } } } }"""
 
 
 def test_explain_link_and_value_sources(client: TestClient) -> None:
@@ -109,6 +110,12 @@ def test_explain_link_and_value_sources(client: TestClient) -> None:
     apart = graphql(client, EXPLAIN, id=jean, other="crm:2")["data"]["customer"]["explainLink"]
     assert not apart["together"] and apart["otherCustomerId"] != jean
     assert any("phone:+33612345678" in reason for reason in apart["reasons"])  # a household phone
+    waterfall = apart["pairWaterfall"]  # Jean and Marie Dupont: the weights say why they are two people
+    levels = {w["comparison"]: w["level"] for w in waterfall["weights"]}
+    assert levels["name"] == "same last name, another first name" and levels["contact"] == "same phone"
+    assert waterfall["matchWeight"] == pytest.approx(
+        waterfall["priorWeight"] + sum(w["weight"] for w in waterfall["weights"]), abs=1e-3)
+    assert waterfall["probability"] == pytest.approx(apart["fuzzyScore"], abs=1e-4) and waterfall["probability"] < 0.5
     missing = graphql(client, EXPLAIN, id=jean, other="crm:99")
     assert missing["data"] is None or missing["data"]["customer"] is None
     assert "otherRecordKey: no source record 'crm:99'" in missing["errors"][0]["message"]

@@ -6,7 +6,7 @@ import networkx as nx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from resolution.constraints import SAME_AS_STRENGTH, Link, has_conflict, split
+from resolution.constraints import SAME_AS_STRENGTH, Link, Rules, has_conflict, split
 
 KEYS = [f"r{i}" for i in range(12)]
 links_strategy = st.lists(st.tuples(st.sampled_from(KEYS), st.sampled_from(KEYS),
@@ -26,7 +26,7 @@ def test_split_respects_constraints_and_links(raw: list[tuple[str, str, float]],
         if a != b:
             not_same.setdefault(a, set()).add(b)
             not_same.setdefault(b, set()).add(a)
-    result = split(KEYS, links, exclusive, not_same)
+    result = split(KEYS, links, Rules(exclusive, not_same))
     assert sorted(k for g in result.groups for k in g) == sorted(KEYS)  # a partition of the records
     reference: nx.Graph[str] = nx.Graph()
     reference.add_nodes_from(KEYS)
@@ -49,7 +49,7 @@ def test_conflict_is_split_at_the_weakest_link() -> None:
     links = [Link(0.99, "a", "b", "customer_number:1"), Link(0.6, "b", "c", "phone:1"),
              Link(0.95, "c", "d", "email:x")]
     exclusive = {"a": {("national_id", "*"): "1"}, "d": {("national_id", "*"): "2"}}
-    assert has_conflict(["a", "b", "c", "d"], exclusive, {})
-    result = split(["a", "b", "c", "d"], links, exclusive, {})
+    assert has_conflict(["a", "b", "c", "d"], Rules(exclusive, {}))
+    result = split(["a", "b", "c", "d"], links, Rules(exclusive, {}))
     assert result.groups == [["a", "b"], ["c", "d"]]
     assert result.cut == [Link(0.6, "b", "c", "phone:1")]

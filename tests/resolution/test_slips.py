@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from resolution.constraints import Link, has_conflict, split
+from resolution.constraints import Link, Rules, has_conflict, split
 from resolution.households import clearly_different, is_household
 from resolution.slips import conflicts
 from tests.helpers import rules_with
@@ -29,11 +29,23 @@ def test_split_keeps_slips_together_and_cuts_conflicts() -> None:
     conflict = conflicts(rules_with(national_id={"slip_distance": 1, "check_digits": ()}))
     exclusive = {"a": {("national_id", "*"): "123456782"}, "b": {("national_id", "*"): "123456728"},
                  "c": {("national_id", "*"): "987654321"}}
+    rules = Rules(exclusive, {}, conflict)
     links = [Link(0.9, "a", "b", "SIMILAR_TO"), Link(0.8, "b", "c", "email:x")]
-    assert has_conflict(["a", "b", "c"], exclusive, {}, conflict)
-    assert not has_conflict(["a", "b"], exclusive, {}, conflict)
-    result = split(["a", "b", "c"], links, exclusive, {}, conflict)
+    assert has_conflict(["a", "b", "c"], rules)
+    assert not has_conflict(["a", "b"], rules)
+    result = split(["a", "b", "c"], links, rules)
     assert result.groups == [["a", "b"], ["c"]] and [x.via for x in result.cut] == ["email:x"]
+
+
+def test_a_pair_the_model_vouches_for_is_not_split_by_its_different_values() -> None:
+    """a and c carry national ids no slip explains; unless the model, weighing them with everything else,
+    calls a and c one person, the chain through b is cut at its weakest link."""
+    exclusive = {"a": {("national_id", "*"): "111111111"}, "c": {("national_id", "*"): "987654321"}}
+    links = [Link(0.99, "b", "c", "SIMILAR_TO"), Link(0.95, "a", "b", "email:x")]
+    strict = split(["a", "b", "c"], links, Rules(exclusive, {}))
+    assert strict.groups == [["a"], ["b", "c"]]
+    vouched = Rules(exclusive, {}, vouches=lambda x, y: {x, y} == {"a", "c"})
+    assert split(["a", "b", "c"], links, vouched).groups == [["a", "b", "c"]]
 
 
 def test_household_guard_names() -> None:
@@ -43,3 +55,23 @@ def test_household_guard_names() -> None:
     for different in [("Marie", "Paul"), ("Johannes", "Hans"), ("Lucas", "Emma"), ("J", "P")]:
         assert clearly_different(*different), different
     assert is_household(["Anna", "Anne", "Pieter"]) and not is_household(["Anna", "Anne", None])
+
+
+def test_two_values_accepted_as_one_persons_do_not_conflict_again() -> None:
+    """c's id replaced a's, and the model vouches for a and c: b, carrying a's id, joins them too."""
+    exclusive = {"a": {("national_id", "*"): "1111111"}, "b": {("national_id", "*"): "1111111"},
+                 "c": {("national_id", "*"): "9999999"}}
+    links = [Link(0.99, "a", "c", "SIMILAR_TO"), Link(0.95, "a", "b", "national_id:1111111")]
+    vouched = Rules(exclusive, {}, vouches=lambda x, y: {x, y} == {"a", "c"})
+    assert split(["a", "b", "c"], links, vouched).groups == [["a", "b", "c"]]
+    assert split(["a", "b", "c"], links, Rules(exclusive, {})).groups == [["a", "b"], ["c"]]
+
+
+def test_a_vouched_pair_accepts_its_values_for_the_whole_merge() -> None:
+    """c differs from a and b by the same national ids; the model vouches only for a and c (b's birth date
+    is off): merging c into {a, b}, b's identical value is accepted with a's."""
+    exclusive = {"a": {("national_id", "*"): "5701396"}, "b": {("national_id", "*"): "5701396"},
+                 "c": {("national_id", "*"): "2016958"}}
+    links = [Link(1.0, "a", "b", "national_id:5701396"), Link(0.99, "a", "c", "SIMILAR_TO")]
+    vouched = Rules(exclusive, {}, vouches=lambda x, y: {x, y} == {"a", "c"})
+    assert split(["a", "b", "c"], links, vouched).groups == [["a", "b", "c"]]
