@@ -1,4 +1,4 @@
-"""Identity-resolution benchmark: time and quality of a full run, an incremental run, and fuzzy-only data.
+"""Identity-resolution benchmark: time and quality of a full run, an incremental run, and matching-only data.
 
 1. The generator's customer sources (households sharing phones and devices, junk identifiers, typos, people
    with several emails) for about ``--records`` records, minus ``--late`` CRM rows held back; a full
@@ -7,6 +7,8 @@
 2. The held-back rows loaded, then an incremental run (only the components they touch).
 3. ``--lookalikes`` records sharing no identifier at all (names, address, birth date with slips), into a fresh
    store: full resolution time and pairwise F1.
+
+c360 beside Splink's default comparisons on the same files is ``bench.quality``.
 
     .venv/bin/python -m bench.resolve --records 100000 --late 1000 --lookalikes 100000
     .venv/bin/python -m bench.resolve --matching-only 1000000
@@ -27,8 +29,8 @@ from pathlib import Path
 from bench.scratch import fresh_graph
 from graph import Graph, Settings, open_graph
 from loaders.run import load_file, plan
-from resolution import fuzzy, resolve
-from resolution.features import features
+from resolution import linkage, resolve
+from resolution.features import row, table
 from resolution.quality import PairwiseQuality, pairwise_quality, read_clusters
 from resolution.resolve import LINK_RELATIONSHIPS, ResolutionSummary
 from resolution.rules import default_rules
@@ -43,9 +45,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--late", type=int, default=1_000, help="CRM rows loaded after the first resolution")
-    parser.add_argument("--lookalikes", type=int, default=100_000, help="fuzzy-only records (0: skip)")
+    parser.add_argument("--lookalikes", type=int, default=100_000, help="records sharing no identifier (0: skip)")
     parser.add_argument("--matching-only", type=int, default=0, metavar="RECORDS",
-                        help="only time fuzzy matching in memory (blocking, comparisons, EM) on this many "
+                        help="only time the matching engine in memory (training, prediction) on this many "
                              "lookalike records, without a store: how it scales to 1 000 000")
     args = parser.parse_args()
     print(f"c360 resolution benchmark, {datetime.now(UTC):%Y-%m-%d}, {platform.machine()}, "
@@ -94,33 +96,29 @@ def lookalikes_run(settings: Settings, data: Path, records: int) -> None:
     written = write_lookalikes(round(records / 2), data)
     with open_graph(settings) as graph:
         _load(graph, data, settings)
-        print(f"fuzzy-only data: {written.people:,} people, {written.records:,} records sharing no identifier")
+        print(f"lookalikes: {written.people:,} people, {written.records:,} records sharing no identifier")
         full = resolve(graph)
         _print_run("full resolution", full)
         _print_quality(_quality(graph, read_clusters(written.truth, "person_id")))
 
 
 def matching_only(data: Path, records: int) -> None:
-    """The fuzzy stage alone, on records read from the generated CSV as the store would return them."""
+    """The matching engine alone (Splink on DuckDB), on records read from the generated CSV as the store would
+    return them: columns, training, prediction."""
     written = write_lookalikes(round(records / 2), data)
     with open(written.path, newline="", encoding="utf-8") as handle:
-        rows = [{**row, "key": f"people:{row['id']}"} for row in csv.DictReader(handle)]
+        rows = [row({**found, "key": f"people:{found['id']}"}) for found in csv.DictReader(handle)]
+    rules = default_rules().matching
     started = time.perf_counter()
-    compared = [features(row) for row in rows]
-    table = fuzzy.Table(compared)
+    columns = table(rows)
     prepared = time.perf_counter()
-    candidates = fuzzy.candidate_pairs(compared, default_rules().fuzzy.max_block_size)
-    blocked = time.perf_counter()
-    levels = fuzzy.compare(table, candidates.left, candidates.right)
-    compared_at = time.perf_counter()
-    model = fuzzy.fit(table, levels, default_rules().fuzzy.prior)
-    fitted = time.perf_counter()
-    linked = int(((model.probability(levels) >= default_rules().fuzzy.threshold) & ~fuzzy.guarded(levels)).sum())
+    model = linkage.train(columns, rules)
+    trained = time.perf_counter()
+    pairs = linkage.predict(columns, model, rules)
     scored = time.perf_counter()
-    print(f"fuzzy matching in memory, {len(compared):,} records: features {prepared - started:.1f} s, blocking "
-          f"{blocked - prepared:.1f} s ({len(candidates.left):,} candidate pairs), comparing "
-          f"{compared_at - blocked:.1f} s, EM fit {fitted - compared_at:.1f} s, scoring {scored - fitted:.1f} s; "
-          f"{linked:,} links; total {scored - started:.1f} s; "
+    print(f"matching in memory, {len(rows):,} records: columns {prepared - started:.1f} s, training "
+          f"{trained - prepared:.1f} s, prediction {scored - trained:.1f} s ({len(pairs):,} pairs at or above "
+          f"{rules.threshold}); total {scored - started:.1f} s; "
           f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB")
 
 
@@ -144,7 +142,7 @@ def _quality(graph: Graph, truth: dict[str, str]) -> PairwiseQuality:
 def _print_run(label: str, summary: ResolutionSummary) -> None:
     steps = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in summary.steps.items())
     print(f"{label}: {summary.seconds:.2f} s ({steps}); {summary.records:,} records considered, "
-          f"{summary.customers:,} profiles, {summary.similar_added:,} fuzzy links added, "
+          f"{summary.customers:,} profiles, {summary.similar_added:,} probabilistic links added, "
           f"{summary.records_moved:,} records moved")
 
 
