@@ -130,7 +130,7 @@ def resolve_command(
     settings = Settings()
     with open_graph(settings) as graph:
         resolved = pipeline.resolve(graph, rules_in_use(settings.home, rules_file), full=full, refit=refit,
-                                    cache_dir=settings.home / "cache")
+                                    cache_dir=settings.home / "cache", engine=settings.c360_match_backend)
         blocked = graph.read("resolve_blocked_report") if report else []
         stored = graph.read("match_model_read") if model_report else []
     _print_resolution(resolved.resolution)
@@ -368,7 +368,7 @@ def demo(
     out.print(f"generated {generated.people:,} people into {data_dir}")
     with open_graph(settings) as graph:
         _print_loads(pipeline.load(graph, plan([data_dir]), settings.home, _file_progress(quiet=False)).files)
-        resolved = pipeline.resolve(graph, cache_dir=settings.home / "cache")
+        resolved = pipeline.resolve(graph, cache_dir=settings.home / "cache", engine=settings.c360_match_backend)
         _print_resolution(resolved.resolution)
         print_locate(resolved.located)
         print_scores(score_customers(graph))

@@ -1,6 +1,7 @@
 """Settings from the environment, in one typed object: no other module reads ``os.environ``."""
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -24,6 +25,8 @@ class Settings(BaseSettings):
     c360_jwt_secret: SecretStr | None = Field(
         default=None, description="Key signing API tokens; unset: $C360_HOME/jwt-secret, created on first use")
     c360_heap: str = Field(default="1g", pattern=r"^\d+[mMgG]$", description="Java heap of the embedded store")
+    c360_match_backend: Literal["duckdb", "spark"] = Field(
+        default="duckdb", description="Where the matching model runs: in-process DuckDB, or Spark (pip extra spark)")
 
     @property
     def embedded(self) -> bool:

@@ -24,6 +24,7 @@ from loaders.run import LoadSummary, Progress, load_file
 from resolution import ResolutionSummary
 from resolution import resolve as resolve_identities
 from resolution.decisions import decide as record_decision
+from resolution.engines import EngineName
 from resolution.rules import Rules
 
 ProgressFor = Callable[[Path, SourceMapping], AbstractContextManager[Progress | None]]
@@ -69,8 +70,8 @@ def load(graph: Graph, files: list[tuple[Path, SourceMapping]], home: Path,
 
 
 def resolve(graph: Graph, rules: Rules | None = None, *, full: bool = False, refit: bool = False,
-            cache_dir: Path | None = None) -> Resolved:
-    summary = resolve_identities(graph, rules, full=full, refit=refit, cache_dir=cache_dir)
+            cache_dir: Path | None = None, engine: EngineName = "duckdb") -> Resolved:
+    summary = resolve_identities(graph, rules, full=full, refit=refit, cache_dir=cache_dir, engine=engine)
     return Resolved(summary, after_resolution(graph, summary))
 
 

@@ -29,43 +29,47 @@ def _level(level: ComparisonLevelCreator, label: str, m: float, u: float,
 
 
 def _custom(sql: str, label: str, m: float, u: float) -> ComparisonLevelCreator:
-    return _level(cll.CustomLevel(sql), label, m, u)
+    """A level written in DuckDB's SQL with standard functions only: Splink translates it for Spark."""
+    return _level(cll.CustomLevel(sql, base_dialect_str="duckdb"), label, m, u)
 
 
+def _same_last() -> ComparisonLevelCreator:
+    return cll.Or(cll.ExactMatchLevel("last_name"), cll.ExactMatchLevel("last_core"))
 
-_SAME_LAST = '("last_name_l" = "last_name_r" OR "last_core_l" = "last_core_r")'
+
 _INITIALS = ('(length("first_name_l") = 1 OR length("first_name_r") = 1 '
              'OR "first_name_l" = "first_initials_r" OR "first_initials_l" = "first_name_r") '
              'AND substr("first_name_l", 1, 1) = substr("first_name_r", 1, 1)')
-
-
-def _alike(column: str, threshold: float) -> str:
-    return f'jaro_winkler_similarity("{column}_l", "{column}_r") >= {threshold}'
 
 
 def names() -> ComparisonCreator:
     """First and last name as one piece of evidence, so that the combinations that tell people apart get their
     own weight: the same surname with another first name (a household), the same first name with another
     surname (a married name), names written the other way round."""
-    swapped = ('jaro_winkler_similarity("first_name_l", "last_name_r") >= 0.9 '
-               'AND jaro_winkler_similarity("last_name_l", "first_name_r") >= 0.9')
     return cl.CustomComparison(output_column_name="name", comparison_levels=[
-        cll.CustomLevel('("first_name_l" IS NULL AND "last_name_l" IS NULL) '
-                        'OR ("first_name_r" IS NULL AND "last_name_r" IS NULL)'
-                        ).configure(is_null_level=True, label_for_charts="no name on one side"),
+        cll.And(cll.NullLevel("first_name"), cll.NullLevel("last_name")).configure(
+            is_null_level=True, label_for_charts="no name on one side"),
         _level(cll.ExactMatchLevel("full_name"), "same first and last name", 0.8, 0.0001, tf="full_name"),
-        _custom(swapped, "first and last names swapped", 0.01, 0.000001),
-        _custom('damerau_levenshtein("first_name_l", "first_name_r") <= 1 '
-                'AND damerau_levenshtein("last_name_l", "last_name_r") <= 1', "names one slip apart", 0.06, 0.000005),
-        _custom(f'{_alike("first_name", 0.92)} AND ({_alike("last_name", 0.92)} OR {_SAME_LAST})',
-                "names very alike", 0.03, 0.00001),
-        _custom(f"{_SAME_LAST} AND {_INITIALS}", "same last name, first name given as initials", 0.02, 0.0002),
-        _custom(f'{_SAME_LAST} AND {_alike("first_name", 0.8)}', "same last name, first names alike", 0.01, 0.0005),
-        _custom('"first_name_l" = "first_name_r"', "same first name, another last name", 0.02, 0.005),
+        # swapped, even with a slip: the names in alphabetical order agree while the first names do not
+        _level(cll.Or(cll.ColumnsReversedLevel("first_name", "last_name", symmetrical=True),
+                      cll.And(cll.DamerauLevenshteinLevel("sorted_names", 1),
+                              cll.Not(cll.JaroWinklerLevel("first_name", 0.8)))),
+               "first and last names swapped", 0.01, 0.000001),
+        _level(cll.And(cll.DamerauLevenshteinLevel("first_name", 1), cll.DamerauLevenshteinLevel("last_name", 1)),
+               "names one slip apart", 0.06, 0.000005),
+        _level(cll.And(cll.JaroWinklerLevel("first_name", 0.92),
+                       cll.Or(cll.JaroWinklerLevel("last_name", 0.92), _same_last())),
+               "names very alike", 0.03, 0.00001),
+        _level(cll.And(_same_last(), cll.CustomLevel(_INITIALS, base_dialect_str="duckdb")),
+               "same last name, first name given as initials", 0.02, 0.0002),
+        _level(cll.And(_same_last(), cll.JaroWinklerLevel("first_name", 0.8)),
+               "same last name, first names alike", 0.01, 0.0005),
+        _level(cll.ExactMatchLevel("first_name"), "same first name, another last name", 0.02, 0.005),
         # a household's signature when untrained; EM learns how often the data replaces a first name
         _level(cll.ExactMatchLevel("last_name"), "same last name, another first name", 0.000002, 0.005,
                tf="last_name"),
-        _custom(f'{_alike("first_name", 0.8)} AND {_alike("last_name", 0.8)}', "names alike", 0.01, 0.002),
+        _level(cll.And(cll.JaroWinklerLevel("first_name", 0.8), cll.JaroWinklerLevel("last_name", 0.8)),
+               "names alike", 0.01, 0.002),
         _level(cll.ElseLevel(), "different names", 0.02, 0.98),
     ])
 
@@ -89,18 +93,21 @@ def birth_date() -> ComparisonCreator:
 def contact() -> ComparisonCreator:
     """Email, phone and home as one piece of evidence: a household shares them all, so counting each would
     add up a family's shared contract, inbox and address into one person. The strongest agreement counts."""
-    missing = " AND ".join(f'"{c}_{{side}}" IS NULL' for c in ("email", "phone", "postcode", "city"))
+    def nothing(side: str) -> str:
+        return " AND ".join(f'"{c}_{side}" IS NULL' for c in ("email", "phone", "postcode", "city"))
+
+    same_postcode = cll.ExactMatchLevel("postcode")
     return cl.CustomComparison(output_column_name="contact", comparison_levels=[
-        cll.CustomLevel(f"({missing.format(side='l')}) OR ({missing.format(side='r')})").configure(
+        cll.CustomLevel(f"({nothing('l')}) OR ({nothing('r')})", base_dialect_str="duckdb").configure(
             is_null_level=True, label_for_charts="no email, phone or address on one side"),
         _level(cll.ExactMatchLevel("email"), "same email", 0.35, 0.0001, tf="email"),
         _level(cll.ExactMatchLevel("phone"), "same phone", 0.2, 0.0001, tf="phone"),
-        _custom('"postcode_l" = "postcode_r" AND "street_l" = "street_r"', "same street and postcode", 0.15, 0.0005),
+        _level(cll.And(same_postcode, cll.ExactMatchLevel("street")), "same street and postcode", 0.15, 0.0005),
         _level(cll.DamerauLevenshteinLevel("email", 1), "email one slip apart", 0.02, 0.00001),
         _level(cll.DamerauLevenshteinLevel("phone", 1), "phone one digit apart", 0.01, 0.0001),
-        _custom('"email_user_l" = "email_user_r"', "same email user, another domain", 0.02, 0.0001),
-        _custom('"postcode_l" = "postcode_r" AND jaro_winkler_similarity("street_l", "street_r") >= 0.88',
-                "same postcode, street alike", 0.02, 0.0003),
+        _level(cll.ExactMatchLevel("email_user"), "same email user, another domain", 0.02, 0.0001),
+        _level(cll.And(cll.ExactMatchLevel("postcode"), cll.JaroWinklerLevel("street", 0.88)),
+               "same postcode, street alike", 0.02, 0.0003),
         _level(cll.ExactMatchLevel("postcode"), "same postcode", 0.06, 0.01, tf="postcode"),
         _level(cll.DamerauLevenshteinLevel("postcode", 1), "postcode one slip apart", 0.02, 0.02),
         _level(cll.ExactMatchLevel("city"), "same town", 0.03, 0.05, tf="city"),

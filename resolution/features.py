@@ -27,8 +27,8 @@ _GLUED = ("vander", "vanden", "vande", "van", "ter", "ten")
 #: identifier columns compared as evidence; a junk or hub value is blanked before matching (it is no evidence)
 IDENTIFIER_COLUMNS = ("email", "phone", "national_id", "customer_number")
 #: every column of the matching table, in order
-COLUMNS = ("unique_id", "first_name", "last_name", "full_name", "first_sound", "last_sound", "name_sounds",
-           "last_core", "first_initials", "birth_date", "birth_year", "postcode", "street", "city",
+COLUMNS = ("unique_id", "first_name", "last_name", "full_name", "sorted_names", "first_sound", "last_sound",
+           "name_sounds", "last_core", "first_initials", "birth_date", "birth_year", "postcode", "street", "city",
            *IDENTIFIER_COLUMNS, "email_user")
 
 Row = dict[str, str | None]
@@ -72,6 +72,7 @@ def row(record: dict[str, Any], unusable: Container[str] = frozenset()) -> Row:
     values: dict[str, str] = {
         "unique_id": record["key"], "first_name": first, "last_name": last,
         "full_name": f"{first} {last}" if first and last else "",
+        "sorted_names": "|".join(sorted((first, last))) if first and last else "",
         "first_sound": _sound(first), "last_sound": _sound(last),
         # unordered, so that names written the other way round block together
         "name_sounds": "|".join(sorted((_sound(first), _sound(last)))) if first and last else "",

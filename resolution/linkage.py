@@ -17,13 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink import Linker, SettingsCreator, block_on
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.exceptions import SplinkException
 
 from resolution import features
 from resolution.comparisons import comparisons
+from resolution.engines import Engine, duckdb
 from resolution.features import COLUMNS, Row
 from resolution.rules import MatchingRules
 
@@ -56,12 +57,11 @@ def settings(rules: MatchingRules) -> SettingsCreator:
         retain_matching_columns=True, retain_intermediate_calculation_columns=True)
 
 
-def new_linker(table: Table, model: Model | SettingsCreator) -> Linker:
-    database = DuckDBAPI()
-    return Linker(database.register(table), model, log_level=_QUIET)
+def new_linker(table: Table, model: Model | SettingsCreator, engine: Engine = duckdb) -> Linker:
+    return Linker(engine().register(table), model, log_level=_QUIET)
 
 
-def train(table: Table, rules: MatchingRules) -> Model:
+def train(table: Table, rules: MatchingRules, engine: Engine = duckdb) -> Model:
     """A model fitted to ``table``. Below ``rules.min_records`` nothing is estimated (random pairs of a few
     records say little about strangers), and a step the data cannot support (no pair in a training block)
     leaves the starting values of ``resolution.comparisons`` for what it would have estimated."""
@@ -71,11 +71,11 @@ def train(table: Table, rules: MatchingRules) -> Model:
             [_blocking(rule) for rule in rules.prior_rules], recall=rules.prior_recall),
         lambda linker: linker.training.estimate_u_using_random_sampling(max_pairs=rules.u_pairs, seed=rules.seed),
         *(_em(rule) for rule in rules.training)]
-    model: Model = new_linker(table, settings(rules)).misc.save_model_to_json()
+    model = blank(rules, engine)
     if size < rules.min_records:
         return _without_frequencies(model)
     for step in steps:
-        linker = new_linker(table, model)
+        linker = new_linker(table, model, engine)
         try:
             step(linker)
         except (SplinkException, ValueError, ZeroDivisionError):
@@ -85,6 +85,29 @@ def train(table: Table, rules: MatchingRules) -> Model:
     if not 0 < chance < 1:  # no certain pair found at all: keep the starting share
         model["probability_two_random_records_match"] = rules.prior
     return model
+
+
+def blank(rules: MatchingRules, engine: Engine = duckdb) -> Model:
+    """The untrained model, its SQL in the engine's dialect."""
+    model: Model = new_linker(empty_table(), settings(rules), engine).misc.save_model_to_json()
+    return model
+
+
+def for_engine(model: Model, rules: MatchingRules, engine: Engine) -> Model:
+    """A stored model in the engine's dialect: a model is SQL, and DuckDB's quoting is not Spark's. The trained
+    parameters are carried over level by level (the rules, so the levels, are the same)."""
+    target = blank(rules, engine)
+    if target["sql_dialect"] == model["sql_dialect"]:
+        return model
+    target["probability_two_random_records_match"] = model["probability_two_random_records_match"]
+    for mine, theirs in zip(target["comparisons"], model["comparisons"], strict=True):
+        for level, trained in zip(mine["comparison_levels"], theirs["comparison_levels"], strict=True):
+            for name in ("m_probability", "u_probability", "tf_adjustment_column", "tf_adjustment_weight"):
+                if name in trained:
+                    level[name] = trained[name]
+                else:
+                    level.pop(name, None)
+    return target
 
 
 def _without_frequencies(model: Model) -> Model:
@@ -103,7 +126,9 @@ def _tf_columns(model: Model) -> list[str]:
 
 def _em(rule: list[str]) -> Callable[[Linker], None]:
     def estimate(linker: Linker) -> None:
-        linker.training.estimate_parameters_using_expectation_maximisation(_blocking(rule))
+        # frequencies are for scoring: EM on the comparison levels alone is faster and runs on every engine
+        linker.training.estimate_parameters_using_expectation_maximisation(_blocking(rule),
+                                                                          estimate_without_term_frequencies=True)
 
     return estimate
 
@@ -114,12 +139,13 @@ def prior_weight(model: Model) -> float:
     return math.log2(prior / (1 - prior))
 
 
-def predict(table: Table, model: Model, rules: MatchingRules, changed: set[str] | None = None) -> list[Pair]:
+def predict(table: Table, model: Model, rules: MatchingRules, changed: set[str] | None = None,
+            engine: Engine = duckdb) -> list[Pair]:
     """Pairs at or above the threshold: all of them, or (``changed``) those with a changed record.
 
     ``model`` was trained under ``rules`` (the run checks the rules' digest), so its blocking rules are theirs.
     """
-    linker = new_linker(table, model)
+    linker = new_linker(table, for_engine(model, rules, engine), engine)
     threshold = rules.threshold
     labels = ["matching:" + "+".join(rule) for rule in rules.blocking]
     if changed is None:
@@ -145,12 +171,13 @@ def predict(table: Table, model: Model, rules: MatchingRules, changed: set[str] 
     return [_pair(row, names, base, labels) for row in rows]
 
 
-def vouched(table: Table, model: Model, rules: MatchingRules, groups: dict[str, str]) -> set[frozenset[str]]:
+def vouched(table: Table, model: Model, rules: MatchingRules, groups: dict[str, str],
+            engine: Engine = duckdb) -> set[frozenset[str]]:
     """Among the records of each group (a component with conflicting identifiers), the pairs the model calls
     one person — every pair compared, whatever blocking would say, with frequencies over every record."""
     if len(groups) < 2:
         return set()
-    linker = new_linker(table, model)
+    linker = new_linker(table, for_engine(model, rules, engine), engine)
     for column in _tf_columns(model):
         linker.table_management.compute_tf_table(column)
     positions = [i for i, key in enumerate(table["unique_id"]) if key in groups]

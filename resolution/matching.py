@@ -21,6 +21,7 @@ from pathlib import Path
 
 from graph.database import Graph
 from resolution import linkage
+from resolution.engines import Engine, duckdb
 from resolution.features import IDENTIFIER_COLUMNS, Row, row, table
 from resolution.rules import Rules
 
@@ -63,7 +64,7 @@ class RecordCache:
 
 
 def find(graph: Graph, rules: Rules, digest: str, scope: set[str] | None, refit: bool,
-         cached: dict[str, Row] | None) -> Matches:
+         cached: dict[str, Row] | None, engine: Engine = duckdb) -> Matches:
     """Pairs (all, or those touching ``scope``) scored by the stored model or a newly trained one."""
     if scope is not None and cached is not None:
         records = dict(cached)
@@ -84,9 +85,9 @@ def find(graph: Graph, rules: Rules, digest: str, scope: set[str] | None, refit:
     if stored and not refit and stored[0]["rules"] == digest:
         model: linkage.Model = json.loads(stored[0]["parameters"])
     else:  # a model learns from every record, also when this run scores only some
-        model = matches.fitted = linkage.train(columns, rules.matching)
+        model = matches.fitted = linkage.train(columns, rules.matching, engine)
     matches.model = model
-    for pair in linkage.predict(columns, model, rules.matching, changed):
+    for pair in linkage.predict(columns, model, rules.matching, changed, engine):
         matches.found[(pair.a, pair.b)] = pair
     return matches
 

@@ -28,6 +28,7 @@ from graph.database import Graph
 from graph.runs import Run, running
 from resolution import constraints, golden, linkage, matching, slips
 from resolution.constraints import SAME_AS_STRENGTH, Link
+from resolution.engines import ENGINES, Engine, EngineName, duckdb
 from resolution.households import is_household
 from resolution.rules import Rules, default_rules
 
@@ -74,6 +75,7 @@ class _Run:
     graph: Graph
     rules: Rules
     audit: Run
+    engine: Engine = duckdb
     matches: matching.Matches | None = None
 
     @property
@@ -94,7 +96,8 @@ def rules_digest(rules: Rules) -> str:
 
 
 def resolve(graph: Graph, rules: Rules | None = None, *, full: bool = False, refit: bool = False,
-            seeds: Iterable[str] = (), cache_dir: Path | None = None) -> ResolutionSummary:
+            seeds: Iterable[str] = (), cache_dir: Path | None = None,
+            engine: EngineName = "duckdb") -> ResolutionSummary:
     """Resolve what changed since the last run (``seeds`` are records to revisit anyway), or everything.
 
     A run is full when asked, when there is no earlier run, or when the rules changed since it. Fuzzy
@@ -104,7 +107,7 @@ def resolve(graph: Graph, rules: Rules | None = None, *, full: bool = False, ref
     rules = rules or default_rules()
     digest = rules_digest(rules)
     with running(graph, "resolution", "resolve", rules=digest) as audit:
-        summary = _resolve(_Run(graph, rules, audit), digest, full, refit, seeds, cache_dir)
+        summary = _resolve(_Run(graph, rules, audit, ENGINES[engine]), digest, full, refit, seeds, cache_dir)
         audit.record(**{k: v for k, v in asdict(summary).items() if k != "steps"}, steps=json.dumps(summary.steps))
     return summary
 
@@ -188,7 +191,7 @@ def _find_matches(run: _Run, digest: str, scope: set[str] | None, refit: bool, c
     if not run.rules.matching.enabled or (scope is not None and not scope):
         # nothing to compare: a valid cache stays valid for the next run
         return matching.Matches({}, scope=set(), records=cached or {}, complete=cached is not None)
-    return matching.find(run.graph, run.rules, digest, scope, refit, cached)
+    return matching.find(run.graph, run.rules, digest, scope, refit, cached, run.engine)
 
 
 # -- the household guard --------------------------------------------------------------------------------
@@ -227,7 +230,7 @@ def _vouches(run: _Run, links: Iterable[Link], groups: dict[str, str]) -> constr
     found = run.matches
     if found is not None and found.model is not None and found.records:
         asked = {key: group for key, group in groups.items() if key in found.records}
-        sure |= linkage.vouched(found.table(), found.model, run.rules.matching, asked)
+        sure |= linkage.vouched(found.table(), found.model, run.rules.matching, asked, run.engine)
     return lambda a, b: frozenset((a, b)) in sure
 
 
