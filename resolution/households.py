@@ -34,5 +34,14 @@ def clearly_different(a: str | None, b: str | None) -> bool:
     return JaroWinkler.normalized_similarity(left, right) < ALIKE and OSA.distance(left, right) > 1
 
 
-def is_household(first_names: list[str | None]) -> bool:
-    return any(clearly_different(a, b) for a, b in combinations(first_names, 2))
+Name = tuple[str | None, str | None]  # first name, last name
+
+
+def is_household(names: list[Name]) -> bool:
+    """Records naming clearly different people: first names that cannot be one person's, unless the names
+    were only written the other way round (first name in the last name's place)."""
+    return any(clearly_different(a[0], b[0]) and not _swapped(a, b) for a, b in combinations(names, 2))
+
+
+def _swapped(a: Name, b: Name) -> bool:
+    return not clearly_different(a[0], b[1]) and not clearly_different(a[1], b[0]) and bool(a[0] and b[1])

@@ -202,7 +202,7 @@ def _households(run: _Run, identifier_keys: set[str]) -> set[str]:
         return set()
     rows = run.graph.by_keys("resolve_identifier_names", identifier_keys, types=guarded,
                              max_records=run.rules.parameters()["max_records"])
-    return {row["key"] for row in rows if is_household(row["names"])}
+    return {row["key"] for row in rows if is_household([(first, last) for first, last in row["names"]])}
 
 
 # -- components and constraints --------------------------------------------------------------------------

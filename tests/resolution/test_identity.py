@@ -268,6 +268,30 @@ def test_cli_report_explain_split(embedded_graph: Graph, embedded_settings: Any,
     assert "different customers" in apart.stdout and "twins" in apart.stdout
 
 
+def test_cli_waterfall_and_model_charts(embedded_graph: Graph, embedded_settings: Any, tmp_path: Path) -> None:
+    """A probabilistic match explained as text and as Splink's waterfall chart; the model's own charts."""
+    from tests.helpers import c360
+
+    write_people(tmp_path / "sources", "crm", [_person("1", "Zacharie", "Aubert", phone="+33611223344",
+                                                       postcode="75011", city="Paris")])
+    write_people(tmp_path / "sources", "shop", [_person("9", "Z.", "Aubert", phone="+33611223344",
+                                                        postcode="75011", city="Paris")])
+    home = embedded_settings.home
+    assert c360("load", str(tmp_path / "sources"), "--quiet", home=home).returncode == 0
+    charts = tmp_path / "model"
+    resolved = c360("resolve", "--model-report", str(charts), home=home)
+    assert resolved.returncode == 0, resolved.stderr
+    assert {p.name for p in charts.iterdir()} == {"match_weights.html", "m_u_parameters.html"}
+    page = tmp_path / "waterfall.html"
+    explained = c360("explain", "crm:1", "shop:9", "--html", str(page), home=home)
+    assert explained.returncode == 0, explained.stderr
+    lines = explained.stdout.splitlines()
+    assert any("first name given as initials" in line for line in lines)
+    assert any("same phone" in line for line in lines) and any("= match weight" in line for line in lines)
+    html = page.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "vega" in html and "cdn.jsdelivr" not in html  # offline
+
+
 def test_runs_recorded_by_an_older_version_lead_to_a_full_run(embedded_graph: Graph, tmp_path: Path) -> None:
     embedded_graph.driver.execute_query("CREATE (:ResolutionRun {run_id: 'old', at: datetime()})",
                                         database_=embedded_graph.database)

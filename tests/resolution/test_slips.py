@@ -54,7 +54,9 @@ def test_household_guard_names() -> None:
         assert not clearly_different(*same), same
     for different in [("Marie", "Paul"), ("Johannes", "Hans"), ("Lucas", "Emma"), ("J", "P")]:
         assert clearly_different(*different), different
-    assert is_household(["Anna", "Anne", "Pieter"]) and not is_household(["Anna", "Anne", None])
+    assert is_household([("Anna", "Smit"), ("Anne", "Smit"), ("Pieter", "Smit")])
+    assert not is_household([("Anna", "Smit"), ("Anne", "Smit"), (None, "Smit")])
+    assert not is_household([("Laurent", "Pineau"), ("Pineau", "Laurent")]), "names written the other way round"
 
 
 def test_two_values_accepted_as_one_persons_do_not_conflict_again() -> None:
