@@ -87,7 +87,7 @@ class MarketingQuery:
     async def customers_near(self, info: Info, latitude: float, longitude: float, radius_km: float,
                              first: int = DEFAULT_PAGE) -> list[Nearby]:
         check_first(first)
-        place = near.Venue(f"{latitude},{longitude}", latitude, longitude)
+        place = await _run(near.point, latitude, longitude)
         found = await _run(near.near, info.context.graph, place, radius_km, first)
         by_id = await _customers_by_id(info, [row["id"] for row in found])
         return [Nearby(customer=by_id[row["id"]], distance_km=near.km(row["metres"]), via=row["via"])

@@ -30,6 +30,16 @@ def km(metres: float) -> float:
     return round(metres / 1000, 2)
 
 
+def point(latitude: float, longitude: float, label: str | None = None, field: str = "latitude") -> Venue:
+    """A place on Earth, or an ``InputError`` naming ``field``: NaN, infinities and out-of-range degrees are
+    refused before they reach a cell or a query."""
+    if not (math.isfinite(latitude) and math.isfinite(longitude) and -90 <= latitude <= 90
+            and -180 <= longitude <= 180):
+        raise InputError(f"{latitude},{longitude} is not a point on Earth (latitude within ±90, longitude within "
+                         "±180)", field)
+    return Venue(label or f"{latitude:.5f},{longitude:.5f}", latitude, longitude)
+
+
 def venue(graph: Graph, spec: str, field: str = "venue") -> Venue:
     """A store id (``S009``) or ``LAT,LON`` in decimal degrees; ``field`` names the input in errors."""
     text = spec.strip()
@@ -39,7 +49,8 @@ def venue(graph: Graph, spec: str, field: str = "venue") -> Venue:
             latitude, longitude = float(parts[0]), float(parts[1])
         except ValueError:
             raise InputError(f"{spec!r} is neither a store id nor LAT,LON", field) from None
-        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        if not (math.isfinite(latitude) and math.isfinite(longitude)
+                and -90 <= latitude <= 90 and -180 <= longitude <= 180):
             raise InputError(f"{spec!r} is not a point on Earth (LAT within ±90, LON within ±180)", field)
         return Venue(f"{latitude:.5f},{longitude:.5f}", latitude, longitude)
     found = graph.read("geo_store", key=text)

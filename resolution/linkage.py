@@ -51,7 +51,8 @@ def _blocking(rule: list[str]) -> BlockingRuleCreator:
 
 def settings(rules: MatchingRules) -> SettingsCreator:
     return SettingsCreator(
-        link_type="dedupe_only", comparisons=list[ComparisonCreator | dict[str, Any]](comparisons()),
+        link_type="dedupe_only",
+        comparisons=list[ComparisonCreator | dict[str, Any]](comparisons(rules.households == "apart")),
         blocking_rules_to_generate_predictions=[_blocking(rule) for rule in rules.blocking],
         probability_two_random_records_match=rules.prior, unique_id_column_name="unique_id",
         retain_matching_columns=True, retain_intermediate_calculation_columns=True)
@@ -173,8 +174,9 @@ def predict(table: Table, model: Model, rules: MatchingRules, changed: set[str] 
 
 def vouched(table: Table, model: Model, rules: MatchingRules, groups: dict[str, str],
             engine: Engine = duckdb) -> set[frozenset[str]]:
-    """Among the records of each group (a component with conflicting identifiers), the pairs the model calls
-    one person — every pair compared, whatever blocking would say, with frequencies over every record."""
+    """Among the records of each group (a component with conflicting identifiers), the pairs the model is sure
+    (``rules.vouch``) are one person — every pair compared, whatever blocking would say, with frequencies over
+    every record."""
     if len(groups) < 2:
         return set()
     linker = new_linker(table, for_engine(model, rules, engine), engine)
@@ -185,7 +187,7 @@ def vouched(table: Table, model: Model, rules: MatchingRules, groups: dict[str, 
     members["conflict_group"] = [groups[str(key)] for key in members["unique_id"]]
     frame = linker._db_api.register(members)
     rows = linker.inference.predict_within(frame, blocking_rules_to_generate_predictions=[block_on("conflict_group")],
-                                           threshold_match_probability=rules.threshold,
+                                           threshold_match_probability=rules.vouch,
                                            warning_mode="never").as_record_list()
     return {frozenset((str(row["unique_id_l"]), str(row["unique_id_r"]))) for row in rows}
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import pickle
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,9 +87,23 @@ def find(graph: Graph, rules: Rules, digest: str, scope: set[str] | None, refit:
     else:  # a model learns from every record, also when this run scores only some
         model = matches.fitted = linkage.train(columns, rules.matching, engine)
     matches.model = model
+    linked = _already_linked(records, rules, {r["key"] for r in graph.read("resolve_blocked_identifiers")})
     for pair in linkage.predict(columns, model, rules.matching, changed, engine):
-        matches.found[(pair.a, pair.b)] = pair
+        if not linked(pair.a, pair.b):
+            matches.found[(pair.a, pair.b)] = pair
     return matches
+
+
+def _already_linked(records: dict[str, Row], rules: Rules, blocked: set[str]) -> Callable[[str, str], bool]:
+    """Whether two records share a value that links them by itself: their match adds no edge worth writing
+    (an explanation shows the shared value, and asks the model about the pair when it is wanted)."""
+    kinds = [kind for kind in IDENTIFIER_COLUMNS if kind in rules.link_types]
+
+    def linked(a: str, b: str) -> bool:
+        left, right = records[a], records[b]
+        return any(left[k] is not None and left[k] == right[k] and f"{k}:{left[k]}" not in blocked for k in kinds)
+
+    return linked
 
 
 def _usable(records: Iterable[Row], unusable: set[str]) -> list[Row]:

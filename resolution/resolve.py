@@ -226,7 +226,7 @@ def _vouches(run: _Run, links: Iterable[Link], groups: dict[str, str]) -> constr
     """Pairs the model calls one person, having weighed their identifiers with everything else: those it
     linked, and — asked about each pair of records carrying exclusive values within a conflicting component
     (``groups``: record → component) — those it would have linked had blocking proposed them."""
-    sure = {frozenset((x.a, x.b)) for x in links if x.via == "SIMILAR_TO"}
+    sure = {frozenset((x.a, x.b)) for x in links if x.via == "SIMILAR_TO" and x.strength >= run.rules.matching.vouch}
     found = run.matches
     if found is not None and found.model is not None and found.records:
         asked = {key: group for key, group in groups.items() if key in found.records}

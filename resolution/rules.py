@@ -64,17 +64,22 @@ class MatchingRules(_Strict):
     """Probabilistic matching (``resolution.linkage``): which pairs are compared, how the model is trained."""
 
     enabled: bool = True
-    threshold: float = Field(0.9, gt=0, lt=1)
+    threshold: float = Field(0.5, gt=0, lt=1)
+    #: how sure the model must be of a pair, compared directly, to waive a conflict between its identifiers
+    vouch: float = Field(0.99, gt=0, lt=1)
     blocking: list[Columns] = Field(min_length=1)
     training: list[Columns] = []
     prior_rules: list[Columns] = []
     prior_recall: float = Field(0.7, gt=0, le=1)
     #: the starting share of matches among all pairs, kept when the prior rules find no pair at all
     prior: float = Field(0.0001, gt=0, lt=1)
-    u_pairs: float = Field(2e6, ge=1)
+    u_pairs: float = Field(1e6, ge=1)
     seed: int = 42
     #: below this many records nothing is estimated: the starting values stand
     min_records: int = Field(1000, ge=2)
+    #: "apart": the same surname with a clearly different first name is a household, fixed strongly against;
+    #: "learned": EM learns from the data how often one person's first name changes between records
+    households: Literal["apart", "learned"] = "apart"
 
     @field_validator("blocking", "training", "prior_rules")
     @classmethod

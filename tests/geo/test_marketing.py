@@ -22,7 +22,7 @@ from api.app import create_app
 from geo.gazetteer import fold, gazetteer
 from geo.invitations import invitations
 from geo.locate import home_row, locate
-from geo.near import near, venue
+from geo.near import near, point, venue
 from graph import Graph, Settings
 from graph.errors import InputError
 from loaders.run import load_file, plan
@@ -154,6 +154,14 @@ def test_quintiles_are_monotone_and_share_ties(values: list[float]) -> None:
     assert all(scores[order][i] <= scores[order][i + 1] for i in range(len(values) - 1))
     for value in set(values):
         assert len(set(scores[array == value].tolist())) == 1
+
+
+def test_a_point_must_be_on_earth() -> None:
+    for latitude, longitude in [(float("inf"), 0.0), (0.0, float("nan")), (91.0, 0.0), (0.0, -180.5)]:
+        with pytest.raises(InputError) as refused:
+            point(latitude, longitude)
+        assert refused.value.field == "latitude"
+    assert point(48.85, 2.35).label == "48.85000,2.35000"
 
 
 def test_segment_grid() -> None:
