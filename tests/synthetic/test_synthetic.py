@@ -24,6 +24,7 @@ from synthetic.lookalikes import typo
 from synthetic.noise import JUNK_EMAILS, JUNK_PHONES, email_case, strip_accents
 from synthetic.people import REFERENCE_DATE
 from synthetic.phones import format_phone
+from tests.synthetic.readback import e164 as as_e164
 from tests.synthetic.readback import edit_kind
 
 PEOPLE = 2_000
@@ -133,16 +134,6 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Generated:
 def _fold(value: str) -> str:
     """Case, accents and whitespace away: what is left differs only by a real typo."""
     return " ".join(strip_accents(value).casefold().split())
-
-
-def _e164(value: str, country: str) -> str | None:
-    try:
-        number = phonenumbers.parse(value, country or None)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _valid_email(value: str) -> str | None:
@@ -352,8 +343,9 @@ def test_unrelated_people_never_share_a_real_phone_or_email(data: Generated) -> 
 def _valid_phones_by_person(data: Generated) -> dict[str, set[str]]:
     phones: dict[str, set[str]] = defaultdict(set)
     for record in data.records:
-        if record.phone not in JUNK_PHONES and (e164 := _e164(record.phone, data.people[record.person_id]["country"])):
-            phones[record.person_id].add(e164)
+        country = data.people[record.person_id]["country"]
+        if record.phone not in JUNK_PHONES and (number := as_e164(record.phone, country)):
+            phones[record.person_id].add(number)
     return phones
 
 
@@ -517,7 +509,7 @@ def test_every_phone_format_reads_back_as_the_same_number(country: str, e164: st
     formats = {style: format_phone(e164, country, style)
                for style in ("e164", "international", "national", "spaced", "dotted")}
     assert len(set(formats.values())) == 5
-    assert {_e164(value, country) for value in formats.values()} == {e164}
+    assert {as_e164(value, country) for value in formats.values()} == {e164}
 
 
 def test_phone_formats_look_as_people_write_them() -> None:
