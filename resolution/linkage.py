@@ -1,4 +1,4 @@
-"""The pairwise matching engine: Splink's Fellegi-Sunter model on in-process DuckDB, trained, kept and scored.
+"""The pairwise matching engine: Splink's Fellegi-Sunter model (in-process DuckDB, or Spark), trained, kept, scored.
 
 c360 hands it the person records as one table (``resolution.features``) and gets back the pairs whose match
 probability reaches the threshold, each with every comparison's level and match weight, so an explanation
@@ -40,7 +40,7 @@ class Pair:
     a: str
     b: str
     probability: float
-    rule: str  # the blocking rule that found the pair: its columns joined by '+'
+    rule: str  # the blocking rule that found the pair: "matching:" and its columns joined by "+"
     #: per comparison: [level (Splink's gamma), match weight, term-frequency adjustment]; and the prior's weight
     weights: dict[str, Any]
 
