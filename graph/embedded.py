@@ -195,12 +195,15 @@ class EmbeddedServer:
         return state
 
     def _command(self, bolt_port: int, http_port: int) -> list[str]:
+        """The java command line: anyone on the machine can read it (``ps``), so the root password goes by
+        the path of its 0600 file. Both ports listen on loopback only; c360 itself uses Bolt alone."""
+        self.password()  # the file exists before the store reads it
         package = _package_dir()
         return [
             str(package / "jre" / "bin" / "java"),
             "-Xms256m", f"-Xmx{self.heap}", "--add-modules", "jdk.incubator.vector",
             f"-Darcadedb.server.rootPath={self.data_dir}",
-            f"-Darcadedb.server.rootPassword={self.password()}",
+            f"-Darcadedb.server.rootPasswordPath={self.password_file}",
             f"-Darcadedb.server.defaultDatabases={DATABASE}[{USER}]",
             "-Darcadedb.server.plugins=Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
             f"-Darcadedb.bolt.port={bolt_port}", "-Darcadedb.bolt.host=127.0.0.1",
