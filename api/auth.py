@@ -27,6 +27,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from graph.errors import InputError
+from graph.home import private_dir
 from graph.settings import Settings
 
 ISSUER = "c360"
@@ -66,7 +67,7 @@ def signing_key(settings: Settings) -> str:
 
 
 def _create_key(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:  # another process made it first: use theirs

@@ -7,7 +7,7 @@ import json
 import socket
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import asdict
 from datetime import timedelta
 from enum import StrEnum
@@ -24,6 +24,7 @@ from cli.marketing import print_locate, print_scores
 from cli.marketing import register as register_marketing
 from graph import C360Error, InputError, PortInUseError, Settings, open_graph
 from graph.embedded import DATABASE, USER, EmbeddedServer
+from graph.home import owner_only
 from loaders.mapping import SourceMapping
 from loaders.run import LoadSummary, plan
 from resolution import ResolutionSummary, charts
@@ -364,7 +365,8 @@ def demo(
     data_dir = out_dir or settings.home / "demo-data"
     if serve_api:
         _ensure_port_free("127.0.0.1", port)
-    generated = generate_sources(customers, data_dir, seed=seed)
+    with owner_only() if out_dir is None else nullcontext():  # in the home: owner-only like all of it
+        generated = generate_sources(customers, data_dir, seed=seed)
     out.print(f"generated {generated.people:,} people into {data_dir}")
     with open_graph(settings) as graph:
         _print_loads(pipeline.load(graph, plan([data_dir]), settings.home, _file_progress(quiet=False)).files)

@@ -15,6 +15,7 @@ from cypher import query, statements
 from graph.capabilities import Capabilities, components, detect, to_python
 from graph.embedded import DATABASE, USER, EmbeddedServer
 from graph.errors import StoreUnavailableError
+from graph.home import tighten
 from graph.settings import Settings
 
 
@@ -125,6 +126,7 @@ def open_graph(settings: Settings, schema: bool = True) -> Iterator[Graph]:
             server.release()
     else:
         assert settings.neo4j_uri is not None
+        tighten(settings.home)  # it holds reject files and the matching cache whatever the store
         password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else ""
         connection = Connection(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_database,
                                 "NEO4J_PASSWORD")

@@ -26,6 +26,7 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
 from graph.errors import PortInUseError, StoreUnavailableError
+from graph.home import UMASK, open_private, private_dir, private_home
 
 DATABASE = "graph"
 USER = "root"
@@ -79,11 +80,9 @@ class EmbeddedServer:
 
     def password(self) -> str:
         """The root password, generated on first use and kept readable by its owner only."""
-        self.home.mkdir(parents=True, exist_ok=True)
-        with contextlib.suppress(FileExistsError):
-            fd = os.open(self.password_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as out:
-                out.write(secrets.token_urlsafe(24))
+        private_home(self.home)
+        with contextlib.suppress(FileExistsError), open_private(self.password_file, "x") as out:
+            out.write(secrets.token_urlsafe(24))
         return self.password_file.read_text().strip()
 
     # -- public lifecycle --------------------------------------------------------------------------------
@@ -91,8 +90,7 @@ class EmbeddedServer:
         """Take a lease for this process, starting the server if none is running."""
         with self._locked():
             state = self._live_state() or self._start(pinned=False)
-            self._leases.mkdir(parents=True, exist_ok=True)
-            (self._leases / str(os.getpid())).touch()
+            open_private(self._leases / str(os.getpid()), "a").close()
             return state
 
     def release(self) -> None:
@@ -134,8 +132,8 @@ class EmbeddedServer:
     # -- internals ---------------------------------------------------------------------------------------
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        self.home.mkdir(parents=True, exist_ok=True)
-        with open(self.home / "server.lock", "w") as lock:
+        private_home(self.home)
+        with open_private(self.home / "server.lock") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
                 yield
@@ -150,7 +148,8 @@ class EmbeddedServer:
 
     def _write_state(self, state: ServerState) -> None:
         tmp = self._state_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps(asdict(state)))
+        with open_private(tmp) as out:
+            out.write(json.dumps(asdict(state)))
         tmp.replace(self._state_file)
 
     def _live_state(self) -> ServerState | None:
@@ -180,14 +179,13 @@ class EmbeddedServer:
         if self.bolt_port and not _port_free(self.bolt_port):
             raise PortInUseError(f"port {self.bolt_port} (C360_BOLT_PORT) is already in use")
         http_port = _free_port()
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.log_file.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.log_file, "ab") as log:
+        private_dir(self.data_dir)
+        with open_private(self.log_file, "ab") as log:
             process = subprocess.Popen(
                 self._command(bolt_port, http_port),
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True,  # Ctrl-C in the user's terminal must not kill a shared server
-                cwd=self.home,
+                cwd=self.home, umask=UMASK,  # the files the store writes are owner-only too
             )
         state = ServerState(process.pid, bolt_port, http_port, time.time(), pinned)
         self._wait_ready(process, state)
@@ -195,12 +193,15 @@ class EmbeddedServer:
         return state
 
     def _command(self, bolt_port: int, http_port: int) -> list[str]:
+        """The java command line: anyone on the machine can read it (``ps``), so the root password goes by
+        the path of its 0600 file. Both ports listen on loopback only; c360 itself uses Bolt alone."""
+        self.password()  # the file exists before the store reads it
         package = _package_dir()
         return [
             str(package / "jre" / "bin" / "java"),
             "-Xms256m", f"-Xmx{self.heap}", "--add-modules", "jdk.incubator.vector",
             f"-Darcadedb.server.rootPath={self.data_dir}",
-            f"-Darcadedb.server.rootPassword={self.password()}",
+            f"-Darcadedb.server.rootPasswordPath={self.password_file}",
             f"-Darcadedb.server.defaultDatabases={DATABASE}[{USER}]",
             "-Darcadedb.server.plugins=Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
             f"-Darcadedb.bolt.port={bolt_port}", "-Darcadedb.bolt.host=127.0.0.1",

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import IO, Any
 
+from graph.home import open_private
+
 MAX_VALUE_CHARS = 500
 
 
@@ -30,8 +32,7 @@ class RejectLog:
 
     def _write(self, file: Path, line: int, field: str | None, value: Any, reason: str, action: str) -> None:
         if self._out is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._out = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - closed by close()
+            self._out = open_private(self.path, "a", encoding="utf-8")  # raw source values: owner-only
         shown = value if value is None or len(str(value)) <= MAX_VALUE_CHARS else str(value)[:MAX_VALUE_CHARS] + "…"
         entry = {"file": str(file), "line": line, "field": field, "value": shown, "reason": reason,
                  "action": action}

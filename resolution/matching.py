@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.database import Graph
+from graph.home import open_private
 from resolution import linkage
 from resolution.engines import Engine, duckdb
 from resolution.features import IDENTIFIER_COLUMNS, Row, row, table
@@ -56,9 +57,8 @@ class RecordCache:
         return records if tag == (run_id, digest) else None
 
     def save(self, run_id: str, digest: str, records: dict[str, Row]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         partial = self.path.with_suffix(".partial")
-        with open(partial, "wb") as handle:
+        with open_private(partial, "wb") as handle:  # names, birth dates, phones: owner-only
             pickle.dump(((run_id, digest), records), handle, protocol=pickle.HIGHEST_PROTOCOL)
         partial.replace(self.path)
 
