@@ -11,6 +11,7 @@ date and national id, and an audited correction.
 
 from __future__ import annotations
 
+import base64
 import csv
 import json
 import re
@@ -40,7 +41,7 @@ pytestmark = pytest.mark.store
 
 EMAIL, PHONE, PHONE_NATIONAL = "helene.martin@example.fr", "+33612345678", "06 12 34 56 78"
 NATIONAL_ID, CUSTOMER_NUMBER, CARD = "1800275123456", "CN7781", "L1007111385"
-COOKIE, DEVICE, CRM_ID = "ck5f3a9e77c1", "dev-iphone-4471", "C900001"
+COOKIE, COOKIE_2, DEVICE, CRM_ID = "ck5f3a9e77c1", "ck77aa01be93", "dev-iphone-4471", "C900001"
 LATITUDE, LONGITUDE = "48.85712", "2.37934"
 NEW_EMAIL, NEW_PHONE = "h.martin@perso.example.org", "07 55 44 33 22"
 
@@ -60,7 +61,9 @@ SOURCES: dict[str, tuple[str, list[str], list[list[str]]]] = {
                 [[CARD, "Hélène", "Martin", EMAIL, CARD, "FR"]]),
     "weblog": ("web_events", ["id", "at", "cookie", "device", "page", "email"],
                [["E1", "2024-05-01T10:00:00Z", COOKIE, DEVICE, "/account", EMAIL],
-                ["E2", "2024-05-01T10:05:00Z", COOKIE, DEVICE, f"/newsletter?email={EMAIL}", ""]]),
+                ["E2", "2024-05-01T10:05:00Z", COOKIE, DEVICE, f"/newsletter?email={EMAIL}", ""],
+                # another browser at the very same second: two sessions tie on their start
+                ["E3", "2024-05-01T10:00:00Z", COOKIE_2, "", "/account", EMAIL]]),
     # she lives in Paris and shops in Lyon: near S1 by her home, in S2's catchment, a far shopper
     "tills": ("transactions", ["id", "at", "amount", "currency", "store", "loyalty_card"],
               [["T1", "2024-06-01T10:00:00Z", "80.00", "EUR", "S2", CARD],
@@ -78,7 +81,7 @@ SECRETS: dict[str, list[str]] = {
     "first_name": ["Hélène"], "last_name": ["Martin"], "street": ["Rue des Lilas"],
     "birth_date": ["1980-02-29", "29/02/1980"], "email": [EMAIL, NEW_EMAIL],
     "phone": [PHONE, PHONE_NATIONAL, NEW_PHONE], "customer_number": [CUSTOMER_NUMBER],
-    "loyalty_card": [CARD], "national_id": [NATIONAL_ID], "cookie": [COOKIE], "device": [DEVICE],
+    "loyalty_card": [CARD], "national_id": [NATIONAL_ID], "cookie": [COOKIE, COOKIE_2], "device": [DEVICE],
     "source_id": [CRM_ID], "location": [LATITUDE, LONGITUDE],
 }
 HIDDEN_FROM: dict[str, set[str]] = {
@@ -268,8 +271,9 @@ def _forms(secret: str) -> set[str]:
 
 
 def _shown(body: str, kinds: set[str]) -> list[tuple[str, str]]:
-    """The secrets of ``kinds`` found in ``body``, as (kind, value)."""
-    text = body.lower()
+    """The secrets of ``kinds`` found in ``body``, as (kind, value); page cursors are read decoded."""
+    cursors = re.findall(r'"(?:cursor|endCursor)"\s*:\s*"([A-Za-z0-9_=-]+)"', body)
+    text = " ".join([body, *(base64.urlsafe_b64decode(c).decode(errors="replace") for c in cursors)]).lower()
     joined = re.sub(r"(?<=\d)[\s.\-/+]+(?=\d)", "", text)  # 06 12 34 56 78, 29/02/1980 → their digits
     return [(kind, secret) for kind in sorted(kinds) for secret in SECRETS[kind]
             if any(form in text or (form.isdigit() and form in joined) for form in _forms(secret))]
@@ -313,3 +317,21 @@ def test_the_walk_sees_every_secret_where_it_may_be_seen(store: Store) -> None:
     bodies = " ".join(body for _, body, _ in _walk(store, "admin").values())
     every = {(kind, value) for kind, values in SECRETS.items() for value in values}
     assert every - set(_shown(bodies, set(SECRETS))) == set()
+
+
+def test_pages_of_sessions_tied_on_their_start_carry_no_cookie(store: Store) -> None:
+    """The cursor breaks ties with the session's content hash: every session once, and no cookie in it."""
+    document = ('query($id: ID!, $after: String) { customer(id: $id) { webSessions(first: 1, after: $after) '
+                '{ edges { cursor node { key } } pageInfo { hasNextPage endCursor } } } }')
+    keys, after = [], None
+    for _ in range(5):
+        response = store.client.post("/graphql", json={"query": document, "variables": {"id": store.helene,
+                                                                                           "after": after}},
+                                     headers=bearer(store.settings, "analyst"))
+        assert _shown(response.text, {"cookie"}) == []
+        page = response.json()["data"]["customer"]["webSessions"]
+        keys += [edge["node"]["key"] for edge in page["edges"]]
+        after = page["pageInfo"]["endCursor"]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+    assert len(keys) == len(set(keys)) == 2
