@@ -1,47 +1,69 @@
 """The access policy, in two tables: which personal data each role sees, and which operations it may run.
 
-Fields (applied where API objects are built):
+Fields (``POLICY``, applied by ``Masker`` wherever the API builds an answer: GraphQL, GeoJSON, CSV, the map's
+data, explanations, the audit trail):
 
 - ``agent`` and ``admin`` (service staff) see everything in clear: they talk to the customer.
 - ``analyst`` sees identifiers pseudonymised — a keyed hash, stable across queries so records can still be
   counted and joined, but not reversible — and no names, street or birth date; postcode, city and country
-  stay, for analysis by area.
+  stay, for analysis by area, and a home is shown at its town's centre (``location`` coarsened), no more
+  precise than the city it sees anyway.
 - ``marketing`` sees contact data to invite people, but never a national id.
 
 Rules are by field name; identifiers listed as (type, value) follow the rule of the field of their type.
+Values that stand in for a field elsewhere follow its rule too: a record's key is ``SOURCE:SOURCE_ID`` and a
+source's own id may be any identifier (a loyalty source is keyed by card number), so ``source_id`` is in
+clear only for roles that see every identifier in clear; a web session's key holds its cookie; free text
+(ticket subjects and notes, reasons) is searched for values of each kind (``TEXT``) and a kind a role may
+not see in clear is replaced by ``[kind]``.
 
-Operations (``OPERATIONS``, enforced by ``api.permissions``): explanations and the change history quote
-personal data and changes are made by service staff, so all three are for agents and admins. Lookups and
-searches follow the field table: a role may not find people by a value it may not see.
+Operations (``OPERATIONS``, enforced by ``api.permissions`` in GraphQL and ``api.geojson`` on its routes):
+explanations and the change history quote personal data and changes are made by service staff, so all three
+are for agents and admins; finding customers by place would locate a home more precisely than a role
+coarsening ``location`` may see it; invitation lists are marketing's contact lists. Lookups and searches
+follow the field table: a role may not find people by a value it may not see in clear.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
+from api import redaction
 from api.auth import Principal, Role
+from geo.gazetteer import gazetteer
 
 
 class Access(Enum):
     CLEAR = "clear"
     PSEUDONYMISED = "pseudonymised"
+    COARSENED = "coarsened"
     HIDDEN = "hidden"
 
 
-_ANALYST_PSEUDONYMISED = ("email", "phone", "customer_number", "loyalty_card", "national_id", "cookie", "device")
+IDENTIFIER_TYPES = ("email", "phone", "customer_number", "loyalty_card", "national_id", "cookie", "device")
+_ANALYST_PSEUDONYMISED = (*IDENTIFIER_TYPES, "source_id")
 _ANALYST_HIDDEN = ("first_name", "last_name", "birth_date", "street", "house_number")
 
 POLICY: dict[Role, dict[str, Access]] = {
     Role.ADMIN: {},
     Role.AGENT: {},
     Role.ANALYST: {**dict.fromkeys(_ANALYST_PSEUDONYMISED, Access.PSEUDONYMISED),
-                   **dict.fromkeys(_ANALYST_HIDDEN, Access.HIDDEN)},
-    Role.MARKETING: {"national_id": Access.HIDDEN},
+                   **dict.fromkeys(_ANALYST_HIDDEN, Access.HIDDEN), "location": Access.COARSENED},
+    Role.MARKETING: {"national_id": Access.HIDDEN, "source_id": Access.PSEUDONYMISED},
 }
+
+#: what free text may hold, by the fields whose rule it follows: a number in a note may be a national id, a
+#: card or a customer number, so it is shown only to roles that see all three
+TEXT: dict[str, tuple[str, ...]] = {"email": ("email",), "phone": ("phone",), "date": ("birth_date",),
+                                    "number": ("national_id", "loyalty_card", "customer_number")}
+#: the fields a customer's own values may be quoted by in free text
+PERSONAL = (*IDENTIFIER_TYPES, "first_name", "last_name", "birth_date", "street")
 
 SERVICE_STAFF = frozenset({Role.AGENT, Role.ADMIN})
 
@@ -50,6 +72,9 @@ class Operation(Enum):
     EXPLAIN = "explain"
     HISTORY = "history"
     CHANGE = "change"
+    MAP = "map"
+    NEARBY = "nearby"
+    INVITE = "invite"
 
 
 @dataclass(frozen=True)
@@ -63,6 +88,11 @@ OPERATIONS: dict[Operation, Rule] = {
     Operation.HISTORY: Rule(SERVICE_STAFF, "see the change history: it quotes personal data (agents and admins "
                                            "only)"),
     Operation.CHANGE: Rule(SERVICE_STAFF, "change data (agents and admins only)"),
+    Operation.MAP: Rule(frozenset(Role), "see the map"),
+    Operation.NEARBY: Rule(SERVICE_STAFF | {Role.MARKETING}, "find customers by place: a radius or a distance "
+                                                             "locates a home (agents, marketing and admins only)"),
+    Operation.INVITE: Rule(frozenset({Role.MARKETING, Role.ADMIN}), "make invitation lists: they are contact "
+                                                                    "lists for campaigns (marketing and admins only)"),
 }
 
 
@@ -72,6 +102,17 @@ def allowed(role: Role, operation: Operation) -> bool:
 
 def refusal(role: Role, operation: Operation) -> str:
     return f"the {role.value} role may not {OPERATIONS[operation].refusal}"
+
+
+@lru_cache(maxsize=65_536)
+def _town_centre(country: str | None, city: str | None) -> tuple[float, float] | None:
+    """Where the gazetteer puts a town (cached: a map's 200 000 homes lie in a few thousand towns)."""
+    town = gazetteer().locate(country, city)
+    return (town.latitude, town.longitude) if town else None
+
+
+#: free text as a role may see it
+Redact = Callable[[str], str]
 
 
 @dataclass(frozen=True)
@@ -88,19 +129,83 @@ class Masker:
     def access(self, field: str) -> Access:
         return POLICY[self.role].get(field, Access.CLEAR)
 
+    def clear(self, field: str) -> bool:
+        return self.access(field) is Access.CLEAR
+
     def value(self, field: str, value: Any) -> Any:
         if value is None:
             return None
         rule = self.access(field)
-        if rule is Access.HIDDEN:
-            return None
         if rule is Access.PSEUDONYMISED:
             return self.pseudonym(field, str(value))
+        if rule is not Access.CLEAR:
+            return None
         return value
 
     def pseudonym(self, field: str, value: str) -> str:
         digest = hmac.new(self.key, f"{field}:{value}".encode(), hashlib.sha256).hexdigest()[:20]
         return f"psn:{digest}"
 
-    def properties(self, properties: dict[str, Any]) -> dict[str, Any]:
+    def properties(self, properties: Mapping[str, Any]) -> dict[str, Any]:
         return {name: self.value(name, value) for name, value in properties.items()}
+
+    def key_of(self, field: str, key: str) -> str:
+        """A ``SOURCE:VALUE`` key whose value part is a ``field`` value (a record's source id, a session's
+        cookie): the source stays, the value follows the field's rule — pseudonymised when not clear, as a key
+        must still tell items apart."""
+        if self.clear(field):
+            return key
+        source, colon, value = key.partition(":")
+        return f"{source}:{self.pseudonym(field, value)}" if colon else self.pseudonym(field, key)
+
+    def record_key(self, key: str) -> str:
+        return self.key_of("source_id", key)
+
+    def identifier_key(self, key: str) -> str:
+        """An identifier's key, ``TYPE:VALUE``, with the value as its type's rule shows it."""
+        kind, colon, value = key.partition(":")
+        if not colon:
+            return key
+        shown = self.value(kind, value)
+        return f"{kind}:{shown if shown is not None else '[' + kind + ']'}"
+
+    def point(self, place: Mapping[str, Any]) -> tuple[float, float] | None:
+        """Where a home (latitude, longitude, city, country) may be shown: its point in clear; coarsened, the
+        centre of its town (the city the role sees anyway), nothing when the town is unknown; else nothing."""
+        latitude, longitude = place.get("latitude"), place.get("longitude")
+        if latitude is None or longitude is None:
+            return None
+        rule = self.access("location")
+        if rule is Access.CLEAR:
+            return float(latitude), float(longitude)
+        if rule is Access.COARSENED:
+            return _town_centre(place.get("country"), place.get("city"))
+        return None
+
+    def precision(self, place: Mapping[str, Any]) -> str:
+        """The precision of the point ``point`` shows: as stored in clear, else ``city`` or ``unknown``."""
+        if self.clear("location"):
+            return str(place.get("precision") or "unknown")
+        return "city" if self.point(place) else "unknown"
+
+    def known(self, values: Iterable[tuple[str, Any]]) -> dict[str, set[str]]:
+        """A customer's own values, by field, that this role may not see in clear: what to look for in text."""
+        found: dict[str, set[str]] = {}
+        for field, value in values:
+            if value is not None and field in PERSONAL and not self.clear(field):
+                found.setdefault(field, set()).add(str(value))
+        return found
+
+    def text(self, text: str, known: Mapping[str, Iterable[str]] | None = None, region: str | None = None) -> str:
+        """Free text with every value of a kind this role may not see in clear replaced by ``[kind]``;
+        ``known``: the customer's own values (``known()``), ``region``: the country national phones are
+        written for."""
+        hidden = {kind for kind, fields in TEXT.items() if not all(self.clear(f) for f in fields)}
+        if not hidden and not known:
+            return text
+        return redaction.redact(text, redaction.find(text, region, known), hidden | set(known or {}))
+
+    def texts(self, known: Mapping[str, Iterable[str]] | None = None, region: str | None = None) -> Redact:
+        """``text`` for one customer's texts: their own values and country given once."""
+        return lambda text: self.text(text, known, region)
+

@@ -6,12 +6,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from enum import Enum
+from functools import partial
 from typing import Any, TypeVar
 
 import strawberry
 from anyio import to_thread
 
-from api.access import Masker
+from api.access import Masker, Redact
 from api.context import Info
 from api.errors import UserInputError
 from api.events import (
@@ -73,12 +74,11 @@ def home_of(properties: dict[str, Any] | None, masker: Masker) -> Home | None:
     if properties is None:
         return None
     shown = masker.properties(properties)
-    located = masker.value("street", properties.get("latitude")) is not None  # a point is as precise as a street
+    point = masker.point(properties)  # as the map and GeoJSON show it
     return Home(street=shown.get("street"), house_number=shown.get("house_number"), postcode=shown.get("postcode"),
                 city=shown.get("city"), country=shown.get("country"),
-                latitude=properties.get("latitude") if located else None,
-                longitude=properties.get("longitude") if located else None,
-                precision=properties["precision"], since=properties.get("since"))
+                latitude=point[0] if point else None, longitude=point[1] if point else None,
+                precision=masker.precision(properties), since=properties.get("since"))
 
 
 def segment_of(properties: dict[str, Any]) -> Segment | None:
@@ -151,7 +151,8 @@ class SourceRecord(Person):
         # an identifier follows the rule of the field of its type; a hidden one is left out
         identifiers = [Identifier(type=i["type"], value=value) for i in data.identifiers
                        if (value := masker.value(i["type"], i["value"])) is not None]
-        return cls(identifiers=identifiers, **_fields(cls, masker.properties(data.properties), skip=("identifiers",)))
+        properties = masker.properties(data.properties) | {"key": masker.record_key(data.properties["key"])}
+        return cls(identifiers=identifiers, **_fields(cls, properties, skip=("identifiers",)))
 
 
 @strawberry.type(description="Where a golden value came from.")
@@ -232,6 +233,10 @@ class Customer(Person):
     value_sources: list[ValueSource] = strawberry.field(
         description="Per golden attribute, the record it came from: most trusted source, then most recent.")
     profile: strawberry.Private[dict[str, Any]]
+    #: the customer's own values as (field, value), unmasked: what to look for in free text about them
+    values: strawberry.Private[list[tuple[str, Any]]]
+    #: the records' keys, unmasked: where explanations start
+    record_keys: strawberry.Private[list[str]]
 
     @strawberry.field(description="Where the customer lives now (`c360 locate`).")
     async def home(self, info: Info) -> Home | None:
@@ -251,18 +256,22 @@ class Customer(Person):
     async def explain_link(self, info: Info, other_record_key: str) -> LinkExplanation:
         if not self.records:
             raise UserInputError("this customer has no records to explain from")
-        anchor = self.records[0].key
+        anchor = self.record_keys[0]
         try:
             result = await to_thread.run_sync(explain, info.context.graph, anchor, other_record_key,
                                               info.context.rules)
         except InputError as error:
             raise UserInputError(f"otherRecordKey: {error}") from None
-        hops = [LinkHop(left=h.left, right=h.right, evidence=h.evidence, rule=h.rule, score=h.score,
+        masker, redact = info.context.masker, await self._redact(info)
+        hops = [LinkHop(left=masker.record_key(h.left), right=masker.record_key(h.right),
+                        evidence=masker.identifier_key(h.evidence), rule=h.rule, score=h.score,
                         waterfall=MatchWaterfall.from_waterfall(h.waterfall) if h.waterfall else None)
                 for h in result.hops]
         pair = MatchWaterfall.from_waterfall(result.pair) if result.pair else None
-        return LinkExplanation(record_key=anchor, other_record_key=other_record_key, together=result.together,
-                               other_customer_id=result.customer_b, hops=hops, reasons=result.reasons,
+        return LinkExplanation(record_key=masker.record_key(anchor),
+                               other_record_key=masker.record_key(other_record_key), together=result.together,
+                               other_customer_id=result.customer_b, hops=hops,
+                               reasons=[redact(reason) for reason in result.reasons],
                                fuzzy_score=result.fuzzy_score, pair_waterfall=pair)
 
     @strawberry.field(description="Every distinct identifier over the customer's records.")
@@ -298,13 +307,15 @@ class Customer(Person):
     @strawberry.field(description="Support tickets raised with any of the customer's identifiers, newest first.")
     async def tickets(self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None,
                       since: dt.datetime | None = None) -> TicketConnection:
-        return await _events(info, "tickets", TicketConnection, Ticket.from_row,
+        ticket = partial(Ticket.from_row, redact=await self._redact(info))
+        return await _events(info, "tickets", TicketConnection, ticket,
                              page_request("tickets", str(self.id), first, after, since))
 
     @strawberry.field(description="Web-shop visits from the customer's cookies, newest first.")
     async def web_sessions(self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None,
                            since: dt.datetime | None = None) -> WebSessionConnection:
-        return await _events(info, "web_sessions", WebSessionConnection, WebSession.from_row,
+        session = partial(WebSession.from_row, masker=info.context.masker, redact=await self._redact(info))
+        return await _events(info, "web_sessions", WebSessionConnection, session,
                              page_request("web_sessions", str(self.id), first, after, since))
 
     @strawberry.field(description="The current consent per purpose (a withdrawal wins over older grants).")
@@ -318,17 +329,31 @@ class Customer(Person):
     @strawberry.field(description="Changes service staff made to this customer, newest first (agents, admins).",
                       permission_classes=[MaySeeHistory])
     async def changes(self, info: Info) -> list[AuditEntry]:
-        return [AuditEntry.from_event(event) for event in await info.context.dataloaders.changes.load(str(self.id))]
+        masker, redact = info.context.masker, await self._redact(info)
+        return [AuditEntry.from_event(event, masker, redact)
+                for event in await info.context.dataloaders.changes.load(str(self.id))]
+
+    async def _redact(self, info: Info) -> Redact:
+        """Free text about this customer as the caller may see it: their own values (cookies and devices
+        included) and values of every hidden kind replaced."""
+        masker = info.context.masker
+        identities = await info.context.dataloaders.identities.load(str(self.id))
+        known = masker.known([*self.values, *(("cookie", c) for c in identities.cookies),
+                              *(("device", d) for d in identities.devices)])
+        return masker.texts(known, self.profile.get("country"))
 
     @classmethod
     def from_data(cls, data: CustomerData, masker: Masker) -> Customer:
-        sources = [ValueSource(attribute=a, record_key=k) for a, _, k in
+        sources = [ValueSource(attribute=a, record_key=masker.record_key(k)) for a, _, k in
                    (item.partition("=") for item in data.properties.get("value_sources") or [])]
         properties = masker.properties(data.properties)
+        values = [*data.properties.items(), *(item for r in data.records for item in r.properties.items()),
+                  *((i["type"], i["value"]) for r in data.records for i in r.identifiers)]
         return cls(id=strawberry.ID(data.properties["id"]), record_count=len(data.records),
                    records=[SourceRecord.from_data(r, masker) for r in data.records], value_sources=sources,
-                   profile=data.properties,
-                   **_fields(cls, properties, skip=("id", "record_count", "records", "value_sources", "profile")))
+                   profile=data.properties, values=values, record_keys=[r.properties["key"] for r in data.records],
+                   **_fields(cls, properties, skip=("id", "record_count", "records", "value_sources", "profile",
+                                                    "values", "record_keys")))
 
 
 async def _events(info: Info, kind: str, connection: type[Page], node: Any, request: PageRequest) -> Page:

@@ -13,6 +13,7 @@ from typing import Any, Generic, Self
 
 import strawberry
 
+from api.access import Masker, Redact
 from api.context import Info
 from api.pagination import Edge, Node, PageInfo, encode_cursor
 from customers.repository import PageRequest
@@ -84,11 +85,14 @@ class Ticket:
     notes: list[TicketNote] = strawberry.field(description="Notes added by service staff, oldest first.")
 
     @classmethod
-    def from_row(cls, row: Row) -> Ticket:
+    def from_row(cls, row: Row, redact: Redact) -> Ticket:
+        """``redact``: people write what the customer said into subjects and notes (``Masker.texts``)."""
         node = row["node"]
+        subject = node.get("subject")
         return cls(key=node["key"], opened_at=node["opened_at"], closed_at=node.get("closed_at"),
-                   status=node.get("status"), channel=node.get("channel"), subject=node.get("subject"),
-                   notes=[TicketNote(**note) for note in row["notes"]])
+                   status=node.get("status"), channel=node.get("channel"),
+                   subject=redact(subject) if subject else subject,
+                   notes=[TicketNote(at=note["at"], by=note["by"], text=redact(note["text"])) for note in row["notes"]])
 
 
 @strawberry.type(description="A visit to the web shop: events of one cookie less than 30 minutes apart.")
@@ -101,11 +105,12 @@ class WebSession:
     user_agent: str | None
 
     @classmethod
-    def from_row(cls, row: Row) -> WebSession:
+    def from_row(cls, row: Row, masker: Masker, redact: Redact) -> WebSession:
+        """A session's key holds its cookie (``SOURCE:COOKIE:START``); a page's address may hold an email."""
         node = row["node"]
-        return cls(key=node["key"], started_at=node["started_at"], ended_at=node.get("ended_at"),
-                   page_views=node.get("page_views"), pages=list(node.get("pages") or []),
-                   user_agent=node.get("user_agent"))
+        return cls(key=masker.key_of("cookie", node["key"]), started_at=node["started_at"],
+                   ended_at=node.get("ended_at"), page_views=node.get("page_views"),
+                   pages=[redact(page) for page in node.get("pages") or []], user_agent=node.get("user_agent"))
 
 
 @strawberry.type(description="The customer's current choice for one purpose: the newest event wins.")
@@ -135,10 +140,18 @@ class AuditEntry:
     why: str | None
 
     @classmethod
-    def from_event(cls, event: Row) -> AuditEntry:
-        return cls(id=event["id"], kind=event["kind"], by=event["by"], at=event["at"], target=event["target"],
-                   fields=list(event.get("fields") or []), before=json.loads(event["before"]),
-                   after=json.loads(event["after"]), why=event.get("why"))
+    def from_event(cls, event: Row, masker: Masker, redact: Redact) -> AuditEntry:
+        """The values before and after follow their fields' rules, and text (a note, the reason) is redacted."""
+        why = event.get("why")
+        return cls(id=event["id"], kind=event["kind"], by=event["by"], at=event["at"],
+                   target=masker.record_key(event["target"]), fields=list(event.get("fields") or []),
+                   before=_values(json.loads(event["before"]), masker, redact),
+                   after=_values(json.loads(event["after"]), masker, redact), why=redact(why) if why else why)
+
+
+def _values(values: Row, masker: Masker, redact: Redact) -> Any:
+    shown = masker.properties(values)
+    return {name: redact(value) if isinstance(value, str) else value for name, value in shown.items()}
 
 
 @strawberry.type(description="A store the customer bought at.")
@@ -176,7 +189,10 @@ class EventConnection(Generic[Node]):
 
     @classmethod
     def build(cls, kind: str, request: PageRequest, rows: list[Row], node: Any) -> Self:
-        edges = [Edge(cursor=encode_cursor(kind, row["position"].isoformat(), row["node"]["key"]), node=node(row))
+        # the position is the time and what breaks ties: the key, or what a page query returns instead of a key
+        # that holds a personal value (``tiebreak``)
+        edges = [Edge(cursor=encode_cursor(kind, row["position"].isoformat(),
+                                           row.get("tiebreak") or row["node"]["key"]), node=node(row))
                  for row in rows[:request.first]]
         return cls(edges=edges, page_info=PageInfo(has_next_page=len(rows) > request.first,
                                                    end_cursor=edges[-1].cursor if edges else None),

@@ -1,7 +1,9 @@
 """Marketing in GraphQL: segments, who is near a place, a store's catchment, far shoppers, who to invite.
 
 The same functions as ``c360 score`` and ``c360 invite``; personal data in the answers follows the caller's
-role like everywhere else (the customer objects are masked the usual way).
+role like everywhere else (the customer objects are masked the usual way), and who may find customers by
+place or make invitation lists is an operation of the policy (``api.access.OPERATIONS``), as on the map's
+GeoJSON routes.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from api.customer import Customer, customers
 from api.errors import UserInputError, graphql_name
 from api.events import Money
 from api.pagination import DEFAULT_PAGE, MAX_PAGE, check_first
+from api.permissions import MayFindNearby, MayInvite
 from customers.segments import segment_sizes
 from geo import near
 from geo.invitations import CONSENT_PURPOSE, Invitation, invitations
@@ -83,7 +86,7 @@ class MarketingQuery:
         return [SegmentSize(**row) for row in await _run(segment_sizes, info.context.graph)]
 
     @strawberry.field(description="Customers whose current home or usual store lies within `radiusKm` of a "
-                                  "point, nearest first.")
+                                  "point, nearest first.", permission_classes=[MayFindNearby])
     async def customers_near(self, info: Info, latitude: float, longitude: float, radius_km: float,
                              first: int = DEFAULT_PAGE) -> list[Nearby]:
         check_first(first)
@@ -93,7 +96,8 @@ class MarketingQuery:
         return [Nearby(customer=by_id[row["id"]], distance_km=near.km(row["metres"]), via=row["via"])
                 for row in found if row["id"] in by_id]
 
-    @strawberry.field(description="A store's catchment: its shoppers, most visits first, with where they live.")
+    @strawberry.field(description="A store's catchment: its shoppers, most visits first, with where they live.",
+                      permission_classes=[MayFindNearby])
     async def store_catchment(self, info: Info, store_key: str, first: int = DEFAULT_PAGE) -> list[Shopper]:
         check_first(first)
         rows = (await _run(near.catchment, info.context.graph, store_key))[:first]
@@ -103,7 +107,8 @@ class MarketingQuery:
                         distance_km=None if r["metres"] is None else near.km(r["metres"]))
                 for r in rows if r["id"] in by_id]
 
-    @strawberry.field(description="Customers whose usual store is more than `minKm` from home, farthest first.")
+    @strawberry.field(description="Customers whose usual store is more than `minKm` from home, farthest first.",
+                      permission_classes=[MayFindNearby])
     async def far_shoppers(self, info: Info, min_km: float = 50.0, first: int = DEFAULT_PAGE) -> list[FarShopper]:
         check_first(first)
         rows = await _run(near.far_shoppers, info.context.graph, min_km, first)
@@ -113,7 +118,8 @@ class MarketingQuery:
 
     @strawberry.field(description="Who to invite to an event at `venue` (a store id or 'LAT,LON'): customers "
                                   "living or usually shopping within `radiusKm` whose current consent for "
-                                  "`purpose` is a grant, one per customer, nearest first, with the reason.")
+                                  "`purpose` is a grant, one per customer, nearest first, with the reason.",
+                      permission_classes=[MayInvite])
     async def invitations(self, info: Info, venue: str, radius_km: float, segment: str | None = None,
                           limit: int = 100, purpose: str = CONSENT_PURPOSE) -> list[Invitee]:
         if not 1 <= limit <= 100 * MAX_PAGE:
@@ -126,5 +132,6 @@ class MarketingQuery:
 
         found = await _run(chosen)
         by_id = await _customers_by_id(info, [i.customer_id for i in found])
+        masker = info.context.masker
         return [Invitee(customer=by_id[i.customer_id], distance_km=i.distance_km, via=i.via, segment=i.segment,
-                        reason=i.reason) for i in found if i.customer_id in by_id]
+                        reason=masker.text(i.reason)) for i in found if i.customer_id in by_id]

@@ -10,7 +10,7 @@ from typing import Any
 
 from strawberry.permission import BasePermission
 
-from api.access import Access, Operation, allowed, refusal
+from api.access import Operation, allowed, refusal
 from api.context import Info
 from api.errors import ForbiddenError
 
@@ -37,13 +37,22 @@ class MayChange(_OperationPermission):
     operation = Operation.CHANGE
 
 
+class MayFindNearby(_OperationPermission):
+    operation = Operation.NEARBY
+
+
+class MayInvite(_OperationPermission):
+    operation = Operation.INVITE
+
+
 class MayLookUpByType(BasePermission):
-    """Looking people up by an identifier type the role may not see would reveal it."""
+    """Looking people up by an identifier the role sees only masked would confirm a guessed value."""
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         masker, kind = info.context.masker, kwargs["type"].value
-        if masker.access(kind) is Access.HIDDEN:
-            raise ForbiddenError(f"type: the {masker.role.value} role may not look customers up by {kind}")
+        if not masker.clear(kind):
+            raise ForbiddenError(f"type: the {masker.role.value} role may not look customers up by {kind}: it "
+                                 f"sees {kind} {masker.access(kind).value}")
         return True
 
 
@@ -58,6 +67,6 @@ class MaySearchBy(BasePermission):
         masker = info.context.masker
         for criterion, (argument, field) in _SEARCH_FIELDS.items():
             given = kwargs.get(criterion)
-            if given is not None and given.strip() and masker.access(field) is not Access.CLEAR:
+            if given is not None and given.strip() and not masker.clear(field):
                 raise ForbiddenError(f"{argument}: the {masker.role.value} role may not search by {field}")
         return True

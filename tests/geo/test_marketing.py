@@ -281,10 +281,15 @@ def test_graphql_marketing_view(client: TestClient, embedded_settings: Settings)
     assert anne["customer"]["scores"]["lifetimeValue"] == {"amount": "140", "currency": "EUR"}
     assert anne["customer"]["home"]["precision"] == "city" and anne["customer"]["home"]["latitude"]
     assert len(marketer["customersNear"]) == 2
-    analyst = _as(client, embedded_settings, "analyst", document)["data"]["invitations"]
-    home = analyst[0]["customer"]["home"]
-    assert home["street"] is None and home["latitude"] is None and home["city"]  # a point is as precise as a street
-    assert analyst[0]["customer"]["email"].startswith("psn:")
+    refused = _as(client, embedded_settings, "analyst", document)["errors"]
+    assert {e["extensions"]["code"] for e in refused} == {"FORBIDDEN"}  # invitation lists, finding people by place
+    homes = ('{ searchCustomers(postcode: "75001") { edges { node { email '
+             'home { street latitude longitude precision } } } } }')
+    [anne] = [e["node"] for e in _as(client, embedded_settings, "analyst", homes)["data"]["searchCustomers"]["edges"]]
+    paris = gazetteer().locate("FR", "Paris")
+    assert paris is not None and anne["email"].startswith("psn:")
+    assert anne["home"] == {"street": None, "latitude": paris.latitude, "longitude": paris.longitude,
+                            "precision": "city"}  # no more precise than the city an analyst sees
     bad = _as(client, embedded_settings, "marketing", '{ invitations(venue: "S1", radiusKm: 0) { reason } }')
     assert bad["errors"][0]["message"].startswith("radiusKm: must be more than 0")
 
