@@ -107,7 +107,11 @@ class _Costing:
         return 1 + each * self.selections(node.selection_set, get_named_type(definition.type), inner)
 
     def size(self, node: FieldNode, definition: GraphQLField) -> int | None:
-        """The value of the field's size argument, within what the field accepts; ``None`` when it has none."""
+        """The value of the field's size argument, within 1 and what the field accepts; ``None`` when it has none.
+
+        Sizes the resolver refuses (0, negative, over the largest) count as the nearest it accepts: never less
+        than one item, so a negative size cannot make room for other fields.
+        """
         for name, largest in SIZE_ARGUMENTS.items():
             if name not in definition.args:
                 continue
@@ -120,7 +124,7 @@ class _Costing:
                 asked = definition.args[name].default_value
             if not isinstance(asked, int) or isinstance(asked, bool):
                 asked = largest  # not a number: refused when run, counted at the worst meanwhile
-            return max(0, min(int(asked), largest))
+            return max(1, min(int(asked), largest))
         return None
 
 
