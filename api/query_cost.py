@@ -4,10 +4,14 @@ The depth, alias and token limits bound the size of a document, not the work it 
 ``invitations(limit: 10000) { customer { transactions(first: 100) { … } } }`` are a short document and tens of
 millions of resolved fields. The cost counts every field once for each object it is resolved on: a list's size
 argument (``first``, ``limit``) multiplies what is selected inside the list, nested lists multiply, and on a
-connection the size applies to its ``edges``. A size comes from the literal, the variable or the argument's
-default; above the largest size the field accepts it counts as that largest size (the resolver refuses it and
-says why). A list the request cannot size (a customer's records) counts once. Directives are ignored, so the
-cost is an upper bound of what runs.
+connection the size applies to its ``edges``. A size comes from the literal, the variable (or its default) or
+the argument's default; above the largest size the field accepts it counts as that largest size (the resolver
+refuses it and says why). A list the request cannot size (a customer's records) counts once. Directives are
+ignored, so the cost is an upper bound of what runs.
+
+Written here, not taken from a package: strawberry has no cost extension; graphql-complexity multiplies only
+fields typed as lists (a connection's ``first`` would count once), and Ariadne's cost validator drops the sizes
+at a fragment spread, so an expensive selection moved into a fragment escapes it.
 """
 
 from __future__ import annotations
@@ -54,7 +58,9 @@ def operation_cost(schema: GraphQLSchema, document: DocumentNode, operation_name
     if operation is None or root is None:
         return 0
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-    return _Costing(schema, fragments, variables or {}).selections(operation.selection_set, root, 1)
+    defaults = {v.variable.name.value: int(v.default_value.value) for v in operation.variable_definitions or ()
+                if isinstance(v.default_value, IntValueNode)}
+    return _Costing(schema, fragments, defaults | dict(variables or {})).selections(operation.selection_set, root, 1)
 
 
 class _Costing:

@@ -212,6 +212,8 @@ def test_cost_counts_fields_times_page_sizes() -> None:
     assert cost(fragments, n=7) == 1 + 1 + 1 + 7 * 3
     assert cost(fragments, n=-5) == cost(fragments, n=0) == cost(fragments, n=1)  # never room for other fields
     assert cost(fragments, n="many") == cost(fragments, n=MAX_PAGE) == cost(fragments, n=10**9)
+    assert cost(fragments.replace("$n: Int!", "$n: Int! = 7")) == cost(fragments, n=7)
+    assert cost(fragments) == cost(fragments, n=MAX_PAGE)  # a variable not sent counts at the worst
     assert cost('{ invitations(venue: "S1", radiusKm: 5) { reason } }') == 1 + 100  # the default limit
     assert cost("mutation { openTicket(customerId: \"x\", subject: \"s\") { customer { tickets(first: 50) { "
                 "edges { node { key } } } } } }") == 1 + 1 + 1 + 1 + 50 * 2
