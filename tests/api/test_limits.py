@@ -31,6 +31,8 @@ from api.auth import MIN_KEY_BYTES, issue_token, signing_key, verify_token
 from api.pagination import MAX_PAGE
 from api.query_cost import operation_cost
 from api.schema import MAX_ALIASES, schema
+from bench.api import QUERY as BENCH_QUERY
+from bench.api import SEARCH as BENCH_SEARCH
 from graph import C360Error, Graph, Settings
 from tests.api.test_api_360 import FULL_360, PAGE, SEARCH
 from tests.api.test_schema_file import _documented_queries
@@ -130,13 +132,14 @@ def test_healthz_answers_while_a_big_body_is_refused(served: tuple[str, dict[str
     url, headers = served
     body = _body(100_000_000)
     latencies: list[float] = []
+    answers: list[object] = []
     done = threading.Event()
 
     def probe() -> None:
         with httpx.Client(timeout=30) as health:
             while not done.is_set():
                 started = time.perf_counter()
-                assert health.get(f"{url}/healthz").json() == {"status": "ok"}
+                answers.append(health.get(f"{url}/healthz").json())
                 latencies.append(time.perf_counter() - started)
                 time.sleep(0.01)
 
@@ -154,7 +157,8 @@ def test_healthz_answers_while_a_big_body_is_refused(served: tuple[str, dict[str
         prober.join(30)
     assert response.status_code == 413
     assert refused_in < 1, f"100 MB refused after {refused_in:.2f} s"
-    assert latencies and max(latencies) < 0.5, f"/healthz took up to {max(latencies):.2f} s"
+    assert answers and all(answer == {"status": "ok"} for answer in answers)
+    assert max(latencies) < 0.5, f"/healthz took up to {max(latencies):.2f} s"
 
 
 # -- row 8: the query cost ---------------------------------------------------------------------------------------
@@ -226,7 +230,8 @@ def _sent_by_the_map() -> list[str]:
 
 
 ADMITTED = [*_documented_queries(), *(("map.js", q) for q in _sent_by_the_map()),
-            ("test_api_360 FULL_360", FULL_360), ("test_api_360 PAGE", PAGE), ("test_api_360 SEARCH", SEARCH)]
+            ("test_api_360 FULL_360", FULL_360), ("test_api_360 PAGE", PAGE), ("test_api_360 SEARCH", SEARCH),
+            ("bench/api.py QUERY", BENCH_QUERY), ("bench/api.py SEARCH", BENCH_SEARCH)]
 
 
 @pytest.mark.parametrize(("where", "document"), ADMITTED, ids=[where for where, _ in ADMITTED])
