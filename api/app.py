@@ -17,6 +17,7 @@ from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
 
 from api.auth import BearerTokens, Principal, RequireToken, signing_key, unauthorized
+from api.body_limit import BodyLimit
 from api.context import Context
 from api.dataloaders import DataLoaders
 from api.geojson import ROUTES as GEO_ROUTES
@@ -35,6 +36,7 @@ class C360GraphQL(GraphQL[Context, None]):
         user = request.user  # only the GraphiQL page itself is served without a Principal
         return Context(request=request, response=response, graph=state.graph, rules=state.rules,
                        signing_key=state.signing_key, dataloaders=DataLoaders(CustomerRepository(state.graph)),
+                       max_query_cost=state.max_query_cost,
                        caller=user if isinstance(user, Principal) else None)
 
 
@@ -59,6 +61,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             app.state.graph = graph
             app.state.rules = rules_in_use(resolved.home)
             app.state.signing_key = key
+            app.state.max_query_cost = resolved.c360_max_query_cost
             yield
 
     graphql = RequireToken(C360GraphQL(schema, graphql_ide="graphiql"), page=True)
@@ -67,5 +70,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
               Route("/map", map_page), Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
               Mount("/geo", RequireToken(Router(GEO_ROUTES)))]
     key = signing_key(resolved)
-    middleware = [Middleware(AuthenticationMiddleware, backend=BearerTokens(key), on_error=unauthorized)]
+    middleware = [Middleware(BodyLimit, max_bytes=resolved.c360_max_body_bytes),
+                  Middleware(AuthenticationMiddleware, backend=BearerTokens(key), on_error=unauthorized)]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

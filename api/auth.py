@@ -1,9 +1,10 @@
 """Bearer tokens (JWT, HS256) carrying one role: who is calling the API and what they may see and change.
 
 Tokens are signed with ``C360_JWT_SECRET`` or, when unset, a key created once under ``$C360_HOME`` (mode
-0600), so that ``c360 token`` and ``c360 serve`` on one machine agree without configuration. Every
-``/graphql`` request needs a valid token, except loading the GraphiQL page itself (a browser cannot send a
-header when opening a URL; the page sends the token with every query).
+0600), so that ``c360 token`` and ``c360 serve`` on one machine agree without configuration. A key shorter
+than the hash (32 bytes, RFC 7518 §3.2) can be found offline from a single token, so it is refused at start.
+Every ``/graphql`` request needs a valid token, except loading the GraphiQL page itself (a browser cannot send
+a header when opening a URL; the page sends the token with every query).
 """
 
 from __future__ import annotations
@@ -26,13 +27,17 @@ from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from graph.errors import InputError
+from graph.errors import C360Error, InputError
 from graph.home import private_dir
 from graph.settings import Settings
 
 ISSUER = "c360"
 ALGORITHM = "HS256"
 KEY_FILE = "jwt-secret"
+#: the shortest signing key accepted: HS256's output size
+MIN_KEY_BYTES = 32
+#: signs and verifies with keys of MIN_KEY_BYTES at least, whatever path a key came by
+_JWT = jwt.PyJWT(options={"enforce_minimum_key_length": True})
 
 
 class Role(StrEnum):
@@ -57,13 +62,21 @@ class Principal(BaseUser):
 
 
 def signing_key(settings: Settings) -> str:
-    """The configured secret, or the one kept in ``$C360_HOME`` (created on first use)."""
+    """The configured secret, or the one kept in ``$C360_HOME`` (created on first use); refused when too short."""
     if settings.c360_jwt_secret is not None:
-        return settings.c360_jwt_secret.get_secret_value()
+        return _long_enough(settings.c360_jwt_secret.get_secret_value(), "C360_JWT_SECRET")
     path = settings.home / KEY_FILE
     if not path.exists():
         _create_key(path)
-    return path.read_text(encoding="utf-8").strip()
+    return _long_enough(path.read_text(encoding="utf-8").strip(), str(path))
+
+
+def _long_enough(key: str, where: str) -> str:
+    size = len(key.encode("utf-8"))
+    if size < MIN_KEY_BYTES:
+        raise C360Error(f"{where} is too short: a key signing API tokens needs at least {MIN_KEY_BYTES} bytes, "
+                        f"it has {size} (make one with `openssl rand -base64 48`)")
+    return key
 
 
 def _create_key(path: Path) -> None:
@@ -83,14 +96,14 @@ def issue_token(key: str, role: str, subject: str, lifetime: timedelta) -> str:
         raise InputError(f"{role!r} is not a role; roles: {', '.join(r.value for r in Role)}", "role") from None
     now = datetime.now(UTC)
     claims = {"iss": ISSUER, "sub": subject, "role": checked.value, "iat": now, "exp": now + lifetime}
-    return jwt.encode(claims, key, algorithm=ALGORITHM)
+    return _JWT.encode(claims, key, algorithm=ALGORITHM)
 
 
 def verify_token(key: str, token: str) -> Principal:
     """The caller a token names; ``AuthenticationError`` with the reason when it is not valid."""
     try:
-        claims = jwt.decode(token, key, algorithms=[ALGORITHM], issuer=ISSUER,
-                            options={"require": ["exp", "iat", "sub", "role", "iss"]})
+        claims = _JWT.decode(token, key, algorithms=[ALGORITHM], issuer=ISSUER,
+                             options={"require": ["exp", "iat", "sub", "role", "iss"]})
     except jwt.ExpiredSignatureError:
         raise AuthenticationError("the token has expired") from None
     except jwt.InvalidTokenError as error:

@@ -24,6 +24,8 @@ class Context:
     rules: Rules
     signing_key: str
     dataloaders: DataLoaders
+    #: the most an operation may cost (``api.query_cost``)
+    max_query_cost: int
     #: None only while the GraphiQL page itself is served (``RequireToken`` lets nothing else through)
     caller: Principal | None
 

@@ -26,6 +26,8 @@ from geo.invitations import CONSENT_PURPOSE, Invitation, invitations
 from graph.errors import InputError
 
 T = TypeVar("T")
+#: the longest invitation list one query returns; larger lists come from ``c360 invite`` or the CSV export
+MAX_INVITEES = 100 * MAX_PAGE
 
 
 @strawberry.type(description="A segment and how many customers the last scoring run put in it.")
@@ -122,8 +124,8 @@ class MarketingQuery:
                       permission_classes=[MayInvite])
     async def invitations(self, info: Info, venue: str, radius_km: float, segment: str | None = None,
                           limit: int = 100, purpose: str = CONSENT_PURPOSE) -> list[Invitee]:
-        if not 1 <= limit <= 100 * MAX_PAGE:
-            raise UserInputError(f"limit: must be between 1 and {100 * MAX_PAGE}, got {limit}")
+        if not 1 <= limit <= MAX_INVITEES:
+            raise UserInputError(f"limit: must be between 1 and {MAX_INVITEES}, got {limit}")
         graph = info.context.graph
 
         def chosen() -> list[Invitation]:

@@ -1,7 +1,7 @@
 """The GraphQL schema: each feature's Query and Mutation joined, and the guards every operation passes through.
 
 The limits stop abusive queries before any resolver runs: a full 360 page needs depth 6, a handful of
-aliases and a few hundred tokens.
+aliases, a few hundred tokens and costs a few hundred (``api.query_cost``).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from api.desk import DeskMutation
 from api.errors import CodedErrors
 from api.marketing import MarketingQuery
 from api.profiles import CustomerQuery
+from api.query_cost import QueryCost
 
 #: each feature brings its own root fields
 Query = merge_types("Query", (CustomerQuery, MarketingQuery))
@@ -59,7 +60,7 @@ class C360Schema(strawberry.Schema):
 
 schema = C360Schema(query=Query, mutation=Mutation, extensions=[
     lambda: _ParserCache(maxsize=QUERY_CACHE), lambda: ValidationCache(maxsize=QUERY_CACHE), CodedErrors,
-    lambda: AddValidationRules(LIMIT_RULES), lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS)])
+    lambda: AddValidationRules(LIMIT_RULES), lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS), QueryCost])
 
 
 def schema_text() -> str:

@@ -310,7 +310,9 @@ def _serve(settings: Settings, host: str, port: int, banner: Callable[[str], Non
     import uvicorn
 
     from api.app import create_app
+    from api.auth import signing_key
 
+    signing_key(settings)  # a weak key stops the start here, before any worker process
     _ensure_port_free(host, port)
     url = f"http://{host}:{port}/graphql"
     out.print(f"GraphiQL: {url}  (Ctrl-C to stop)")
@@ -364,6 +366,9 @@ def demo(
     settings = Settings()
     data_dir = out_dir or settings.home / "demo-data"
     if serve_api:
+        from api.auth import signing_key
+
+        signing_key(settings)  # refused before generating and loading, not after
         _ensure_port_free("127.0.0.1", port)
     with owner_only() if out_dir is None else nullcontext():  # in the home: owner-only like all of it
         generated = generate_sources(customers, data_dir, seed=seed)

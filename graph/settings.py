@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     c360_bolt_port: int = Field(default=0, ge=0, le=65535, description="Embedded Bolt port; 0 picks a free one")
     c360_jwt_secret: SecretStr | None = Field(
         default=None, description="Key signing API tokens; unset: $C360_HOME/jwt-secret, created on first use")
+    c360_max_body_bytes: int = Field(
+        default=1_048_576, ge=1, description="Largest request body the API reads; larger ones are refused (413)")
+    c360_max_query_cost: int = Field(
+        default=20_000, ge=1, description="Largest GraphQL query cost (fields times page sizes) the API runs")
     c360_heap: str = Field(default="1g", pattern=r"^\d+[mMgG]$", description="Java heap of the embedded store")
     c360_match_backend: Literal["duckdb", "spark"] = Field(
         default="duckdb", description="Where the matching model runs: in-process DuckDB, or Spark (pip extra spark)")
