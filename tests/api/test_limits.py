@@ -176,7 +176,7 @@ def test_the_alias_attack_is_refused_before_anything_runs(client: TestClient) ->
     assert error["extensions"] == {"code": "GRAPHQL_VALIDATION_FAILED", "cost": cost, "maxCost": LIMIT}
     assert response.json()["data"] is None
     assert _statements(client) == before, "a store statement ran"
-    assert took < 1, f"refused after {took:.2f} s"
+    assert took < 5, f"refused after {took:.2f} s"  # it ran for ~60 s before the limit; 0.15 s on a quiet machine
     # one alias of it, with a short list, is an ordinary marketing query and runs
     one = '{ invitations(venue: "S1", radiusKm: 1000, limit: 10) { customer { id transactions(first: 5) { ' \
           'edges { node { key } } } } } }'
