@@ -22,6 +22,7 @@ from api.context import Context
 from api.dataloaders import DataLoaders
 from api.geojson import ROUTES as GEO_ROUTES
 from api.geojson import STATIC, map_page
+from api.headers import SecurityHeaders
 from api.schema import schema
 from customers.repository import CustomerRepository
 from graph.database import open_graph
@@ -70,6 +71,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
               Route("/map", map_page), Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
               Mount("/geo", RequireToken(Router(GEO_ROUTES)))]
     key = signing_key(resolved)
-    middleware = [Middleware(BodyLimit, max_bytes=resolved.c360_max_body_bytes),
+    middleware = [Middleware(SecurityHeaders), Middleware(BodyLimit, max_bytes=resolved.c360_max_body_bytes),
                   Middleware(AuthenticationMiddleware, backend=BearerTokens(key), on_error=unauthorized)]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

@@ -9,7 +9,6 @@ in GraphQL, and a home's point as ``Masker.point`` shows it (an analyst's map pu
 
 from __future__ import annotations
 
-import csv
 import functools
 import io
 from collections.abc import Awaitable, Callable
@@ -29,6 +28,7 @@ from geo.invitations import Invitation, invitations
 from geo.near import venue
 from graph.database import Graph
 from graph.errors import InputError
+from graph.spreadsheet import write_csv
 
 Handler = Callable[[Request], Awaitable[Response]]
 STATIC = resources.files("api").joinpath("static")
@@ -114,9 +114,7 @@ async def invitations_csv(request: Request) -> Response:
     chosen = await to_thread.run_sync(_invitations, request.app.state.graph, request)
     masker = _masker(request)
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=[f.name for f in fields(Invitation)])
-    writer.writeheader()
-    writer.writerows(_masked(i, masker) for i in chosen)
+    write_csv(buffer, [f.name for f in fields(Invitation)], (_masked(i, masker) for i in chosen))
     return Response(buffer.getvalue(), media_type="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="invitations.csv"'})
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import socket
 import sys
@@ -25,6 +24,7 @@ from cli.marketing import register as register_marketing
 from graph import C360Error, InputError, PortInUseError, Settings, open_graph
 from graph.embedded import DATABASE, USER, EmbeddedServer
 from graph.home import owner_only
+from graph.spreadsheet import write_csv
 from loaders.mapping import SourceMapping
 from loaders.run import LoadSummary, plan
 from resolution import ResolutionSummary, charts
@@ -255,9 +255,7 @@ def export_clusters(out_file: Annotated[Path, typer.Option("--out", help="CSV fi
         rows = graph.read("export_clusters")
     out_file.parent.mkdir(parents=True, exist_ok=True)
     with open(out_file, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["source", "source_id", "customer_id"])
-        writer.writeheader()
-        writer.writerows(rows)
+        write_csv(handle, ["source", "source_id", "customer_id"], rows)
     out.print(f"wrote {len(rows):,} records of {len({r['customer_id'] for r in rows}):,} customers to {out_file}")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +13,7 @@ from geo.invitations import CONSENT_PURPOSE, Invitation, invitations
 from geo.locate import LocateSummary, locate
 from geo.near import venue
 from graph import Settings, open_graph
+from graph.spreadsheet import write_csv
 from scoring.score import ScoreSummary, score_customers
 
 out = Console()
@@ -50,9 +50,7 @@ def invite(
         rows = invitations(graph, place, radius, segment=segment, limit=limit, purpose=purpose)
     out_file.parent.mkdir(parents=True, exist_ok=True)
     with open(out_file, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=[f.name for f in fields(Invitation)])
-        writer.writeheader()
-        writer.writerows(asdict(row) for row in rows)
+        write_csv(handle, [f.name for f in fields(Invitation)], (asdict(row) for row in rows))
     out.print(f"wrote {len(rows):,} invitations around {place.label} ({radius:g} km) to {out_file}",
               markup=False)
 

@@ -1,5 +1,7 @@
 // The c360 map: country boundaries drawn from world-atlas (no tile server), homes clustered, stores, an
 // invitation radius, and the consent-clean invitation list of /geo/invitations.* for the chosen venue.
+// Names, cities and reasons come from source files: they reach the page as text only (textContent, Option
+// text, DOM nodes for Leaflet), never as HTML; the page's Content-Security-Policy refuses inline script too.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -15,6 +17,11 @@ let radiusCircle = null;
 let lastQuery = null;
 
 function status(text) { $("status").textContent = text; }
+
+// Leaflet parses a string tooltip as HTML: give it a node holding the text, built when the tooltip opens.
+function asText(text) {
+  return () => Object.assign(document.createElement("span"), { textContent: text });
+}
 
 async function api(path, init = {}) {
   const token = tokenInput.value.trim();
@@ -45,7 +52,7 @@ async function drawStores() {
     select.add(option);
     storeAt.set(p.key, L.latLng(lat, lon));
     L.circleMarker([lat, lon], { radius: 8, color: "#991b1b", fillColor: "#dc2626", fillOpacity: 0.9, className: "store" })
-      .bindTooltip(`${p.name} — ${p.shoppers} shoppers`)
+      .bindTooltip(asText(`${p.name} — ${p.shoppers} shoppers`))
       .on("click", () => { select.value = p.key; showRadius(); })
       .addTo(storesLayer);
   }
@@ -62,7 +69,7 @@ async function drawHomes() {
     const [lon, lat] = feature.geometry.coordinates;
     const p = feature.properties;
     return L.circleMarker([lat, lon], { radius: 5, color: "#1d4ed8", fillOpacity: 0.7, className: "home" })
-      .bindTooltip(`${p.customers} customer(s), ${p.city || ""} (${p.precision})`);
+      .bindTooltip(asText(`${p.customers} customer(s), ${p.city || ""} (${p.precision})`));
   });
   homes.addLayers(markers);
   homes.addTo(map);
@@ -86,7 +93,8 @@ function showRadius() {
   const centre = venueLatLng();
   if (radiusCircle) { radiusCircle.remove(); radiusCircle = null; }
   if (!centre) { return; }
-  radiusCircle = L.circle(centre, { radius: Number($("radius").value) * 1000, color: "#059669", fillOpacity: 0.08, className: "radius" }).addTo(map);
+  // drawn beneath the markers' events: the stores and homes inside it stay clickable
+  radiusCircle = L.circle(centre, { radius: Number($("radius").value) * 1000, color: "#059669", fillOpacity: 0.08, className: "radius", interactive: false }).addTo(map);
   map.fitBounds(radiusCircle.getBounds().pad(0.1));
 }
 
@@ -105,12 +113,12 @@ async function invite() {
     const found = await (await api(`/geo/invitations.geojson?${lastQuery}`)).json();
     invited.clearLayers();
     const rows = $("invitees").querySelector("tbody");
-    rows.innerHTML = "";
+    rows.replaceChildren();
     for (const feature of found.features) {
       const [lon, lat] = feature.geometry.coordinates;
       const p = feature.properties;
       L.circleMarker([lat, lon], { radius: 6, color: "#047857", fillColor: "#10b981", fillOpacity: 1, className: "invitee" })
-        .bindTooltip(p.reason).addTo(invited);
+        .bindTooltip(asText(p.reason)).addTo(invited);
       const row = rows.insertRow();
       for (const value of [p.customer_id, [p.first_name, p.last_name].filter(Boolean).join(" "), p.distance_km, p.via, p.segment || ""]) {
         row.insertCell().textContent = value;
