@@ -144,6 +144,9 @@ class QueryCost(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         document = context.graphql_document
+        if context.context is None:  # run in-process without a request (introspection, tooling): no client
+            yield
+            return
         limit: int = context.context.max_query_cost
         if document is not None:
             cost = operation_cost(context.schema._schema, document, context.operation_name, context.variables)

@@ -113,7 +113,7 @@ ROOT_ARGUMENTS: dict[str, dict[str, str]] = {  # root field → variant → argu
     "customersNear": {"": "latitude: 48.8606, longitude: 2.3376, radiusKm: 30"},
     "storeCatchment": {"": 'storeKey: "S2"'},
     "farShoppers": {"": "minKm: 100"},
-    "invitations": {"": 'venue: "S1", radiusKm: 30'},
+    "invitations": {"": 'venue: "S1", radiusKm: 30, limit: 5'},
     "correctContact": {"": 'customerId: "{other}", correction: {{email: "bruno.new@example.fr"}}, why: "moved"'},
     "recordConsent": {"": 'customerId: "{other}", purpose: "marketing_sms", granted: true'},
     "openTicket": {"": 'customerId: "{other}", subject: "Parcel late"'},
