@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
 from anyio import to_thread
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -20,12 +21,14 @@ from api.auth import BearerTokens, Principal, RequireToken, signing_key, unautho
 from api.body_limit import BodyLimit
 from api.context import Context
 from api.dataloaders import DataLoaders
+from api.errors import store_unavailable
 from api.geojson import ROUTES as GEO_ROUTES
 from api.geojson import STATIC, map_page
 from api.headers import SecurityHeaders
 from api.schema import schema
 from customers.repository import CustomerRepository
 from graph.database import open_graph
+from graph.errors import StoreUnavailableError
 from graph.settings import Settings
 from resolution.rules import rules_in_use
 
@@ -45,11 +48,18 @@ async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
+#: a load balancer asking for readiness wants an answer, even from a store that hangs
+READY_WITHIN_S = 0.9
+
+
 async def readyz(request: Request) -> Response:
-    try:
-        ready = await to_thread.run_sync(CustomerRepository(request.app.state.graph).ready)
-    except Exception:  # any store failure means "not ready"
-        ready = False
+    ready = False
+    with anyio.move_on_after(READY_WITHIN_S):
+        try:
+            ready = await to_thread.run_sync(CustomerRepository(request.app.state.graph).ready,
+                                             abandon_on_cancel=True)
+        except Exception:  # any store failure means "not ready"
+            ready = False
     return JSONResponse({"status": "ready" if ready else "unavailable"}, status_code=200 if ready else 503)
 
 
@@ -73,4 +83,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     key = signing_key(resolved)
     middleware = [Middleware(SecurityHeaders), Middleware(BodyLimit, max_bytes=resolved.c360_max_body_bytes),
                   Middleware(AuthenticationMiddleware, backend=BearerTokens(key), on_error=unauthorized)]
-    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
+                     exception_handlers={StoreUnavailableError: store_unavailable})

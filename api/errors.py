@@ -2,7 +2,8 @@
 
 Every error carries ``extensions.code``: ``BAD_USER_INPUT`` (the message names the field and the reason),
 ``FORBIDDEN`` (the role may not do this), ``GRAPHQL_VALIDATION_FAILED`` (the query itself is wrong or over a
-limit) or ``INTERNAL_SERVER_ERROR`` (anything unexpected: the message is generic and the details go to the
+limit), ``STORE_UNAVAILABLE`` (the graph store is down or full: retry after the ``Retry-After`` header's
+seconds) or ``INTERNAL_SERVER_ERROR`` (anything unexpected: the message is generic and the details go to the
 server log, never to the client).
 """
 
@@ -11,9 +12,18 @@ from __future__ import annotations
 import logging
 
 from graphql import GraphQLError
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 from strawberry.extensions import MaskErrors
 
+from graph.errors import StoreUnavailableError
+
 log = logging.getLogger("c360.api")
+#: a restarted embedded store answers within 2-4 s
+RETRY_AFTER_S = 5
+STORE_UNAVAILABLE = "STORE_UNAVAILABLE"
+#: the store's own account (log path, URI) goes to the server log only
+STORE_UNAVAILABLE_MESSAGE = "The graph store is unavailable; retry later."
 
 
 class UserInputError(GraphQLError):
@@ -35,6 +45,10 @@ def _unexpected(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, GraphQLError)
 
 
+def _store_unavailable(error: GraphQLError) -> bool:
+    return isinstance(error.original_error, StoreUnavailableError)
+
+
 class CodedErrors(MaskErrors):
     """Masks unexpected failures (logged with their traceback) and gives every error its code."""
 
@@ -42,12 +56,22 @@ class CodedErrors(MaskErrors):
         super().__init__(should_mask_error=_unexpected, error_message="Internal error; see the server log.")
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        if _store_unavailable(error):  # an outage, not a bug: one line in the log, no traceback
+            log.warning("store unavailable at %s: %s", error.path, error.original_error)
+            masked = super().anonymise_error(error)
+            masked.message = STORE_UNAVAILABLE_MESSAGE
+            masked.extensions = {"code": STORE_UNAVAILABLE}
+            return masked
         log.error("unexpected error at %s", error.path, exc_info=error.original_error)
         masked = super().anonymise_error(error)
         masked.extensions = {"code": "INTERNAL_SERVER_ERROR"}
         return masked
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        if any(_store_unavailable(error) for error in errors):
+            response = getattr(self.execution_context.context, "response", None)
+            if response is not None:
+                response.headers["Retry-After"] = str(RETRY_AFTER_S)
         processed = super()._process_errors(errors)
         for error in processed:
             if not (error.extensions or {}).get("code"):
@@ -61,3 +85,10 @@ def graphql_name(field: str) -> str:
     """A domain input name as a GraphQL argument or input field is spelled: ``house_number`` → ``houseNumber``."""
     head, *rest = field.split("_")
     return head + "".join(part.capitalize() for part in rest)
+
+
+async def store_unavailable(request: Request, error: Exception) -> Response:
+    """The routes outside GraphQL (GeoJSON, CSV): ``503`` with ``Retry-After`` and the code in a JSON body."""
+    log.warning("store unavailable at %s: %s", request.url.path, error)
+    return JSONResponse({"error": "store_unavailable", "code": STORE_UNAVAILABLE, "message": STORE_UNAVAILABLE_MESSAGE},
+                        status_code=503, headers={"Retry-After": str(RETRY_AFTER_S)})

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import logging
 import socket
 import sys
 from collections.abc import Callable, Iterator
@@ -51,6 +53,10 @@ _options = {"debug": False}
 @app.callback()
 def _root(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False) -> None:
     _options["debug"] = debug
+    if not debug:  # the driver's account of each lost connection and retry: c360 gives the outcome in one line
+        driver_log = logging.getLogger("neo4j")
+        driver_log.addHandler(logging.NullHandler())
+        driver_log.propagate = False
 
 
 class Corruption(StrEnum):
@@ -343,7 +349,10 @@ def _serve_workers(host: str, port: int, workers: int) -> None:
 
 
 def _ensure_port_free(host: str, port: int) -> None:
+    """Probed as uvicorn binds, with ``SO_REUSEADDR``: a server just stopped leaves its connections waiting
+    for a minute (TIME_WAIT), which must not keep a new one from starting."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError:
@@ -499,6 +508,17 @@ def _print_resolution(summary: ResolutionSummary) -> None:
     out.print(f"resolve ({summary.mode}): " + ", ".join(shown))
 
 
+def _disk_full(error: OSError) -> str:
+    """A file c360 writes found the disk full. Closing a file after the store failed on the same full disk
+    fails too: then the store's account, which names the store's data, is the one to give."""
+    cause = error.__context__
+    while cause is not None and not isinstance(cause, C360Error):
+        cause = cause.__context__
+    if cause is not None:
+        return str(cause)
+    return f"disk full ({error.filename})" if error.filename else "disk full"
+
+
 #: where an input's command-line option is not simply ``--`` and its name
 _OPTIONS = {"radius_km": "--radius", "model_report": "--model-report"}
 
@@ -536,6 +556,8 @@ def _one_line(error: Exception) -> str:
         message = error.named(_option)
     elif isinstance(error, C360Error):
         message = str(error)
+    elif isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        message = _disk_full(error)
     else:
         message = f"{type(error).__name__}: {error}"
     return " ".join(message.split())

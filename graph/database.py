@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
-from neo4j.exceptions import AuthError, ConstraintError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import AuthError, ConstraintError, DriverError, Neo4jError
 
 from cypher import query, statements
+from graph.availability import Availability, EmbeddedAvailability, RemoteAvailability
 from graph.capabilities import Capabilities, components, detect, to_python
 from graph.embedded import DATABASE, USER, EmbeddedServer
 from graph.errors import StoreUnavailableError
 from graph.home import tighten
 from graph.settings import Settings
+
+T = TypeVar("T")
+#: a TCP connection (and the Bolt handshake) to a healthy store takes milliseconds: give up after this
+CONNECT_TIMEOUT_S = 5.0
+#: waiting for a connection of the pool, the connecting included
+ACQUIRE_TIMEOUT_S = 15.0
 
 
 @dataclass(frozen=True)
@@ -29,32 +36,62 @@ class Connection:
     password_hint: str
 
 
+class Queries(Protocol):
+    """Named queries that read and write: a ``Graph``, or one transaction of it (``Graph.write_unit``)."""
+
+    def read(self, name: str, **params: Any) -> list[dict[str, Any]]: ...
+
+    def write(self, name: str, **params: Any) -> list[dict[str, Any]]: ...
+
+
+class Transaction:
+    """Named queries inside one write transaction: what they write is seen by the next, and lands with it."""
+
+    def __init__(self, graph: Graph, tx: ManagedTransaction) -> None:
+        self._graph = graph
+        self._tx = tx
+
+    def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        self._graph.statements += 1
+        return [self._graph._python(record.data()) for record in self._tx.run(query(name), params)]
+
+    write = read
+
+
 class Graph:
     """A graph store reached through the driver; every query is a named ``.cypher`` file.
 
     ``read`` and ``write`` run as managed transactions, so the driver retries transient failures by
-    replaying the whole unit of work.
+    replaying the whole unit of work. A store that is gone or full raises ``StoreUnavailableError`` with the
+    reason (``graph.availability``), at once rather than after the driver's retries.
     """
 
-    def __init__(self, driver: Driver, database: str, connection: Connection) -> None:
+    def __init__(self, driver: Driver, database: str, connection: Connection, availability: Availability) -> None:
         self.driver = driver
         self.database = database
         self.connection = connection
-        self.capabilities: Capabilities = detect(driver.get_server_info().agent)
+        self.availability = availability
+        with self._failures():
+            self.capabilities: Capabilities = detect(driver.get_server_info().agent)
         #: statements sent so far: how tests see that the API batches its reads (no N+1)
         self.statements = 0
+
+    def _failures(self) -> contextlib.AbstractContextManager[None]:
+        return _explained(self.availability)
 
     def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """Rows with Python values: temporal values as ``datetime``/``date``, instants time-zone aware."""
         self.statements += 1
-        records, _, _ = self.driver.execute_query(
-            query(name), params, database_=self.database, routing_=RoutingControl.READ)
+        with self._failures():
+            records, _, _ = self.driver.execute_query(
+                query(name), params, database_=self.database, routing_=RoutingControl.READ)
         return [self._python(record.data()) for record in records]
 
     def write(self, name: str, **params: Any) -> list[dict[str, Any]]:
         self.statements += 1
-        records, _, _ = self.driver.execute_query(
-            query(name), params, database_=self.database, routing_=RoutingControl.WRITE)
+        with self._failures():
+            records, _, _ = self.driver.execute_query(
+                query(name), params, database_=self.database, routing_=RoutingControl.WRITE)
         return [self._python(record.data()) for record in records]
 
     def write_together(self, *steps: tuple[str, dict[str, Any]]) -> list[list[dict[str, Any]]]:
@@ -64,8 +101,17 @@ class Graph:
             return [[self._python(record.data()) for record in tx.run(query(name), params)] for name, params in steps]
 
         self.statements += len(steps)
-        with self.driver.session(database=self.database) as session:
+        with self._failures(), self.driver.session(database=self.database) as session:
             return session.execute_write(work)
+
+    def write_unit(self, work: Callable[[Transaction], T]) -> T:
+        """``work`` in one write transaction, reading what it wrote so far: all of it lands, or none.
+
+        A replay (transient failure) runs ``work`` again from the start, so it must be a function of its
+        arguments and of what it reads.
+        """
+        with self._failures(), self.driver.session(database=self.database) as session:
+            return session.execute_write(lambda tx: work(Transaction(self, tx)))
 
     def _python(self, row: dict[str, Any]) -> dict[str, Any]:
         return to_python(row, self.capabilities.naive_datetimes_are_utc)  # type: ignore[no-any-return]
@@ -105,11 +151,13 @@ class Graph:
                 time.sleep(0.05 * attempt * attempt)
 
     def apply_schema(self) -> None:
-        for statement in statements("schema"):
-            self.driver.execute_query(statement, database_=self.database)
+        with self._failures():
+            for statement in statements("schema"):
+                self.driver.execute_query(statement, database_=self.database)
 
     def components(self, rel_types: list[str]) -> list[dict[str, Any]]:
-        return components(self.capabilities, self.driver, self.database, rel_types)
+        with self._failures():
+            return components(self.capabilities, self.driver, self.database, rel_types)
 
 
 @contextlib.contextmanager
@@ -120,7 +168,7 @@ def open_graph(settings: Settings, schema: bool = True) -> Iterator[Graph]:
         state = server.acquire()
         try:
             connection = Connection(state.uri, USER, DATABASE, str(server.password_file))
-            with _connect(connection, server.password(), schema) as graph:
+            with _connect(connection, server.password(), schema, EmbeddedAvailability(server, state.uri)) as graph:
                 yield graph
         finally:
             server.release()
@@ -130,22 +178,26 @@ def open_graph(settings: Settings, schema: bool = True) -> Iterator[Graph]:
         password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else ""
         connection = Connection(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_database,
                                 "NEO4J_PASSWORD")
-        with _connect(connection, password, schema) as graph:
+        with _connect(connection, password, schema, RemoteAvailability(settings.neo4j_uri, CONNECT_TIMEOUT_S)
+                      ) as graph:
             yield graph
 
 
 @contextlib.contextmanager
-def _connect(connection: Connection, password: str, schema: bool) -> Iterator[Graph]:
-    driver = GraphDatabase.driver(connection.uri, auth=(connection.user, password))
+def _connect(connection: Connection, password: str, schema: bool, availability: Availability) -> Iterator[Graph]:
+    driver = GraphDatabase.driver(connection.uri, auth=(connection.user, password), resolver=availability.addresses,
+                                  connection_timeout=CONNECT_TIMEOUT_S,
+                                  connection_acquisition_timeout=ACQUIRE_TIMEOUT_S)
     try:
         try:
-            driver.verify_connectivity()
-            graph = Graph(driver, connection.database, connection)
-            if schema:
-                graph.apply_schema()
+            with _explained(availability):
+                driver.verify_connectivity()
+                graph = Graph(driver, connection.database, connection, availability)
+                if schema:
+                    graph.apply_schema()
         except AuthError as error:
             raise StoreUnavailableError(f"the store at {connection.uri} refused the credentials") from error
-        except (ServiceUnavailable, OSError) as error:
+        except (DriverError, OSError) as error:
             reason = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
             raise StoreUnavailableError(f"cannot reach the graph store at {connection.uri}: {reason}") from error
         except Neo4jError as error:
@@ -153,6 +205,18 @@ def _connect(connection: Connection, password: str, schema: bool) -> Iterator[Gr
         yield graph
     finally:
         driver.close()
+
+
+@contextlib.contextmanager
+def _explained(availability: Availability) -> Iterator[None]:
+    """Driver errors that tell of the store's health, as the error a user can act on."""
+    try:
+        yield
+    except (DriverError, Neo4jError) as error:
+        explained = availability.explain(error)
+        if explained is None:
+            raise
+        raise explained from error
 
 
 def _batched(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:

@@ -124,6 +124,14 @@ class EmbeddedServer:
         with self._locked():
             return self._live_state()
 
+    def running(self) -> ServerState | None:
+        """The recorded server if its process is alive: cheap enough for every new connection (no lock, no
+        query), so that clients see a stopped store at once and follow a restarted one to its new port."""
+        state = self._read_state()
+        if state is None or not _pid_alive(state.pid) or not _is_our_server(state.pid, self.data_dir):
+            return None
+        return state
+
     def clients(self) -> list[int]:
         """Pids of the processes holding a lease now."""
         with self._locked():
@@ -261,19 +269,37 @@ def _terminate(pid: int) -> None:
 
 
 def _pid_alive(pid: int) -> bool:
-    try:
-        reaped, _ = os.waitpid(pid, os.WNOHANG)  # our own child: reap it so it is not a zombie
-        if reaped == pid:
-            return False
-    except ChildProcessError:
-        pass
+    if _reaped(pid):
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
+    if _zombie(pid):
+        _reaped(pid)  # it may have exited since the first look
+        return False
     return True
+
+
+def _reaped(pid: int) -> bool:
+    """Whether ``pid`` was our own child that has exited: reaped now, so it is not left a zombie."""
+    try:
+        reaped, _ = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return False
+    return reaped == pid
+
+
+def _zombie(pid: int) -> bool:
+    """Exited but not yet reaped by its parent (a ``c360 serve`` that started the store on demand, or an init
+    that reaps slowly, when ``c360 db stop`` stopped it): dead for us, or stopping it would wait for nothing."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]
 
 
 def _is_our_server(pid: int, data_dir: Path) -> bool:
@@ -292,7 +318,10 @@ def _free_port() -> int:
 
 
 def _port_free(port: int) -> bool:
+    """Whether the server can listen on ``port``: probed as the server binds it, with ``SO_REUSEADDR``, so that
+    the connections of a server just stopped (TIME_WAIT, FIN_WAIT for a minute) do not count as a listener."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:

@@ -20,6 +20,7 @@ from typing import Any
 from neo4j.exceptions import DriverError, Neo4jError
 
 from graph.database import Graph
+from graph.errors import StoreUnavailableError
 
 #: the audit node each kind of run writes: a MERGE on ``run_id`` (``cypher/run_<kind>.cypher``)
 KINDS = ("load", "resolution", "locate", "score")
@@ -76,7 +77,7 @@ def running(graph: Graph, kind: str, label: str | None = None, /, **facts: Any) 
         ended = {"run_id": run.run_id, "status": "failed", "error": type(error).__name__,
                  "finished_at": datetime.now(UTC), "seconds": run.seconds}
         # when the store itself failed the node stays "running": the original error is what matters
-        with contextlib.suppress(DriverError, Neo4jError, OSError):
+        with contextlib.suppress(DriverError, Neo4jError, OSError, StoreUnavailableError):
             graph.write(query, run=ended)
         raise
     graph.write(query, run={**run.facts, "run_id": run.run_id, "status": "completed",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -36,9 +38,21 @@ class RejectLog:
         shown = value if value is None or len(str(value)) <= MAX_VALUE_CHARS else str(value)[:MAX_VALUE_CHARS] + "…"
         entry = {"file": str(file), "line": line, "field": field, "value": shown, "reason": reason,
                  "action": action}
-        self._out.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
+        with self._named():
+            self._out.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
 
     def close(self) -> None:
         if self._out is not None:
-            self._out.close()
-            self._out = None
+            out, self._out = self._out, None
+            with self._named():
+                out.close()
+
+    @contextmanager
+    def _named(self) -> Iterator[None]:
+        """A failed write names the file (a full disk: which one), as a failed ``open`` does."""
+        try:
+            yield
+        except OSError as error:
+            if error.filename:
+                raise
+            raise OSError(error.errno, error.strerror, str(self.path)) from error

@@ -20,7 +20,7 @@ from typing import Any
 
 from rapidfuzz.distance import OSA
 
-from graph.database import Graph
+from graph.database import Queries
 from resolution.features import fold
 from resolution.rules import Rules
 
@@ -81,8 +81,9 @@ def _slip(value: str, other: str) -> bool:
     return min(len(value), len(other)) >= _SLIP_MIN_LENGTH and OSA.distance(value, other) <= 1
 
 
-def refresh(graph: Graph, ids: list[str], rules: Rules, now: datetime) -> None:
-    """Recompute and write the golden values of the given customers, in batches."""
+def refresh(graph: Queries, ids: list[str], rules: Rules, now: datetime) -> None:
+    """Recompute and write the golden values of the given customers, in batches (of a graph, or inside one
+    transaction of it)."""
     for start in range(0, len(ids), BATCH):
         batch = ids[start:start + BATCH]
         records: dict[str, list[dict[str, Any]]] = {i: [] for i in batch}

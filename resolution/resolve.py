@@ -9,7 +9,8 @@ A run (full, or incremental over what changed since the last one):
    WCC for a full run, a frontier expansion from the changed records for an incremental one;
 4. constraints: a component holding records that must stay apart (a decision; exclusive values that are not a
    slip of one another) is split at its weakest links;
-5. profiles: each component keeps the id of the profile it overlaps most; golden attributes are refreshed;
+5. profiles: each component keeps the id of the profile it overlaps most; golden attributes are refreshed,
+   in one transaction with the records each profile gains or loses (``profiles``: none is seen half-made);
    the run is recorded as a ``ResolutionRun`` with its counts.
 """
 
@@ -26,7 +27,7 @@ from typing import Any
 
 from graph.database import Graph
 from graph.runs import Run, running
-from resolution import constraints, golden, linkage, matching, slips
+from resolution import constraints, linkage, matching, profiles, slips
 from resolution.constraints import SAME_AS_STRENGTH, Link
 from resolution.engines import ENGINES, Engine, EngineName, duckdb
 from resolution.households import is_household
@@ -64,7 +65,7 @@ class Assignment:
     created: list[str]
     removed: list[str]
     touched: list[str]
-    unattached: set[str]  # records that had no profile before
+    previous: dict[str, str | None]  # each record's profile before the run (None: it had none)
 
 
 @dataclass
@@ -161,15 +162,10 @@ def _resolve(run: _Run, digest: str, full: bool, refit: bool, seeds: Iterable[st
         else:
             rows = _refined(run, graph.components(LINK_RELATIONSHIPS))
         plan = assign_ids(rows)
-    with run.audit.step("profiles"):
-        graph.write("resolve_create_customers", ids=plan.created, now=now)
-        graph.write_batches("resolve_attach_records", [m for m in plan.moved if m["key"] in plan.unattached],
-                            now=now, run_id=run.run_id)
-        graph.write_batches("resolve_move_records", [m for m in plan.moved if m["key"] not in plan.unattached],
-                            now=now, run_id=run.run_id)
-        graph.write("resolve_delete_customers", ids=plan.removed)
-        touched = sorted(set(plan.touched) | {plan.customer_of[k] for k in changed_records if k in plan.customer_of})
-        golden.refresh(graph, touched, rules, now)
+    with run.audit.step("profiles"):  # each group of profiles trading records in one transaction
+        refreshed = {plan.customer_of[k] for k in changed_records if k in plan.customer_of}
+        profiles.write(graph, profiles.changes(plan.moved, plan.previous, plan.created, plan.removed, refreshed),
+                       rules, now, run.run_id)
     sizes = Counter(plan.customer_of.values())
     summary = ResolutionSummary(
         run_id=run.run_id, mode="incremental" if incremental else "full", records=len(plan.customer_of),
@@ -296,7 +292,7 @@ def _incremental_components(run: _Run, seeds: set[str]) -> list[dict[str, Any]]:
     links = _links(run, reached)
     rules = _constraints(run, reached)
     if constraints.has_conflict(reached, rules):
-        component = _connected(reached, links)
+        component = profiles.connected(reached, ((x.a, x.b) for x in links))
         carrying = {key: component[key] for key in reached if key in rules.exclusive}
         rules = replace(rules, vouches=_vouches(run, links, carrying))
     result = constraints.split(sorted(reached), links, rules)
@@ -304,22 +300,6 @@ def _incremental_components(run: _Run, seeds: set[str]) -> list[dict[str, Any]]:
     label = {key: group[0] for group in result.groups for key in group}
     return [{"key": row["key"], "component": label[row["key"]], "customer_id": row["customer_id"]}
             for row in run.graph.by_keys("resolve_records_state", reached)]
-
-
-def _connected(keys: Iterable[str], links: Iterable[Link]) -> dict[str, str]:
-    """Each key's component over ``links`` (union-find), named by one of its members."""
-    parent = {key: key for key in keys}
-
-    def root(key: str) -> str:
-        while parent[key] != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
-
-    for link in links:
-        if link.a in parent and link.b in parent:
-            parent[root(link.a)] = root(link.b)
-    return {key: root(key) for key in parent}
 
 
 # -- profile ids -----------------------------------------------------------------------------------------
@@ -355,8 +335,7 @@ def assign_ids(components: list[dict[str, Any]]) -> Assignment:
     old_ids = {c for c in previous.values() if c}
     removed = sorted(old_ids - taken)
     touched = sorted({m["customer_id"] for m in moved})
-    unattached = {k for k, c in previous.items() if c is None}
-    return Assignment(customer_of, moved, sorted(created), removed, touched, unattached)
+    return Assignment(customer_of, moved, sorted(created), removed, touched, previous)
 
 
 def _new_id(anchor: str, taken: set[str]) -> str:

@@ -18,11 +18,13 @@ pytestmark = pytest.mark.store
 
 
 def _alive(pid: int) -> bool:
+    """Running: a process that exited and waits to be reaped by its parent (a zombie) is not."""
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (ProcessLookupError, FileNotFoundError):
         return False
-    return True
+    return stat.rpartition(")")[2].split()[0] != "Z"
 
 
 def test_processes_share_one_server_and_the_last_stops_it(tmp_path: Path) -> None:
