@@ -22,6 +22,7 @@ CREATE INDEX transaction_at IF NOT EXISTS FOR (t:Transaction) ON (t.at);
 CREATE INDEX ticket_opened_at IF NOT EXISTS FOR (t:Ticket) ON (t.opened_at);
 CREATE INDEX web_session_started_at IF NOT EXISTS FOR (w:WebSession) ON (w.started_at);
 CREATE CONSTRAINT match_model_name IF NOT EXISTS FOR (m:MatchModel) REQUIRE m.name IS UNIQUE;
+CREATE CONSTRAINT profile_id_key_name IF NOT EXISTS FOR (k:ProfileIdKey) REQUIRE k.name IS UNIQUE;
 CREATE INDEX identifier_blocked IF NOT EXISTS FOR (i:Identifier) ON (i.blocked);
 CREATE CONSTRAINT ticket_note_key IF NOT EXISTS FOR (n:TicketNote) REQUIRE n.key IS UNIQUE;
 CREATE INDEX audit_event_customer IF NOT EXISTS FOR (e:AuditEvent) ON (e.customer);

@@ -17,7 +17,9 @@ A run (full, or incremental over what changed since the last one):
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import secrets
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -161,7 +163,7 @@ def _resolve(run: _Run, digest: str, full: bool, refit: bool, seeds: Iterable[st
             rows = _incremental_components(run, dirty | applied.touched)
         else:
             rows = _refined(run, graph.components(LINK_RELATIONSHIPS))
-        plan = assign_ids(rows)
+        plan = assign_ids(rows, _profile_id_key(graph))
     with run.audit.step("profiles"):  # each group of profiles trading records in one transaction
         refreshed = {plan.customer_of[k] for k in changed_records if k in plan.customer_of}
         profiles.write(graph, profiles.changes(plan.moved, plan.previous, plan.created, plan.removed, refreshed),
@@ -303,7 +305,13 @@ def _incremental_components(run: _Run, seeds: set[str]) -> list[dict[str, Any]]:
 
 
 # -- profile ids -----------------------------------------------------------------------------------------
-def assign_ids(components: list[dict[str, Any]]) -> Assignment:
+def _profile_id_key(graph: Graph) -> bytes:
+    """This store's key for new profile ids, made on first use and kept in the store beside the profiles."""
+    value: str = graph.write("resolve_profile_id_key", fresh=secrets.token_hex(32))[0]["value"]
+    return value.encode()
+
+
+def assign_ids(components: list[dict[str, Any]], key: bytes) -> Assignment:
     """Give each component a profile id: the previous id it overlaps most, else a new one.
 
     Greedy by overlap, so when a profile splits, its id stays with the largest part; when two merge,
@@ -327,7 +335,7 @@ def assign_ids(components: list[dict[str, Any]]) -> Assignment:
     created = []
     for component, keys in members.items():
         if component not in chosen:
-            chosen[component] = _new_id(min(keys), taken)
+            chosen[component] = _new_id(min(keys), taken, key)
             taken.add(chosen[component])
             created.append(chosen[component])
     customer_of = {key: chosen[component] for component, keys in members.items() for key in keys}
@@ -338,11 +346,13 @@ def assign_ids(components: list[dict[str, Any]]) -> Assignment:
     return Assignment(customer_of, moved, sorted(created), removed, touched, previous)
 
 
-def _new_id(anchor: str, taken: set[str]) -> str:
-    """Deterministic from the component's smallest record key, so a fresh rebuild gives the same ids."""
+def _new_id(anchor: str, taken: set[str], key: bytes) -> str:
+    """Deterministic from the component's smallest record key, so a rebuild of the same store gives the same
+    ids; keyed, because a record key holds a source's value (``loyalty:CARD``): an unkeyed hash would let
+    anyone who sees an id check a guessed card number or email against it."""
     salt = 0
     while True:
-        digest = hashlib.sha1(f"{anchor}#{salt}".encode()).hexdigest()[:11].upper()
+        digest = hmac.new(key, f"{anchor}#{salt}".encode(), hashlib.sha256).hexdigest()[:11].upper()
         candidate = f"C{digest}"
         if candidate not in taken:
             return candidate

@@ -126,3 +126,20 @@ def test_components_match_networkx(graph: Graph, tmp_path: Path) -> None:
                 for component in nx.connected_components(reference)}
     assert _partition(_clusters(graph)) == expected
     assert len(expected) < 300  # the data really has merges
+
+
+def test_profile_ids_cannot_be_checked_against_a_guessed_value(graph: Graph, tmp_path: Path) -> None:
+    """An id is keyed by the store: hashing a guessed record key (``crm:4``, a card number in a loyalty
+    source) gives nothing to compare with, while a full rebuild of the same store gives the same ids."""
+    import hashlib
+
+    write_source(tmp_path, "crm", ["1,A,B,a@x.com,,,,", "4,C,D,c@x.com,,,,"])
+    _load(graph, tmp_path)
+    resolve(graph)
+    ids = _clusters(graph)
+    unkeyed = {key: "C" + hashlib.sha1(f"{key}#0".encode()).hexdigest()[:11].upper() for key in ids}
+    assert all(ids[key] != unkeyed[key] for key in ids)
+    assert all(ids[key] != "C" + hashlib.sha256(f"{key}#0".encode()).hexdigest()[:11].upper() for key in ids)
+    graph.driver.execute_query("MATCH (c:Customer) DETACH DELETE c", database_=graph.database)
+    resolve(graph, full=True)
+    assert _clusters(graph) == ids
