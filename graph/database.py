@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
 from neo4j.exceptions import AuthError, ConstraintError, Neo4jError, ServiceUnavailable
@@ -16,6 +16,8 @@ from graph.capabilities import Capabilities, components, detect, to_python
 from graph.embedded import DATABASE, USER, EmbeddedServer
 from graph.errors import StoreUnavailableError
 from graph.settings import Settings
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,13 @@ class Graph:
         with self.driver.session(database=self.database) as session:
             return session.execute_write(work)
 
+    def transaction(self, work: Callable[[Transaction], T]) -> T:
+        """``work`` as one write transaction that may read what it then writes, replayed whole on a transient
+        failure (a concurrent change on the embedded store, a deadlock on Neo4j): each replay reads again, so
+        nothing it writes rests on a value another transaction changed meanwhile."""
+        with self.driver.session(database=self.database) as session:
+            return session.execute_write(lambda tx: work(Transaction(self, tx)))
+
     def _python(self, row: dict[str, Any]) -> dict[str, Any]:
         return to_python(row, self.capabilities.naive_datetimes_are_utc)  # type: ignore[no-any-return]
 
@@ -109,6 +118,18 @@ class Graph:
 
     def components(self, rel_types: list[str]) -> list[dict[str, Any]]:
         return components(self.capabilities, self.driver, self.database, rel_types)
+
+
+class Transaction:
+    """Named queries inside one transaction of ``Graph.transaction``, rows converted as ``Graph.read`` does."""
+
+    def __init__(self, graph: Graph, tx: ManagedTransaction) -> None:
+        self._graph = graph
+        self._tx = tx
+
+    def run(self, name: str, /, **params: Any) -> list[dict[str, Any]]:
+        self._graph.statements += 1
+        return [self._graph._python(record.data()) for record in self._tx.run(query(name), params)]
 
 
 @contextlib.contextmanager
