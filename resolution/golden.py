@@ -16,11 +16,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from rapidfuzz.distance import OSA
 
-from graph.database import Graph
+from graph.database import Graph, Transaction
 from resolution.features import fold
 from resolution.rules import Rules
 
@@ -82,12 +83,20 @@ def _slip(value: str, other: str) -> bool:
 
 
 def refresh(graph: Graph, ids: list[str], rules: Rules, now: datetime) -> None:
-    """Recompute and write the golden values of the given customers, in batches."""
+    """Recompute and write the golden values of the given customers, in batches.
+
+    Each batch is one transaction that locks its customers before reading their records: a service-desk
+    correction committed meanwhile is either read or makes the batch replay, so a run that overlaps
+    corrections never writes back a value one of them replaced.
+    """
     for start in range(0, len(ids), BATCH):
-        batch = ids[start:start + BATCH]
-        records: dict[str, list[dict[str, Any]]] = {i: [] for i in batch}
-        for found in graph.read("resolve_golden_records", ids=batch):
-            records[found["id"]].append(found)
-        rows = [{"id": i, **golden(found, rules.sources, rules.golden.majority)}
-                for i, found in records.items() if found]
-        graph.write("resolve_golden_write", rows=rows, now=now)
+        graph.transaction(partial(_refresh, ids[start:start + BATCH], rules, now))
+
+
+def _refresh(batch: list[str], rules: Rules, now: datetime, tx: Transaction) -> None:
+    tx.run("resolve_golden_lock", ids=batch, now=now)
+    records: dict[str, list[dict[str, Any]]] = {i: [] for i in batch}
+    for found in tx.run("resolve_golden_records", ids=batch):
+        records[found["id"]].append(found)
+    rows = [{"id": i, **golden(found, rules.sources, rules.golden.majority)} for i, found in records.items() if found]
+    tx.run("resolve_golden_write", rows=rows, now=now)
