@@ -4,9 +4,10 @@ A demo graph of ``--customers`` people (every source kind) is generated, loaded,
 fresh store. Then ``--corrections`` address corrections, each of another random customer, alternate between
 the desk command alone (write, audit, re-resolve) and the same through ``pipeline`` (plus the incremental
 ``locate`` that moves the customer's home and shopping places), so both are measured on the same graph in
-the same run.
+the same run. Last, ``--together`` agents correct one customer's email at once (threads through ``pipeline``,
+as the API's are): corrections of one customer are serialised, so this shows what waiting for each other costs.
 
-    .venv/bin/python -m bench.desk --customers 10000 --corrections 100
+    .venv/bin/python -m bench.desk --customers 10000 --corrections 100 --together 10
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ import argparse
 import os
 import platform
 import random
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pipeline
@@ -50,10 +53,29 @@ def _corrections(graph: Graph, count: int, rng: random.Random) -> tuple[list[flo
     return alone, followed
 
 
+def _together(graph: Graph, count: int, rng: random.Random) -> tuple[list[float], int]:
+    """Seconds per correction when ``count`` agents correct one customer at once, and how many failed."""
+    rules = default_rules()
+    customer_id = rng.choice(sorted({row["customer_id"] for row in graph.read("export_clusters")}))
+    start = threading.Barrier(count)
+
+    def one(n: int) -> float:
+        start.wait()
+        started = time.perf_counter()
+        pipeline.correct_contact(graph, rules, customer_id, {"email": f"together.{n}@example.org"}, "bench")
+        return time.perf_counter() - started
+
+    with ThreadPoolExecutor(count) as pool:
+        futures = [pool.submit(one, n) for n in range(count)]
+    seconds = [f.result() for f in futures if f.exception() is None]
+    return seconds, count - len(seconds)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--customers", type=int, default=10_000)
     parser.add_argument("--corrections", type=int, default=100)
+    parser.add_argument("--together", type=int, default=10, help="agents correcting one customer at once")
     args = parser.parse_args()
     with fresh_graph("c360-bench-desk-") as (settings, scratch), open_graph(settings) as graph:
         generate(args.customers, scratch / "sources", seed=42)
@@ -61,6 +83,7 @@ def main() -> None:
         resolved = pipeline.resolve(graph, cache_dir=settings.home / "cache")
         transactions = graph.read("graph_counts")[0]
         alone, followed = _corrections(graph, args.corrections, random.Random(5))
+        together, failed = _together(graph, args.together, random.Random(7)) if args.together else ([], 0)
     print(f"c360 desk benchmark, {datetime.now(UTC):%Y-%m-%d}, {platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}")
     print(f"graph: {args.customers:,} people, {resolved.resolution.customers:,} customers, "
@@ -69,6 +92,12 @@ def main() -> None:
                            ("through pipeline (+ home and stores follow)", followed)):
         p50, p99 = percentiles_ms(seconds)
         print(f"{label}: {len(seconds)} corrections, p50 {p50:.0f} ms, p99 {p99:.0f} ms")
+    if together:
+        p50, p99 = percentiles_ms(together)
+        print(f"{args.together} agents correcting one customer at once: {len(together)} corrections, "
+              f"p50 {p50:.0f} ms, p99 {p99:.0f} ms, {failed} failed")
+    elif args.together:
+        print(f"{args.together} agents correcting one customer at once: all {failed} failed")
 
 
 if __name__ == "__main__":

@@ -4,19 +4,27 @@ A change is not an edit of the golden profile: it is a new record of the ``servi
 trusted one in the shipped rules), validated by the loaders' models and written by their queries, so
 lineage, explanations and later full runs agree with what the agent did. Each change writes its data and an
 ``AuditEvent`` (who, when, what, before, after) in one transaction: all of it or nothing.
+
+Changes of one customer (notes on one ticket) are serialised, in every server process (``locked``): the
+transaction first writes the customer's node, then reads ``before``, then writes. So the audit is a chain:
+each event's ``before`` is the previous event's ``after``, and ``at`` orders them as they were committed.
 """
 
 from __future__ import annotations
 
 import json
+import threading
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
+from neo4j.exceptions import ConstraintError
 from pydantic import ValidationError
 
-from graph.database import Graph
+from graph.database import Graph, Transaction
 from graph.errors import InputError
 from graph.runs import new_run_id
 from loaders.mapping import Kind, SourceMapping, SourceSection
@@ -26,6 +34,12 @@ from loaders.validation import Accepted, node_row
 SOURCE = "service-desk"
 
 Step = tuple[str, dict[str, Any]]
+T = TypeVar("T")
+
+#: changes of one target also wait for each other inside a process; striped, so memory stays bounded
+_STRIPES = tuple(threading.Lock() for _ in range(64))
+#: tries of a change that collided with a concurrent one creating the same node (see ``locked``)
+_COLLISION_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -59,9 +73,36 @@ def source_row(record: SourceModel, kind: Kind, key: str) -> dict[str, Any]:
     return node_row(Accepted(0, record, {}), mapping, key=key, linked=linked)
 
 
-def profile(graph: Graph, customer_id: str) -> dict[str, Any]:
+def locked(graph: Graph, target: str, work: Callable[[Transaction], T]) -> T:
+    """``work`` as one transaction that starts by locking ``target`` (``lock_customer``, ``desk_lock_ticket``).
+
+    The store's lock serialises changes across processes; inside this one they also wait for each other
+    here, so the embedded store (optimistic) seldom sees two at once, as each collision costs a replay after
+    the driver's back-off (1 s, then more). Two first corrections of one customer both create its desk record:
+    the embedded store refuses the second with ``ConstraintError``, which the driver does not retry; the unit
+    reads again when replayed, so it is retried here.
+    """
+    with _STRIPES[hash(target) % len(_STRIPES)]:
+        attempt = 1
+        while True:
+            try:
+                return graph.transaction(work)
+            except ConstraintError:
+                if attempt == _COLLISION_ATTEMPTS:
+                    raise
+                time.sleep(0.05 * attempt * attempt)
+                attempt += 1
+
+
+def lock_customer(tx: Transaction, customer_id: str) -> None:
+    """The first statement of a change to a customer: from here on, no other change to them commits."""
+    if not tx.write("desk_lock_customer", id=customer_id):
+        raise InputError(f"no customer {customer_id!r}", "customer_id")
+
+
+def profile(tx: Transaction, customer_id: str) -> dict[str, Any]:
     """The customer's golden values, the record anchoring desk changes to it, and its desk record if any."""
-    rows = graph.read("desk_customer", id=customer_id, source=SOURCE)
+    rows = tx.read("desk_customer", id=customer_id, source=SOURCE)
     if not rows:
         raise InputError(f"no customer {customer_id!r}", "customer_id")
     return rows[0]
@@ -90,7 +131,8 @@ def contact_identifiers(golden: dict[str, Any]) -> dict[str, Any]:
     return {f: golden.get(f) for f in ("email", "phone", "customer_number")}
 
 
-def written(graph: Graph, customer_id: str, key: str, *steps: Step) -> Change:
-    """Write the data and its audit event (the last step) in one transaction."""
-    graph.write_together(*steps)
+def written(tx: Transaction, customer_id: str, key: str, *steps: Step) -> Change:
+    """Write the data and its audit event (the last step) in the change's transaction."""
+    for name, params in steps:
+        tx.write(name, **params)
     return Change(customer_id, key, steps[-1][1]["event"]["id"])

@@ -10,28 +10,34 @@ from desk.changes import (
     audit,
     contact_identifiers,
     lineage,
+    lock_customer,
+    locked,
     new_key,
     profile,
     source_row,
     validated,
     written,
 )
-from graph.database import Graph
+from graph.database import Graph, Transaction
 from loaders.records import ConsentRecord
 
 
 def record_consent(graph: Graph, customer_id: str, purpose: str, granted: bool, channel: str | None,
                    by: str) -> Change:
-    golden = profile(graph, customer_id)["customer"]
-    at = datetime.now(UTC)
-    key = new_key("consent")
-    record = validated(ConsentRecord, {"source_id": key.partition(":")[2], "at": at, "purpose": purpose,
-                                       "granted": granted, "channel": channel or SOURCE,
-                                       **contact_identifiers(golden)}, golden.get("country"))
-    assert isinstance(record, ConsentRecord)
-    current = graph.read("desk_consent", id=customer_id, purpose=record.purpose)
-    before = {"granted": current[0]["granted"] if current else None}
-    row = source_row(record, "consents", key) | {"purpose": record.purpose}
-    return written(graph, customer_id, key, ("load_consents", {"rows": [row], **lineage(at)}),
-                   audit("record_consent", by, at, customer_id, key, before, {"granted": record.granted},
-                         record.purpose))
+    def work(tx: Transaction) -> Change:
+        lock_customer(tx, customer_id)
+        golden = profile(tx, customer_id)["customer"]
+        at = datetime.now(UTC)  # after the lock: the newest event is the one committed last
+        key = new_key("consent")
+        record = validated(ConsentRecord, {"source_id": key.partition(":")[2], "at": at, "purpose": purpose,
+                                           "granted": granted, "channel": channel or SOURCE,
+                                           **contact_identifiers(golden)}, golden.get("country"))
+        assert isinstance(record, ConsentRecord)
+        current = tx.read("desk_consent", id=customer_id, purpose=record.purpose)
+        before = {"granted": current[0]["granted"] if current else None}
+        row = source_row(record, "consents", key) | {"purpose": record.purpose}
+        return written(tx, customer_id, key, ("load_consents", {"rows": [row], **lineage(at)}),
+                       audit("record_consent", by, at, customer_id, key, before, {"granted": record.granted},
+                             record.purpose))
+
+    return locked(graph, customer_id, work)

@@ -37,7 +37,7 @@ class Connection:
 
 
 class Queries(Protocol):
-    """Named queries that read and write: a ``Graph``, or one transaction of it (``Graph.write_unit``)."""
+    """Named queries that read and write: a ``Graph``, or one transaction of it (``Graph.transaction``)."""
 
     def read(self, name: str, **params: Any) -> list[dict[str, Any]]: ...
 
@@ -94,22 +94,10 @@ class Graph:
                 query(name), params, database_=self.database, routing_=RoutingControl.WRITE)
         return [self._python(record.data()) for record in records]
 
-    def write_together(self, *steps: tuple[str, dict[str, Any]]) -> list[list[dict[str, Any]]]:
-        """Named queries in one write transaction: all of them land, or none (a replay repeats them all)."""
-
-        def work(tx: ManagedTransaction) -> list[list[dict[str, Any]]]:
-            return [[self._python(record.data()) for record in tx.run(query(name), params)] for name, params in steps]
-
-        self.statements += len(steps)
-        with self._failures(), self.driver.session(database=self.database) as session:
-            return session.execute_write(work)
-
-    def write_unit(self, work: Callable[[Transaction], T]) -> T:
-        """``work`` in one write transaction, reading what it wrote so far: all of it lands, or none.
-
-        A replay (transient failure) runs ``work`` again from the start, so it must be a function of its
-        arguments and of what it reads.
-        """
+    def transaction(self, work: Callable[[Transaction], T]) -> T:
+        """``work`` as one write transaction that may read what it then writes, replayed whole on a transient
+        failure (a concurrent change on the embedded store, a deadlock on Neo4j): each replay reads again, so
+        nothing it writes rests on a value another transaction changed meanwhile."""
         with self._failures(), self.driver.session(database=self.database) as session:
             return session.execute_write(lambda tx: work(Transaction(self, tx)))
 

@@ -83,9 +83,15 @@ def _slip(value: str, other: str) -> bool:
 
 def refresh(graph: Queries, ids: list[str], rules: Rules, now: datetime) -> None:
     """Recompute and write the golden values of the given customers, in batches (of a graph, or inside one
-    transaction of it)."""
+    transaction of it: profiles are written with their records and golden values at once).
+
+    Each batch locks its customers before reading their records: a service-desk correction committed
+    meanwhile is either read or makes the transaction replay, so a run that overlaps corrections never
+    writes back a value one of them replaced.
+    """
     for start in range(0, len(ids), BATCH):
         batch = ids[start:start + BATCH]
+        graph.write("resolve_golden_lock", ids=batch, now=now)
         records: dict[str, list[dict[str, Any]]] = {i: [] for i in batch}
         for found in graph.read("resolve_golden_records", ids=batch):
             records[found["id"]].append(found)

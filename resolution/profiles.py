@@ -94,7 +94,7 @@ def changes(moved: list[dict[str, str]], previous: dict[str, str | None], create
 def write(graph: Graph, plan: Iterable[Change], rules: Rules, now: datetime, run_id: str) -> None:
     """Each change in one transaction: all of it lands, or none."""
     for change in plan:
-        graph.write_unit(functools.partial(_write, change=change, rules=rules, now=now, run_id=run_id))
+        graph.transaction(functools.partial(_write, change=change, rules=rules, now=now, run_id=run_id))
 
 
 def _write(tx: Transaction, *, change: Change, rules: Rules, now: datetime, run_id: str) -> None:
