@@ -66,8 +66,10 @@ class Reference:
 
     def __init__(self, graph: Graph) -> None:
         self.own: dict[str, set[str]] = defaultdict(set)
+        # a household's shared value links nobody but still attaches events, as in the API
         for row in query(graph, "MATCH (c:Customer)-[:HAS_RECORD]->()-[:HAS_IDENTIFIER]->(i) "
-                                "WHERE i.blocked IS NULL RETURN c.id AS c, i.key AS i"):
+                                "WHERE i.blocked IS NULL OR i.blocked = 'household' "
+                                "RETURN c.id AS c, i.key AS i"):
             self.own[row["c"]].add(row["i"])
         cookies_of_login: dict[str, set[str]] = defaultdict(set)
         for row in query(graph, "MATCH (w:WebSession)-[:LOGGED_IN_AS]->(i), (w)-[:FROM]->(k) "
