@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from graphql import GraphQLError
+from starlette.responses import JSONResponse
 from strawberry.extensions import MaskErrors
 
 log = logging.getLogger("c360.api")
@@ -61,3 +62,11 @@ def graphql_name(field: str) -> str:
     """A domain input name as a GraphQL argument or input field is spelled: ``house_number`` → ``houseNumber``."""
     head, *rest = field.split("_")
     return head + "".join(part.capitalize() for part in rest)
+
+
+def request_refused(status_code: int, message: str) -> JSONResponse:
+    """A request refused before GraphQL could run (not UTF-8, not JSON, no query), answered as GraphQL answers
+    errors; a lone surrogate the client sent is shown escaped, since no UTF-8 encoder can write it."""
+    shown = message.encode("utf-8", "backslashreplace").decode("utf-8")
+    return JSONResponse({"errors": [{"message": shown, "extensions": {"code": "BAD_USER_INPUT"}}]},
+                        status_code=status_code)

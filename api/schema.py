@@ -25,6 +25,7 @@ from api.desk import DeskMutation
 from api.errors import CodedErrors
 from api.marketing import MarketingQuery
 from api.profiles import CustomerQuery
+from api.request_text import TextArguments
 
 #: each feature brings its own root fields
 Query = merge_types("Query", (CustomerQuery, MarketingQuery))
@@ -59,7 +60,7 @@ class C360Schema(strawberry.Schema):
 
 schema = C360Schema(query=Query, mutation=Mutation, extensions=[
     lambda: _ParserCache(maxsize=QUERY_CACHE), lambda: ValidationCache(maxsize=QUERY_CACHE), CodedErrors,
-    lambda: AddValidationRules(LIMIT_RULES), lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS)])
+    lambda: AddValidationRules(LIMIT_RULES), lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS), TextArguments])
 
 
 def schema_text() -> str:
