@@ -31,9 +31,10 @@ class RejectLog:
     def _write(self, file: Path, line: int, field: str | None, value: Any, reason: str, action: str) -> None:
         if self._out is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._out = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - closed by close()
-        shown = value if value is None or len(str(value)) <= MAX_VALUE_CHARS else str(value)[:MAX_VALUE_CHARS] + "…"
-        entry = {"file": str(file), "line": line, "field": field, "value": shown, "reason": reason,
+            # a lone surrogate from a JSON source is written back as its escape, \\ud800, which JSON reads again
+            self._out = open(self.path, "a", encoding="utf-8",  # noqa: SIM115 - closed by close()
+                             errors="backslashreplace")
+        entry = {"file": str(file), "line": line, "field": field, "value": _shown(value), "reason": reason,
                  "action": action}
         self._out.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
 
@@ -41,3 +42,12 @@ class RejectLog:
         if self._out is not None:
             self._out.close()
             self._out = None
+
+
+def _shown(value: Any) -> Any:
+    """The value as the reject file keeps it: cut after MAX_VALUE_CHARS; JSON too deep to write is not kept."""
+    try:
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    except RecursionError:
+        return "(nested too deeply to keep)"
+    return value if value is None or len(text) <= MAX_VALUE_CHARS else text[:MAX_VALUE_CHARS] + "…"
