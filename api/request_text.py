@@ -8,7 +8,6 @@ argument or parameter, so no resolver or store query ever meets them.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -32,26 +31,13 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 from api.errors import UserInputError
+from loaders.normalise import LONE_SURROGATE, lone_surrogate
 
-#: JSON pairs a valid surrogate pair into one code point, so any surrogate left in a string stands alone
-_SURROGATE = re.compile("[\ud800-\udfff]")
-LONE_SURROGATE = "not valid text (lone surrogate)"
 NOT_UTF8 = "not valid text (not UTF-8)"
 
 
 class NotText(ValueError):
     """A request body that is not UTF-8 JSON: the reason is the client's to read."""
-
-
-def has_lone_surrogate(value: Any) -> bool:
-    """Whether a JSON value holds a lone surrogate in any string, keys included."""
-    if isinstance(value, str):
-        return _SURROGATE.search(value) is not None
-    if isinstance(value, Mapping):
-        return any(has_lone_surrogate(k) or has_lone_surrogate(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(has_lone_surrogate(item) for item in value)
-    return False
 
 
 def request_json(data: str | bytes) -> object:
@@ -161,11 +147,11 @@ def _bad_value(name: str, node: ValueNode, variables: Mapping[str, Any]) -> str 
 def _bad_json(name: str, value: Any) -> str | None:
     if isinstance(value, Mapping):
         for key, item in value.items():
-            if has_lone_surrogate(key):
+            if lone_surrogate(key):
                 return name
             if bad := _bad_json(str(key), item):
                 return bad
         return None
     if isinstance(value, list):
         return next((bad for item in value if (bad := _bad_json(name, item))), None)
-    return name if has_lone_surrogate(value) else None
+    return name if lone_surrogate(value) else None
