@@ -8,6 +8,7 @@ from typing import Any
 
 import anyio
 from anyio import to_thread
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
@@ -15,16 +16,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, Router
 from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
 from api.auth import BearerTokens, Principal, RequireToken, signing_key, unauthorized
 from api.body_limit import BodyLimit
 from api.context import Context
 from api.dataloaders import DataLoaders
-from api.errors import store_unavailable
+from api.errors import request_refused, store_unavailable
 from api.geojson import ROUTES as GEO_ROUTES
 from api.geojson import STATIC, map_page
 from api.headers import SecurityHeaders
+from api.request_text import NOT_UTF8, NotText, request_json, undecodable_parameter
 from api.schema import schema
 from customers.repository import CustomerRepository
 from graph.database import open_graph
@@ -42,6 +45,28 @@ class C360GraphQL(GraphQL[Context, None]):
                        signing_key=state.signing_key, dataloaders=DataLoaders(CustomerRepository(state.graph)),
                        max_query_cost=state.max_query_cost,
                        caller=user if isinstance(user, Principal) else None)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """Strict UTF-8 JSON: a body strawberry would read leniently, or fail on with a 500, is refused."""
+        try:
+            return request_json(data)
+        except NotText as error:
+            raise HTTPException(400, str(error)) from None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A request refused before GraphQL runs (not UTF-8, not JSON, no query) is answered in JSON with a code,
+        like every GraphQL error, where strawberry would answer in plain text."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        bad = undecodable_parameter(scope.get("query_string", b""))
+        try:
+            if bad is not None:
+                raise HTTPException(400, f"{bad}: {NOT_UTF8}")
+            response = await self.run(Request(scope, receive=receive))
+        except HTTPException as refusal:
+            response = request_refused(refusal.status_code, refusal.reason)
+        await response(scope, receive, send)
 
 
 async def healthz(request: Request) -> Response:

@@ -92,3 +92,11 @@ async def store_unavailable(request: Request, error: Exception) -> Response:
     log.warning("store unavailable at %s: %s", request.url.path, error)
     return JSONResponse({"error": "store_unavailable", "code": STORE_UNAVAILABLE, "message": STORE_UNAVAILABLE_MESSAGE},
                         status_code=503, headers={"Retry-After": str(RETRY_AFTER_S)})
+
+
+def request_refused(status_code: int, message: str) -> JSONResponse:
+    """A request refused before GraphQL could run (not UTF-8, not JSON, no query), answered as GraphQL answers
+    errors; a lone surrogate the client sent is shown escaped, since no UTF-8 encoder can write it."""
+    shown = message.encode("utf-8", "backslashreplace").decode("utf-8")
+    return JSONResponse({"errors": [{"message": shown, "extensions": {"code": "BAD_USER_INPUT"}}]},
+                        status_code=status_code)

@@ -23,6 +23,7 @@ from starlette.routing import Route
 
 from api.access import Masker, Operation, allowed, refusal
 from api.auth import Principal
+from api.request_text import NOT_UTF8, undecodable_parameter
 from geo import near
 from geo.invitations import Invitation, invitations
 from geo.near import venue
@@ -157,11 +158,15 @@ def _guarded(operation: Operation, handler: Handler) -> Handler:
 
 
 def _client_errors(handler: Handler) -> Handler:
-    """A bad query parameter (an ``InputError``) is the caller's mistake: 400 with the reason."""
+    """A bad query parameter (an ``InputError``, or one that is not UTF-8, which starlette would silently read
+    with U+FFFD in place) is the caller's mistake: 400 with the reason."""
 
     @functools.wraps(handler)
     async def answer(request: Request) -> Response:
         try:
+            bad = undecodable_parameter(request.scope.get("query_string", b""))
+            if bad is not None:
+                raise InputError(NOT_UTF8, bad)
             return await handler(request)
         except InputError as error:
             message = error.named(lambda field: PARAMETERS.get(field, field))

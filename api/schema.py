@@ -6,10 +6,11 @@ aliases, a few hundred tokens and costs a few hundred (``api.query_cost``).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 import strawberry
-from graphql import GraphQLError
+from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema, validate
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -18,6 +19,8 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
@@ -26,6 +29,7 @@ from api.errors import CodedErrors
 from api.marketing import MarketingQuery
 from api.profiles import CustomerQuery
 from api.query_cost import QueryCost
+from api.request_text import TextArguments
 
 #: each feature brings its own root fields
 Query = merge_types("Query", (CustomerQuery, MarketingQuery))
@@ -53,14 +57,32 @@ class _ParserCache(ParserCache):
             yield
 
 
+@functools.lru_cache(maxsize=QUERY_CACHE)
+def _validate(schema: GraphQLSchema, document: DocumentNode, rules: tuple[type[ASTValidationRule], ...]
+              ) -> list[GraphQLError]:
+    return validate(schema, document, (*rules, MaybeNullValidationRule, OneOfInputValidationRule),
+                    hide_suggestions=True)
+
+
+class _ValidationCache(ValidationCache):
+    """Validation as strawberry runs it, cached, without "did you mean" suggestions: graphql-core's suggestion
+    code fails on some input (an enum argument given as the string "İ", whose lower case is two characters,
+    raises IndexError), and suggestions tell a client nothing the schema does not."""
+
+    def __init__(self) -> None:
+        super().__init__(maxsize=QUERY_CACHE)
+        self.cached_validate_document = _validate
+
+
 class C360Schema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         """Client mistakes are answers, not server faults: nothing to log (``CodedErrors`` logs the rest)."""
 
 
 schema = C360Schema(query=Query, mutation=Mutation, extensions=[
-    lambda: _ParserCache(maxsize=QUERY_CACHE), lambda: ValidationCache(maxsize=QUERY_CACHE), CodedErrors,
-    lambda: AddValidationRules(LIMIT_RULES), lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS), QueryCost])
+    lambda: _ParserCache(maxsize=QUERY_CACHE), _ValidationCache, CodedErrors,
+    lambda: AddValidationRules(LIMIT_RULES), lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS), QueryCost,
+    TextArguments])
 
 
 def schema_text() -> str:

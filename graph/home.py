@@ -42,11 +42,11 @@ def private_dir(path: Path) -> Path:
     return path
 
 
-def open_private(path: Path, mode: str = "w", encoding: str | None = None) -> IO[Any]:
+def open_private(path: Path, mode: str = "w", encoding: str | None = None, errors: str | None = None) -> IO[Any]:
     """``open`` for a file in the home: its folders made 0700, the file created 0600 (an existing one keeps
     its mode: the home it is in was tightened). Mode ``x`` creates it only if it does not exist."""
     private_dir(path.parent)
-    return open(path, mode, encoding=encoding, opener=_owner_only)
+    return open(path, mode, encoding=encoding, errors=errors, opener=_owner_only)
 
 
 def _owner_only(path: str, flags: int) -> int:

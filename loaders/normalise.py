@@ -18,6 +18,10 @@ import pycountry
 from email_validator import EmailNotValidError, validate_email
 
 _SPACES = re.compile(r"\s+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+LONE_SURROGATE = "not valid text (lone surrogate)"
+#: amounts are also kept in minor units as a 64-bit integer: 10^15 (a quadrillion) leaves room for 1/1000
+MAX_AMOUNT = Decimal(10**15)
 _NAME_PARTICLES = {"van", "der", "den", "de", "het", "ten", "ter", "von", "du", "des", "la", "le", "d'"}
 _POSTCODES: dict[str, tuple[re.Pattern[str], Callable[[str], str]]] = {
     "FR": (re.compile(r"^\d{5}$"), lambda s: s),
@@ -30,7 +34,31 @@ _POSTCODES: dict[str, tuple[re.Pattern[str], Callable[[str], str]]] = {
 
 def text(value: object) -> str:
     """Unicode NFC, single spaces, no surrounding blanks: the same name typed twice compares equal."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", _valid_text(str(value)))).strip()
+
+
+def lone_surrogate(value: object) -> bool:
+    """Whether a value (text, or JSON lists and objects of it, keys included) holds a lone UTF-16 surrogate.
+
+    JSON can spell one (``"\\ud800"``), and JSON pairs valid ones into one character, so any surrogate left
+    in a string stands alone: no UTF-8 text, the store's included, can hold it.
+    """
+    pending = [value]  # a loop, not recursion: JSON may be nested deeper than Python's stack
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str) and _SURROGATE.search(item):
+            return True
+        if isinstance(item, dict):
+            pending += [*item.keys(), *item.values()]
+        elif isinstance(item, list | tuple):
+            pending += item
+    return False
+
+
+def _valid_text(value: str) -> str:
+    if lone_surrogate(value):
+        raise ValueError(LONE_SURROGATE)
+    return value
 
 
 def keyword(value: object) -> str:
@@ -125,7 +153,7 @@ def _parse_date(raw: str, fmt: str | None) -> date:
 
 def code(value: object) -> str:
     """An identifier such as a customer number: trimmed, upper-cased, inner spaces removed."""
-    cleaned = _SPACES.sub("", unicodedata.normalize("NFKC", str(value))).upper()
+    cleaned = _SPACES.sub("", unicodedata.normalize("NFKC", _valid_text(str(value)))).upper()
     if not cleaned:
         raise ValueError("empty identifier")
     if len(cleaned) > 64:
@@ -153,8 +181,9 @@ def timestamp(value: object, fmt: str | None, zone: str | None) -> datetime:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=ZoneInfo(zone or "UTC"))
     # A fixed offset, never a ZoneInfo: the driver passes its own DateTime to ZoneInfo.utcoffset, which
-    # crashes CPython's C zoneinfo at random (python/cpython#125318). Same instant, same local time.
-    parsed = parsed.astimezone(timezone(parsed.utcoffset() or timedelta(0)))
+    # crashes CPython's C zoneinfo at random (python/cpython#125318). Same instant, same local time; set,
+    # not converted, since a conversion passes through UTC, out of range for 0001-01-01T00:30+01:00.
+    parsed = parsed.replace(tzinfo=timezone(parsed.utcoffset() or timedelta(0)))
     if not datetime(1970, 1, 1, tzinfo=UTC) <= parsed <= datetime.now(UTC) + timedelta(days=1):
         raise ValueError("timestamp out of range (1970 to now)")
     return parsed
@@ -183,6 +212,8 @@ def money(value: object, decimal_separator: str = ".") -> Decimal:
         raise ValueError("not an amount") from None
     if not amount.is_finite():
         raise ValueError("not an amount")
+    if abs(amount) >= MAX_AMOUNT:
+        raise ValueError(f"amount out of range (less than {MAX_AMOUNT:,} in absolute value)")
     return amount
 
 

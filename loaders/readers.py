@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import json
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,6 +29,7 @@ DELIMITERS = ",;\t|"
 # Short samples make any detector hesitate between similar code pages: guess among the Western European
 # ones c360's sources use; a mapping declares any other encoding explicitly.
 LEGACY_ENCODINGS = ("cp1252", "iso8859_15", "latin_1", "mac_roman", "cp850")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -120,17 +123,33 @@ def _describe(sample: bytes) -> str:
     return "plain text"
 
 
+def _undecodable(error: UnicodeError) -> tuple[str, int]:
+    """Marks bytes that do not decode with a lone surrogate, which no strict decoder ever yields, so a line
+    holding one is a line that did not decode."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return _UNDECODABLE, error.end
+
+
+_UNDECODABLE = "\udcff"
+codecs.register_error("c360-undecodable", _undecodable)
+
+
 def _decoded_lines(path: Path, encoding: str, bad_lines: set[int]) -> Iterator[str]:
-    """Lines decoded one by one: a line in the wrong encoding is noted and read with replacements."""
-    decoder = codecs.getincrementaldecoder(encoding)()
-    with open(path, "rb") as raw:
-        for number, line in enumerate(raw, start=1):
-            try:
-                yield decoder.decode(line)
-            except UnicodeDecodeError:
+    """Lines as the csv module wants them (``newline=""``); a line with bytes that are not ``encoding`` is
+    noted and read with U+FFFD in their place.
+
+    The decoder runs over the whole stream rather than line by line, so a bad line cannot put it out of step
+    with the text (in UTF-16 a newline is two bytes, and one restart mid-stream would misread every line
+    after it).
+    """
+    with open(path, "rb") as raw, io.TextIOWrapper(raw, encoding=encoding, errors="c360-undecodable",
+                                                   newline="") as lines:
+        for number, line in enumerate(lines, start=1):
+            if _SURROGATES.search(line):
                 bad_lines.add(number)
-                decoder.reset()
-                yield line.decode(encoding, errors="replace")
+                line = _SURROGATES.sub("\ufffd", line)
+            yield line
 
 
 def _read_csv(path: Path, mapping: SourceMapping, encoding: str, delimiter: str) -> Iterator[RawRow]:
@@ -187,6 +206,12 @@ def _read_jsonl(path: Path, encoding: str) -> Iterator[RawRow]:
         except json.JSONDecodeError as error:
             yield RawRow(number, error=f"not valid JSON: {error.msg} at column {error.colno}")
             continue
+        except RecursionError:
+            yield RawRow(number, error="not valid JSON: nested too deeply")
+            continue
+        except ValueError as error:  # valid JSON Python will not read, such as an integer of 5 000 digits
+            yield RawRow(number, error=f"not valid JSON: {str(error).split(':')[0]}")
+            continue
         if not isinstance(value, dict):
             yield RawRow(number, error="a JSON line must hold an object")
             continue
@@ -196,9 +221,12 @@ def _read_jsonl(path: Path, encoding: str) -> Iterator[RawRow]:
 def _read_xlsx(path: Path, mapping: SourceMapping) -> Iterator[RawRow]:
     from openpyxl import load_workbook
 
+    # SyntaxError: the XML inside is not well-formed (xml.etree's ParseError and lxml's both derive from it),
+    # e.g. a cell holding U+FFFE, which some writers put in and no XML reader takes
+    unreadable = (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError)
     try:
         workbook = load_workbook(path, read_only=True, data_only=False)  # formulas stay text, never run
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+    except unreadable as error:
         raise InputError(f"{path}: not a readable XLSX workbook: {error}") from None
     try:
         sheet_name = mapping.source.sheet
@@ -216,6 +244,8 @@ def _read_xlsx(path: Path, mapping: SourceMapping) -> Iterator[RawRow]:
                 continue
             yield RawRow(number, {column: _cell(value) for column, value in zip(header, cells, strict=False)
                                   if column})
+    except SyntaxError as error:  # the sheet is read as it streams: its XML can break after the first rows
+        raise InputError(f"{path}: not a readable XLSX workbook: {error}") from None
     finally:
         workbook.close()
 

@@ -44,10 +44,18 @@ def _money(value: Any, info: ValidationInfo) -> Decimal:
 
 def _lines(value: Any) -> str:
     """Order lines are kept as a JSON array string: analysts can parse it, nothing is lost."""
-    parsed = json.loads(value) if isinstance(value, str) else value
+    try:
+        parsed = json.loads(value) if isinstance(value, str) else value
+    except RecursionError:
+        raise ValueError("order lines nested too deeply") from None
     if not isinstance(parsed, list) or not all(isinstance(line, dict) for line in parsed):
         raise ValueError("order lines must be a JSON array of objects")
-    return json.dumps(parsed, ensure_ascii=False, sort_keys=True)
+    if normalise.lone_surrogate(parsed):
+        raise ValueError(f"order lines: {normalise.LONE_SURROGATE}")
+    try:
+        return json.dumps(parsed, ensure_ascii=False, sort_keys=True)
+    except RecursionError:
+        raise ValueError("order lines nested too deeply") from None
 
 
 Name = Annotated[str, BeforeValidator(normalise.person_name)]
@@ -107,6 +115,9 @@ class CustomerRecord(SourceModel):
 
 
 class StoreRecord(SourceModel):
+    #: a store id is a code, as transactions quote it (``s 009`` is ``S009``): two rows naming one store are
+    #: duplicates, not two stores of which one silently overwrites the other
+    source_id: Code
     name: Text | None = None
     country: Country | None = None
     street: Text | None = None

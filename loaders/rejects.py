@@ -34,9 +34,10 @@ class RejectLog:
 
     def _write(self, file: Path, line: int, field: str | None, value: Any, reason: str, action: str) -> None:
         if self._out is None:
-            self._out = open_private(self.path, "a", encoding="utf-8")  # raw source values: owner-only
-        shown = value if value is None or len(str(value)) <= MAX_VALUE_CHARS else str(value)[:MAX_VALUE_CHARS] + "…"
-        entry = {"file": str(file), "line": line, "field": field, "value": shown, "reason": reason,
+            # raw source values: owner-only; a lone surrogate from a JSON source is written back as its
+            # escape, \\ud800, which JSON reads again
+            self._out = open_private(self.path, "a", encoding="utf-8", errors="backslashreplace")
+        entry = {"file": str(file), "line": line, "field": field, "value": _shown(value), "reason": reason,
                  "action": action}
         with self._named():
             self._out.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
@@ -56,3 +57,12 @@ class RejectLog:
             if error.filename:
                 raise
             raise OSError(error.errno, error.strerror, str(self.path)) from error
+
+
+def _shown(value: Any) -> Any:
+    """The value as the reject file keeps it: cut after MAX_VALUE_CHARS; JSON too deep to write is not kept."""
+    try:
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    except RecursionError:
+        return "(nested too deeply to keep)"
+    return value if value is None or len(text) <= MAX_VALUE_CHARS else text[:MAX_VALUE_CHARS] + "…"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from loaders import normalise
 from loaders.kinds import SourceKind, each
 from loaders.mapping import SourceMapping
 from loaders.records import StoreRecord
@@ -12,8 +11,8 @@ from loaders.validation import Accepted, node_row
 
 
 def transform(accepted: Accepted, mapping: SourceMapping) -> dict[str, Any]:
-    """Stores are keyed by their own id, which transactions quote, whichever source lists them."""
-    return node_row(accepted, mapping, key=normalise.code(accepted.record.source_id))
+    """Stores are keyed by their own id (a code), which transactions quote, whichever source lists them."""
+    return node_row(accepted, mapping, key=accepted.record.source_id)
 
 
 KIND = SourceKind("stores", StoreRecord, each(transform), query="load_stores")

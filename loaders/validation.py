@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,12 +19,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from loaders import normalise
 from loaders.mapping import SourceMapping
 from loaders.readers import RawRow
 from loaders.records import SourceModel
 from loaders.rejects import RejectLog
 
 _ATTRIBUTE_NAME = re.compile(r"[^a-z0-9_]+")
+_INT64 = (-(2**63), 2**63 - 1)
 
 
 @dataclass(frozen=True)
@@ -58,9 +61,20 @@ def validate(rows: Iterator[RawRow], mapping: SourceMapping, model: type[SourceM
                                   f"{first_seen[record.source_id]}", "source_id", record.source_id)
             continue
         first_seen[record.source_id] = row.line
-        attributes = {_attribute_name(k): _scalar(v) for k, v in row.values.items()
-                      if k not in mapped and _blank_to_none(v) is not None}
-        yield Accepted(row.line, record, attributes)
+        yield Accepted(row.line, record, _attributes(row, mapped, file, rejects))
+
+
+def _attributes(row: RawRow, mapped: set[str | None], file: Path, rejects: RejectLog) -> dict[str, Any]:
+    """The row's unmapped, non-blank columns as properties; a value no property can hold is dropped."""
+    attributes = {}
+    for column, value in row.values.items():
+        if column in mapped or _blank_to_none(value) is None:
+            continue
+        try:
+            attributes[_attribute_name(column)] = _scalar(value)
+        except ValueError as error:
+            rejects.drop_value(file, row.line, _attribute_name(column), value, str(error))
+    return attributes
 
 
 def _validated(model: type[SourceModel], values: dict[str, Any], context: dict[str, Any], file: Path,
@@ -128,6 +142,19 @@ def _attribute_name(column: str) -> str:
 
 
 def _scalar(value: Any) -> Any:
-    if isinstance(value, str | int | float | bool | date | datetime):
+    """A property value: what JSON gives is checked against what the store holds (64-bit integers, finite
+    floats, text without lone surrogates); lists and objects are kept as their JSON text."""
+    if isinstance(value, bool | date | datetime):
         return value
-    return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, int) and not _INT64[0] <= value <= _INT64[1]:
+        raise ValueError("an integer beyond 64 bits")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("not a finite number")
+    if normalise.lone_surrogate(value):
+        raise ValueError(normalise.LONE_SURROGATE)
+    if isinstance(value, str | int | float):
+        return value
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None

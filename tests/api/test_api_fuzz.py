@@ -7,6 +7,8 @@ INTERNAL_SERVER_ERROR would be a bug, so none is accepted either.
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +23,7 @@ from graph import Settings, open_graph
 from loaders.run import load_file, plan
 from resolution import resolve
 from tests.conftest import clear
-from tests.helpers import api_client, write_source
+from tests.helpers import api_client, graphql, write_source
 
 pytestmark = pytest.mark.store
 
@@ -95,3 +97,39 @@ def test_arbitrary_corrections_of_a_real_customer(client: TestClient, correction
         assert error["message"].split(":")[0] in {*correction, "correction", "postcode", "street", "city"}, error
     else:
         assert body["data"]["correctContact"]["customer"]["id"]
+
+
+# What the fuzz pass found, each failing before its fix:
+
+
+def test_an_enum_written_as_a_string_whose_lower_case_is_longer_is_refused(client: TestClient) -> None:
+    """graphql-core's "did you mean" code raised IndexError on "İ" (two characters in lower case): the
+    validation error came back as INTERNAL_SERVER_ERROR."""
+    [error] = graphql(client, '{ customerByIdentifier(type: "İ", value: "x") { id } }')["errors"]
+    assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert error["message"] == "Enum 'IdentifierType' cannot represent non-enum value: \"İ\"."
+
+
+@pytest.mark.parametrize("cursor", [["customers", "\ud800"], ["customers", "C\udfff1"]])
+def test_a_forged_cursor_holding_a_lone_surrogate_is_refused(client: TestClient, cursor: list[str]) -> None:
+    """Inside the base64 a cursor is JSON, which can spell a lone surrogate: the store's driver failed on it."""
+    after = base64.urlsafe_b64encode(json.dumps(cursor).encode()).decode()
+    [error] = graphql(client, "query($a: String) { searchCustomers(name: \"dupont\", after: $a) { edges { cursor } } }",
+                      a=after)["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["message"] == "after: not a cursor c360 issued"
+
+
+@pytest.mark.parametrize("at", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00"])
+def test_times_whose_utc_instant_is_outside_the_calendar_are_refused(client: TestClient, at: str) -> None:
+    """The driver sends a time in UTC, beyond year 1 or 9999 for these (OverflowError): a ``since`` or a
+    forged cursor holding one was INTERNAL_SERVER_ERROR."""
+    [found] = graphql(client, '{ customerByIdentifier(type: CUSTOMER_NUMBER, value: "CN1") { id } }'
+                      )["data"]["customerByIdentifier"]
+    page = "query($id: ID!, $s: DateTime, $a: String) { customer(id: $id) { %s(since: $s, after: $a) { totalCount } } }"
+    for field, kind in (("transactions", "transactions"), ("tickets", "tickets"), ("webSessions", "web_sessions")):
+        cursor = base64.urlsafe_b64encode(json.dumps([kind, at, "src:1"]).encode()).decode()
+        [since] = graphql(client, page % field, id=found["id"], s=at, a=None)["errors"]
+        assert (since["extensions"]["code"], since["message"]) == ("BAD_USER_INPUT", "since: out of range once in UTC")
+        [after] = graphql(client, page % field, id=found["id"], s=None, a=cursor)["errors"]
+        assert (after["extensions"]["code"], after["message"]) == ("BAD_USER_INPUT", "after: not a cursor c360 issued")
