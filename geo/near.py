@@ -56,7 +56,7 @@ def venue(graph: Graph, spec: str, field: str = "venue") -> Venue:
     found = graph.read("geo_store", key=text)
     if not found:
         raise InputError(f"no store {text!r}; give a store id or LAT,LON", field)
-    if found[0]["latitude"] is None:
+    if found[0]["latitude"] is None or found[0]["longitude"] is None:  # a source may give one and not the other
         raise InputError(f"store {text!r} has no coordinates in its source", field)
     return Venue(found[0]["name"] or text, found[0]["latitude"], found[0]["longitude"])
 

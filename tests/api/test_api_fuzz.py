@@ -133,3 +133,21 @@ def test_times_whose_utc_instant_is_outside_the_calendar_are_refused(client: Tes
         assert (since["extensions"]["code"], since["message"]) == ("BAD_USER_INPUT", "since: out of range once in UTC")
         [after] = graphql(client, page % field, id=found["id"], s=None, a=cursor)["errors"]
         assert (after["extensions"]["code"], after["message"]) == ("BAD_USER_INPUT", "after: not a cursor c360 issued")
+
+
+def test_a_store_with_a_latitude_and_no_longitude_is_no_venue(loaded: Settings, client: TestClient,
+                                                              tmp_path: Path) -> None:
+    """A source gave one coordinate (the other was dropped as invalid): invitations and the GeoJSON around it
+    failed on the missing one (TypeError)."""
+    (tmp_path / "shops.csv").write_text("id,name,lat,lon\nS77,Half,48.85,east\n")
+    (tmp_path / "shops.toml").write_text('[source]\nname = "shops"\nkind = "stores"\nid = "id"\n[columns]\n'
+                                         'name = "name"\nlatitude = "lat"\nlongitude = "lon"\n')
+    with open_graph(loaded) as graph:
+        [(path, mapping)] = plan([tmp_path])
+        assert load_file(graph, path, mapping, tmp_path).values_dropped == 1
+    [error] = graphql(client, '{ invitations(venue: "S77", radiusKm: 5) { distanceKm } }')["errors"]
+    assert (error["extensions"]["code"], error["message"]) == (
+        "BAD_USER_INPUT", "venue: store 'S77' has no coordinates in its source")
+    response = client.get("/geo/near.geojson?venue=S77&radius=5")
+    assert (response.status_code, response.json()["message"]) == (400, "venue: store 'S77' has no coordinates "
+                                                                        "in its source")
