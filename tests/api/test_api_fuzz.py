@@ -11,19 +11,23 @@ regression tests.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import strawberry
 from graphql import build_schema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, from_schema
 from starlette.testclient import TestClient
+from strawberry.extensions import SchemaExtension
 
 from api.auth import signing_key
+from api.errors import CodedErrors
 from api.schema import schema
 from bench.fuzz_operations import (
     SCALARS,
@@ -187,3 +191,22 @@ def test_a_store_with_a_latitude_and_no_longitude_is_no_venue(loaded: Settings, 
     response = client.get("/geo/near.geojson?venue=S77&radius=5")
     assert (response.status_code, response.json()["message"]) == (400, "venue: store 'S77' has no coordinates "
                                                                         "in its source")
+
+
+def test_an_exception_escaping_an_extension_hook_is_masked_and_coded() -> None:
+    """Probing deeply nested variables: a RecursionError in an extension's hook skipped strawberry's masking
+    and reached the client as "maximum recursion depth exceeded in comparison", without a code."""
+
+    class Failing(SchemaExtension):
+        def on_execute(self) -> Iterator[None]:
+            raise RecursionError("maximum recursion depth exceeded in comparison")
+            yield
+
+    @strawberry.type
+    class Query:
+        answer: int = 42
+
+    result = asyncio.run(strawberry.Schema(query=Query, extensions=[CodedErrors, Failing]).execute("{ answer }"))
+    [error] = result.errors or []
+    assert (error.message, error.extensions) == ("Internal error; see the server log.",
+                                                 {"code": "INTERNAL_SERVER_ERROR"})
