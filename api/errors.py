@@ -10,6 +10,7 @@ server log, never to the client).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 
 from graphql import GraphQLError
 from starlette.requests import Request
@@ -24,6 +25,7 @@ RETRY_AFTER_S = 5
 STORE_UNAVAILABLE = "STORE_UNAVAILABLE"
 #: the store's own account (log path, URI) goes to the server log only
 STORE_UNAVAILABLE_MESSAGE = "The graph store is unavailable; retry later."
+UNEXPECTED = "Internal error; see the server log."
 
 
 class UserInputError(GraphQLError):
@@ -53,7 +55,21 @@ class CodedErrors(MaskErrors):
     """Masks unexpected failures (logged with their traceback) and gives every error its code."""
 
     def __init__(self) -> None:
-        super().__init__(should_mask_error=_unexpected, error_message="Internal error; see the server log.")
+        super().__init__(should_mask_error=_unexpected, error_message=UNEXPECTED)
+
+    def on_operation(self) -> Iterator[None]:
+        """Also masks an exception escaping another extension's hook: it skips the code after each hook's
+        ``yield``, where strawberry masks and codes errors, and would reach the client as it is."""
+        masking = super().on_operation()
+        next(masking)
+        try:
+            yield
+        except GraphQLError:
+            raise
+        except Exception as error:
+            log.error("unexpected error in an extension", exc_info=error)
+            raise GraphQLError(UNEXPECTED, extensions={"code": "INTERNAL_SERVER_ERROR"}) from None
+        next(masking, None)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         if _store_unavailable(error):  # an outage, not a bug: one line in the log, no traceback

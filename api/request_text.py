@@ -145,13 +145,18 @@ def _bad_value(name: str, node: ValueNode, variables: Mapping[str, Any]) -> str 
 
 
 def _bad_json(name: str, value: Any) -> str | None:
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            if lone_surrogate(key):
-                return name
-            if bad := _bad_json(str(key), item):
-                return bad
-        return None
-    if isinstance(value, list):
-        return next((bad for item in value if (bad := _bad_json(name, item))), None)
-    return name if lone_surrogate(value) else None
+    """The innermost field of a JSON value holding a lone surrogate; a loop, as JSON nests deeper than the
+    stack."""
+    pending = [(name, value)]
+    while pending:
+        field, item = pending.pop()
+        if isinstance(item, Mapping):
+            for key, inner in item.items():
+                if lone_surrogate(key):
+                    return field
+                pending.append((str(key), inner))
+        elif isinstance(item, list):
+            pending += [(field, inner) for inner in item]
+        elif lone_surrogate(item):
+            return field
+    return None

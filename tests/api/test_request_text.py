@@ -147,3 +147,12 @@ def test_geojson_parameters_that_are_not_text_are_refused_naming_them(client: Te
     response = client.get(path)
     assert response.status_code == 400, response.text
     assert response.json() == {"error": "bad_request", "message": f"{parameter}: not valid text (not UTF-8)"}
+
+
+def test_a_lone_surrogate_deep_in_a_variable_is_found_without_recursion(client: TestClient) -> None:
+    """The check walked nested JSON recursively: 900 levels deep it raised RecursionError, which reached the
+    client as a bare "maximum recursion depth exceeded" without a code."""
+    deep = "[" * 900 + '"\\ud800"' + "]" * 900
+    body = '{"query": "query($v: ID!) { customer(id: $v) { id } }", "variables": {"v": ' + deep + "}}"
+    [error] = _post(client, body.encode("ascii")).json()["errors"]
+    assert (error["extensions"]["code"], error["message"]) == ("BAD_USER_INPUT", "id: not valid text (lone surrogate)")

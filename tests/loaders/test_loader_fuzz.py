@@ -1,25 +1,61 @@
 """Hostile source files (issue 14, the fuzz pass): rows are refused with a reason, never a crash or a lost row.
 
-Each failure the fuzz pass found, as a regression test on a real store.
+A hypothesis pass loads generated files of every kind and format through the real ``c360 load``
+(``bench.fuzz_sources``; ``bench/fuzz.py`` runs the long one); below it, each failure that pass found, as a
+regression test on a real store.
 """
 
 from __future__ import annotations
 
 import codecs
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from graph import Graph, InputError, Settings
+from bench.fuzz_sources import LoadTally, Template, batches, load_and_check, templates
+from graph import Graph, InputError, Settings, open_graph
 from loaders.mapping import mapping_for
 from loaders.readers import read_rows
 from loaders.run import LoadSummary, load_file
+from tests.conftest import clear
 from tests.helpers import c360, one_error_line, query
 
 pytestmark = pytest.mark.store
+
+
+@pytest.fixture(scope="module")
+def sources() -> dict[str, Template]:
+    return templates(customers=20)
+
+
+@pytest.fixture(scope="module")
+def store(embedded_settings: Settings) -> Iterator[Graph]:
+    with open_graph(embedded_settings) as opened:
+        clear(opened)
+        yield opened
+
+
+@settings(max_examples=6, deadline=None, derandomize=True, database=None,
+          phases=[Phase.explicit, Phase.generate],  # no shrinking: each example is a `c360 load` of seconds
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
+                                 HealthCheck.data_too_large])
+@given(data=st.data())
+def test_generated_sources_load_cleanly_through_c360_load(store: Graph, embedded_settings: Settings,
+                                                        sources: dict[str, Template], tmp_path_factory:
+                                                        pytest.TempPathFactory, data: st.DataObject) -> None:
+    """Every kind and format with hostile values: counts add up, every accepted row is in the store under its
+    own key, every refusal is in the reject file with its line and reason, and the command never fails."""
+    directory = tmp_path_factory.mktemp("fuzz-sources")
+    files = data.draw(batches(sources, f"t{directory.name.replace('_', '').lower()[-12:]}-"))
+    tally = LoadTally()
+    load_and_check(store, embedded_settings.home, files, directory, tally)
+    assert not tally.failures, tally.failures[0]
 
 
 def _mapping(directory: Path, name: str, kind: str, fmt: str, columns: dict[str, str], extra: str = "") -> None:
