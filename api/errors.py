@@ -15,11 +15,15 @@ from collections.abc import Iterator
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import MaskErrors
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
 from graph.errors import StoreUnavailableError
 
 log = logging.getLogger("c360.api")
+#: what strawberry raises from an operation for its HTTP view to refuse (mutation by GET, unknown operation name)
+REFUSED_BY_THE_VIEW = (CannotGetOperationTypeError, InvalidOperationTypeError, MissingQueryError)
 #: a restarted embedded store answers within 2-4 s
 RETRY_AFTER_S = 5
 STORE_UNAVAILABLE = "STORE_UNAVAILABLE"
@@ -64,7 +68,7 @@ class CodedErrors(MaskErrors):
         next(masking)
         try:
             yield
-        except GraphQLError:
+        except (GraphQLError, *REFUSED_BY_THE_VIEW):  # the view answers these with a 400 itself
             raise
         except Exception as error:
             log.error("unexpected error in an extension", exc_info=error)

@@ -185,7 +185,8 @@ def test_a_store_with_a_latitude_and_no_longitude_is_no_venue(loaded: Settings, 
     with open_graph(loaded) as graph:
         [(path, mapping)] = plan([tmp_path])
         assert load_file(graph, path, mapping, tmp_path).values_dropped == 1
-    [error] = graphql(client, '{ invitations(venue: "S77", radiusKm: 5) { distanceKm } }')["errors"]
+    with api_client(loaded, "marketing", "fuzz") as marketer:  # invitation lists are marketing's
+        [error] = graphql(marketer, '{ invitations(venue: "S77", radiusKm: 5) { distanceKm } }')["errors"]
     assert (error["extensions"]["code"], error["message"]) == (
         "BAD_USER_INPUT", "venue: store 'S77' has no coordinates in its source")
     response = client.get("/geo/near.geojson?venue=S77&radius=5")
