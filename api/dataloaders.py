@@ -7,6 +7,7 @@ seen by the next request at once.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
@@ -23,6 +24,19 @@ T = TypeVar("T")
 Rows = list[dict[str, Any]]
 
 
+class SharedLoader(DataLoader[K, T]):
+    """A DataLoader whose callers cannot cancel each other's answer.
+
+    One future serves every field asking for the same key. graphql-core cancels the sibling fields of a
+    field that fails (a role refused ``changes``, say), and cancelling a task that awaits a future cancels
+    the future itself: every other field of the response sharing it then died with CancelledError. Each
+    caller awaits a shield of the shared future instead, so only its own wait is cancelled.
+    """
+
+    def load(self, key: K) -> Awaitable[T]:
+        return asyncio.shield(super().load(key))
+
+
 def _threaded(function: Callable[[list[K]], Sequence[T]]) -> Callable[[list[K]], Awaitable[Sequence[T]]]:
     """The driver blocks: batches run on a worker thread so the event loop keeps serving."""
 
@@ -37,14 +51,14 @@ class DataLoaders:
 
     def __init__(self, repository: CustomerRepository) -> None:
         self.repository = repository
-        self.customers: DataLoader[str, CustomerData | None] = DataLoader(_threaded(repository.customers))
-        self.identities: DataLoader[str, Identities] = DataLoader(_threaded(repository.identities))
-        self.pages: DataLoader[tuple[str, PageRequest], Rows] = DataLoader(self._pages)
-        self.counts: DataLoader[tuple[str, PageRequest], Rows] = DataLoader(self._counts)
-        self.consents: DataLoader[str, Rows] = DataLoader(self._per_customer(repository.consents))
-        self.stores: DataLoader[str, Rows] = DataLoader(self._per_customer(repository.stores))
-        self.changes: DataLoader[str, Rows] = DataLoader(_threaded(repository.changes))
-        self.homes: DataLoader[str, dict[str, Any] | None] = DataLoader(_threaded(repository.homes))
+        self.customers: SharedLoader[str, CustomerData | None] = SharedLoader(_threaded(repository.customers))
+        self.identities: SharedLoader[str, Identities] = SharedLoader(_threaded(repository.identities))
+        self.pages: SharedLoader[tuple[str, PageRequest], Rows] = SharedLoader(self._pages)
+        self.counts: SharedLoader[tuple[str, PageRequest], Rows] = SharedLoader(self._counts)
+        self.consents: SharedLoader[str, Rows] = SharedLoader(self._per_customer(repository.consents))
+        self.stores: SharedLoader[str, Rows] = SharedLoader(self._per_customer(repository.stores))
+        self.changes: SharedLoader[str, Rows] = SharedLoader(_threaded(repository.changes))
+        self.homes: SharedLoader[str, dict[str, Any] | None] = SharedLoader(_threaded(repository.homes))
 
     async def _pages(self, keys: list[tuple[str, PageRequest]]) -> list[Rows]:
         return await self._by_kind(keys, self.repository.pages)

@@ -211,3 +211,21 @@ def test_an_exception_escaping_an_extension_hook_is_masked_and_coded() -> None:
     [error] = result.errors or []
     assert (error.message, error.extensions) == ("Internal error; see the server log.",
                                                  {"code": "INTERNAL_SERVER_ERROR"})
+
+
+
+def test_a_field_refused_beside_others_on_the_same_loader_does_not_cancel_them(loaded: Settings) -> None:
+    """Marketing may not read ``changes``: graphql-core cancels the refused field's siblings, and with them
+    the DataLoader futures they were awaiting, which other fields of the response shared; those died with
+    CancelledError (INTERNAL_SERVER_ERROR) instead of answering."""
+    with api_client(loaded, "marketing", "fuzz") as marketer:
+        [found] = graphql(marketer, '{ customerByIdentifier(type: CUSTOMER_NUMBER, value: "CN1") { id } }'
+                          )["data"]["customerByIdentifier"]
+        lists = "consents { purpose } stores { visits } devices tickets { totalCount }"
+        query = "query($id: ID!) { refused: customer(id: $id) { changes { at } LISTS } " \
+                "answered: customer(id: $id) { LISTS } }"
+        body = graphql(marketer, query.replace("LISTS", lists), id=found["id"])
+    assert [(error["path"], error["extensions"]["code"]) for error in body["errors"]] == [
+        (["refused", "changes"], "FORBIDDEN")]
+    assert body["data"]["refused"] is None
+    assert body["data"]["answered"]["tickets"]["totalCount"] >= 0
