@@ -30,12 +30,9 @@ import httpx2
 
 from api.auth import issue_token, signing_key
 from bench.figures import percentiles_ms
-from bench.scratch import fresh_graph
+from bench.scratch import demo_graph, fresh_graph
 from customers.repository import CustomerRepository, PageRequest
 from graph import Graph, Settings, open_graph
-from loaders.run import load_file, plan
-from resolution import resolve
-from synthetic import generate
 
 SEARCH = """query($name: String!) { searchCustomers(name: $name, first: 10) {
   edges { node { id firstName lastName postcode email } } pageInfo { hasNextPage endCursor } } }"""
@@ -46,15 +43,6 @@ QUERY = """query($id: ID!) { customer(id: $id) {
     pageInfo { hasNextPage endCursor } }
   tickets(first: 10) { edges { node { key openedAt status subject notes { at by text } } } }
   stores { store { key name city latitude longitude } visits spend { amount currency } lastVisit } } }"""
-
-
-def _prepare(settings: Settings, scratch: Path, customers: int) -> None:
-    data = scratch / "sources"
-    generate(customers, data, seed=42)
-    with open_graph(settings) as graph:
-        for path, mapping in plan([data]):
-            load_file(graph, path, mapping, settings.home)
-        resolve(graph)
 
 
 def _sample(graph: Graph, size: int) -> list[str]:
@@ -158,7 +146,8 @@ def main() -> None:
         report = run(Settings(neo4j_uri=None, c360_home=args.home), args.requests, args.port, args.workers)
     else:
         with fresh_graph("c360-bench-api-") as (settings, scratch):
-            _prepare(settings, scratch, args.customers)
+            with open_graph(settings) as graph:
+                demo_graph(graph, settings.home, scratch / "sources", args.customers)
             report = run(settings, args.requests, args.port, args.workers)
     print(f"c360 API benchmark, {datetime.now(UTC):%Y-%m-%d}, {platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}")
@@ -173,8 +162,6 @@ def main() -> None:
         if clients == 1:
             print(f"API/raw ratio at 1 client: p50 {p50 / raw_p50:.2f}x, mean "
                   f"{statistics.mean(latencies) / statistics.mean(report['raw']):.2f}x")
-
-
     latencies, _, failures = report["search"]
     p50, p99 = percentiles_ms(latencies)
     print(f"searchCustomers(name: <a last name>, first: 10), 1 client: p50 {p50:.1f} ms, p99 {p99:.1f} ms, "

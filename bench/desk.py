@@ -23,12 +23,10 @@ from datetime import UTC, datetime
 
 import pipeline
 from bench.figures import percentiles_ms
-from bench.scratch import fresh_graph
+from bench.scratch import demo_graph, fresh_graph
 from desk.contact import correct_contact
 from graph import Graph, open_graph
-from loaders.run import plan
 from resolution.rules import default_rules
-from synthetic import generate
 
 TOWNS = [("75011", "Paris", "FR"), ("69002", "Lyon", "FR"), ("1000", "Brussels", "BE"), ("3011 AB", "Rotterdam", "NL")]
 
@@ -78,9 +76,7 @@ def main() -> None:
     parser.add_argument("--together", type=int, default=10, help="agents correcting one customer at once")
     args = parser.parse_args()
     with fresh_graph("c360-bench-desk-") as (settings, scratch), open_graph(settings) as graph:
-        generate(args.customers, scratch / "sources", seed=42)
-        pipeline.load(graph, plan([scratch / "sources"]), settings.home)
-        resolved = pipeline.resolve(graph, cache_dir=settings.home / "cache")
+        resolved = demo_graph(graph, settings.home, scratch / "sources", args.customers)
         transactions = graph.read("graph_counts")[0]
         alone, followed = _corrections(graph, args.corrections, random.Random(5))
         together, failed = _together(graph, args.together, random.Random(7)) if args.together else ([], 0)

@@ -33,12 +33,9 @@ from api.auth import signing_key
 from api.schema import schema
 from bench.fuzz_operations import Tally, known_values, operations, role_headers, server_log, try_operation
 from bench.fuzz_sources import LoadTally, batches, c360, load_and_check, templates
-from bench.scratch import fresh_graph
+from bench.scratch import demo_graph, fresh_graph
 from graph import Settings, open_graph
-from loaders.run import load_file, plan
-from resolution import resolve
 from scoring.score import score_customers
-from synthetic import generate
 
 #: no shrinking, no example database: every example runs once, and errors are counted, not stopped at
 RUN = settings(deadline=None, database=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck))
@@ -46,12 +43,8 @@ RUN = settings(deadline=None, database=None, phases=[Phase.generate], suppress_h
 
 def prepare(settings_: Settings, scratch: Path, customers: int) -> dict[str, int]:
     """The demo data, loaded, resolved and scored; the graph's counts."""
-    data = scratch / "demo"
-    generate(customers, data, seed=42)
     with open_graph(settings_) as graph:
-        for path, mapping in plan([data]):
-            load_file(graph, path, mapping, settings_.home)
-        resolve(graph)
+        demo_graph(graph, settings_.home, scratch / "demo", customers)
         score_customers(graph)
         return dict(graph.read("graph_counts")[0])
 

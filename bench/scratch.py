@@ -1,4 +1,5 @@
-"""A fresh embedded store in a temporary directory, for benchmarks that must not touch the user's data."""
+"""A fresh embedded store in a temporary directory, for benchmarks that must not touch the user's data, and
+the demo's graph built in it."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from graph import Settings
+import pipeline
+from graph import Graph, Settings
 from graph.embedded import EmbeddedServer
+from loaders.run import plan
+from synthetic import generate
 
 
 @contextmanager
@@ -22,3 +26,11 @@ def fresh_graph(prefix: str) -> Iterator[tuple[Settings, Path]]:
             yield Settings(neo4j_uri=None, c360_home=home), Path(scratch)
         finally:
             server.stop()
+
+
+def demo_graph(graph: Graph, home: Path, sources: Path, customers: int, seed: int = 42) -> pipeline.Resolved:
+    """The demo's sources for ``customers`` people written to ``sources``, loaded and resolved as ``c360 demo``
+    does it (homes and shopping places included), so that a benchmark measures the graph users get."""
+    generate(customers, sources, seed=seed)
+    pipeline.load(graph, plan([sources]), home)
+    return pipeline.resolve(graph, cache_dir=home / "cache")

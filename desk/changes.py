@@ -100,12 +100,12 @@ def lock_customer(tx: Transaction, customer_id: str) -> None:
         raise InputError(f"no customer {customer_id!r}", "customer_id")
 
 
-def profile(tx: Transaction, customer_id: str) -> dict[str, Any]:
-    """The customer's golden values, the record anchoring desk changes to it, and its desk record if any."""
-    rows = tx.read("desk_customer", id=customer_id, source=SOURCE)
+def golden_values(tx: Transaction, customer_id: str) -> dict[str, Any]:
+    """The customer's golden values, as the change's transaction sees them."""
+    rows = tx.read("desk_customer", id=customer_id)
     if not rows:
         raise InputError(f"no customer {customer_id!r}", "customer_id")
-    return rows[0]
+    return dict(rows[0]["customer"])
 
 
 def audit(kind: str, by: str, at: datetime, customer_id: str, target: str, before: dict[str, Any],

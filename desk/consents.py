@@ -9,11 +9,11 @@ from desk.changes import (
     Change,
     audit,
     contact_identifiers,
+    golden_values,
     lineage,
     lock_customer,
     locked,
     new_key,
-    profile,
     source_row,
     validated,
     written,
@@ -26,7 +26,7 @@ def record_consent(graph: Graph, customer_id: str, purpose: str, granted: bool, 
                    by: str) -> Change:
     def work(tx: Transaction) -> Change:
         lock_customer(tx, customer_id)
-        golden = profile(tx, customer_id)["customer"]
+        golden = golden_values(tx, customer_id)
         at = datetime.now(UTC)  # after the lock: the newest event is the one committed last
         key = new_key("consent")
         record = validated(ConsentRecord, {"source_id": key.partition(":")[2], "at": at, "purpose": purpose,

@@ -10,11 +10,11 @@ from desk.changes import (
     Change,
     audit,
     contact_identifiers,
+    golden_values,
     lineage,
     lock_customer,
     locked,
     new_key,
-    profile,
     source_row,
     validated,
     written,
@@ -27,7 +27,7 @@ from loaders.records import TicketRecord
 def open_ticket(graph: Graph, customer_id: str, subject: str, channel: str | None, by: str) -> Change:
     def work(tx: Transaction) -> Change:
         lock_customer(tx, customer_id)
-        golden = profile(tx, customer_id)["customer"]
+        golden = golden_values(tx, customer_id)
         at = datetime.now(UTC)
         key = new_key("ticket")
         record = validated(TicketRecord, {"source_id": key.partition(":")[2], "opened_at": at, "status": "open",
