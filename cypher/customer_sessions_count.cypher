@@ -4,7 +4,7 @@ CALL {
   WITH q
   UNWIND q.keys AS k
   MATCH (:Identifier {key: k})<-[:FROM]-(w:WebSession)
-  WITH DISTINCT w
+  WITH DISTINCT q, w
   WHERE q.since IS NULL OR w.started_at >= q.since
   RETURN count(w) AS count
 }

@@ -6,7 +6,7 @@ CALL {
   WITH q
   UNWIND q.keys AS k
   MATCH (:Identifier {key: k})<-[:FROM]-(w:WebSession)
-  WITH DISTINCT w
+  WITH DISTINCT q, w
   WHERE (q.since IS NULL OR w.started_at >= q.since)
     AND (q.after_at IS NULL OR w.started_at < q.after_at OR (w.started_at = q.after_at AND w.hash < q.after_key))
   RETURN w ORDER BY w.started_at DESC, w.hash DESC LIMIT $limit

@@ -4,7 +4,7 @@ CALL {
   WITH q
   UNWIND q.keys AS k
   MATCH (:Identifier {key: k})<-[:RAISED_BY]-(t:Ticket)
-  WITH DISTINCT t
+  WITH DISTINCT q, t
   WHERE q.since IS NULL OR t.opened_at >= q.since
   RETURN count(t) AS count
 }

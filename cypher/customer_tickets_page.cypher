@@ -4,7 +4,7 @@ CALL {
   WITH q
   UNWIND q.keys AS k
   MATCH (:Identifier {key: k})<-[:RAISED_BY]-(t:Ticket)
-  WITH DISTINCT t
+  WITH DISTINCT q, t
   WHERE (q.since IS NULL OR t.opened_at >= q.since)
     AND (q.after_at IS NULL OR t.opened_at < q.after_at OR (t.opened_at = q.after_at AND t.key < q.after_key))
   RETURN t ORDER BY t.opened_at DESC, t.key DESC LIMIT $limit

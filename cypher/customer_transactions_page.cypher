@@ -5,7 +5,7 @@ CALL {
   WITH q
   UNWIND q.keys AS k
   MATCH (:Identifier {key: k})<-[:BY]-(t:Transaction)
-  WITH DISTINCT t
+  WITH DISTINCT q, t
   WHERE (q.since IS NULL OR t.at >= q.since)
     AND (q.after_at IS NULL OR t.at < q.after_at OR (t.at = q.after_at AND t.key < q.after_key))
   RETURN t ORDER BY t.at DESC, t.key DESC LIMIT $limit

@@ -4,7 +4,7 @@ CALL {
   WITH q
   UNWIND q.keys AS k
   MATCH (:Identifier {key: k})<-[:BY]-(t:Transaction)
-  WITH DISTINCT t
+  WITH DISTINCT q, t
   WHERE q.since IS NULL OR t.at >= q.since
   RETURN t
 }
