@@ -308,3 +308,26 @@ def test_forged_unknown_and_tampered_ids_answer_null(store: Store) -> None:
 def test_nodes_takes_at_most_a_page_of_ids(store: Store) -> None:
     body = store.ask("agent", "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", ids=["x"] * (MAX_NODES + 1))
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def _statements(store: Store, document: str, **variables: Any) -> int:
+    before: int = store.client.app.state.graph.statements  # type: ignore[attr-defined]
+    store.data("agent", document, **variables)
+    return store.client.app.state.graph.statements - before  # type: ignore[attr-defined,no-any-return]
+
+
+def test_nodes_are_fetched_in_one_batch_per_type(store: Store) -> None:
+    """No N+1: every object of hers costs the store queries one of each type costs."""
+    objects = _objects(store, "admin")
+    one_each = [found[0]["id"] for found in objects.values()]
+    every = [o["id"] for found in objects.values() for o in found]
+    assert len(every) > len(one_each) + 10
+    assert _statements(store, NODES, ids=every) == _statements(store, NODES, ids=one_each)
+
+
+def test_backward_pages_of_many_customers_are_batched(store: Store) -> None:
+    """No N+1 backward either: a search page of seven customers with their last purchases costs what two do."""
+    document = ('query($last: Int!) { searchCustomers(name: "lenoir", last: $last) { edges { node { '
+                'transactions(last: 2) { edges { node { key } } } tickets(last: 2) { edges { node { key } } } '
+                'webSessions(last: 2) { edges { node { key } } } } } } }')
+    assert _statements(store, document, last=2) == _statements(store, document, last=len(NAMESAKES))
