@@ -28,9 +28,10 @@ from api.events import (
     WebSession,
     WebSessionConnection,
 )
-from api.pagination import DEFAULT_PAGE, page_request
+from api.node import Node
+from api.pagination import Window, page_request, window
 from api.permissions import MayExplain, MaySeeHistory
-from customers.repository import CustomerData, PageRequest, RecordData
+from customers.repository import CustomerData, RecordData
 from customers.segments import DESCRIPTIONS
 from graph.errors import InputError
 from resolution.explain import Waterfall, explain
@@ -53,7 +54,7 @@ class Home:
 
 
 @strawberry.type(description="A marketing segment (`c360 score`, docs/marketing.md).")
-class Segment:
+class Segment(Node):
     name: str
     description: str
 
@@ -83,7 +84,7 @@ def home_of(properties: dict[str, Any] | None, masker: Masker) -> Home | None:
 
 def segment_of(properties: dict[str, Any]) -> Segment | None:
     name = properties.get("segment")
-    return Segment(name=name, description=DESCRIPTIONS.get(name, "")) if name else None
+    return Segment(handle=name, name=name, description=DESCRIPTIONS.get(name, "")) if name else None
 
 
 def scores_of(properties: dict[str, Any]) -> Scores | None:
@@ -137,7 +138,7 @@ def _fields(cls: type, properties: dict[str, Any], skip: tuple[str, ...]) -> dic
 
 
 @strawberry.type(description="One source's view of the customer (a CRM contact, a web-shop account...).")
-class SourceRecord(Person):
+class SourceRecord(Person, Node):
     key: str = strawberry.field(description="SOURCE:SOURCE_ID, the address of this record everywhere.")
     source: str
     source_id: str
@@ -152,7 +153,8 @@ class SourceRecord(Person):
         identifiers = [Identifier(type=i["type"], value=value) for i in data.identifiers
                        if (value := masker.value(i["type"], i["value"])) is not None]
         properties = masker.properties(data.properties) | {"key": masker.record_key(data.properties["key"])}
-        return cls(identifiers=identifiers, **_fields(cls, properties, skip=("identifiers",)))
+        return cls(handle=data.properties["key"], identifiers=identifiers,
+                   **_fields(cls, properties, skip=("handle", "identifiers")))
 
 
 @strawberry.type(description="Where a golden value came from.")
@@ -226,8 +228,8 @@ _ADDRESS = ("street", "house_number", "postcode", "city", "country")
 
 
 @strawberry.type(description="One person, resolved from all the records that are theirs.")
-class Customer(Person):
-    id: strawberry.ID
+class Customer(Person, Node):
+    id: strawberry.ID = strawberry.field(description="The profile id: `customer(id:)` and `node(id:)` take it.")
     record_count: int
     records: list[SourceRecord]
     value_sources: list[ValueSource] = strawberry.field(
@@ -262,7 +264,7 @@ class Customer(Person):
                                               info.context.rules)
         except InputError as error:
             raise UserInputError(f"otherRecordKey: {error}") from None
-        masker, redact = info.context.masker, await self._redact(info)
+        masker, redact = info.context.masker, await self.redact(info)
         hops = [LinkHop(left=masker.record_key(h.left), right=masker.record_key(h.right),
                         evidence=masker.identifier_key(h.evidence), rule=h.rule, score=h.score,
                         waterfall=MatchWaterfall.from_waterfall(h.waterfall) if h.waterfall else None)
@@ -299,24 +301,27 @@ class Customer(Person):
         return [shown for device in identities.devices if (shown := masker.value("device", device)) is not None]
 
     @strawberry.field(description="Purchases through any of the customer's identifiers, newest first.")
-    async def transactions(self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None,
+    async def transactions(self, info: Info, first: int | None = None, after: str | None = None,
+                           last: int | None = None, before: str | None = None,
                            since: dt.datetime | None = None) -> TransactionConnection:
-        return await _events(info, "transactions", TransactionConnection, Transaction.from_row,
-                             page_request("transactions", str(self.id), first, after, since))
+        return await _events(info, "transactions", TransactionConnection, Transaction.from_row, str(self.id),
+                             window(first, last, after, before), since)
 
     @strawberry.field(description="Support tickets raised with any of the customer's identifiers, newest first.")
-    async def tickets(self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None,
+    async def tickets(self, info: Info, first: int | None = None, after: str | None = None,
+                      last: int | None = None, before: str | None = None,
                       since: dt.datetime | None = None) -> TicketConnection:
-        ticket = partial(Ticket.from_row, redact=await self._redact(info))
-        return await _events(info, "tickets", TicketConnection, ticket,
-                             page_request("tickets", str(self.id), first, after, since))
+        ticket = partial(Ticket.from_row, redact=await self.redact(info))
+        return await _events(info, "tickets", TicketConnection, ticket, str(self.id),
+                             window(first, last, after, before), since)
 
     @strawberry.field(description="Web-shop visits from the customer's cookies, newest first.")
-    async def web_sessions(self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None,
+    async def web_sessions(self, info: Info, first: int | None = None, after: str | None = None,
+                           last: int | None = None, before: str | None = None,
                            since: dt.datetime | None = None) -> WebSessionConnection:
-        session = partial(WebSession.from_row, masker=info.context.masker, redact=await self._redact(info))
-        return await _events(info, "web_sessions", WebSessionConnection, session,
-                             page_request("web_sessions", str(self.id), first, after, since))
+        session = partial(WebSession.from_row, masker=info.context.masker, redact=await self.redact(info))
+        return await _events(info, "web_sessions", WebSessionConnection, session, str(self.id),
+                             window(first, last, after, before), since)
 
     @strawberry.field(description="The current consent per purpose (a withdrawal wins over older grants).")
     async def consents(self, info: Info) -> list[Consent]:
@@ -329,11 +334,11 @@ class Customer(Person):
     @strawberry.field(description="Changes service staff made to this customer, newest first (agents, admins).",
                       permission_classes=[MaySeeHistory])
     async def changes(self, info: Info) -> list[AuditEntry]:
-        masker, redact = info.context.masker, await self._redact(info)
+        masker, redact = info.context.masker, await self.redact(info)
         return [AuditEntry.from_event(event, masker, redact)
                 for event in await info.context.dataloaders.changes.load(str(self.id))]
 
-    async def _redact(self, info: Info) -> Redact:
+    async def redact(self, info: Info) -> Redact:
         """Free text about this customer as the caller may see it: their own values (cookies and devices
         included) and values of every hidden kind replaced."""
         masker = info.context.masker
@@ -349,16 +354,19 @@ class Customer(Person):
         properties = masker.properties(data.properties)
         values = [*data.properties.items(), *(item for r in data.records for item in r.properties.items()),
                   *((i["type"], i["value"]) for r in data.records for i in r.identifiers)]
-        return cls(id=strawberry.ID(data.properties["id"]), record_count=len(data.records),
+        return cls(handle=data.properties["id"], id=strawberry.ID(data.properties["id"]),
+                   record_count=len(data.records),
                    records=[SourceRecord.from_data(r, masker) for r in data.records], value_sources=sources,
                    profile=data.properties, values=values, record_keys=[r.properties["key"] for r in data.records],
-                   **_fields(cls, properties, skip=("id", "record_count", "records", "value_sources", "profile",
-                                                    "values", "record_keys")))
+                   **_fields(cls, properties, skip=("handle", "id", "record_count", "records", "value_sources",
+                                                    "profile", "values", "record_keys")))
 
 
-async def _events(info: Info, kind: str, connection: type[Page], node: Any, request: PageRequest) -> Page:
+async def _events(info: Info, kind: str, connection: type[Page], node: Any, customer_id: str, page: Window,
+                  since: dt.datetime | None) -> Page:
+    request = page_request(kind, customer_id, page, since)
     rows = await info.context.dataloaders.pages.load((kind, request))
-    return connection.build(kind, request, rows, node)
+    return connection.build(kind, request, page, rows, node)
 
 
 async def customers(info: Info, ids: list[str]) -> list[Customer]:

@@ -16,7 +16,7 @@ import anyio
 from anyio import to_thread
 from strawberry.dataloader import DataLoader
 
-from customers.repository import CustomerData, CustomerRepository, Identities, PageRequest
+from customers.repository import CustomerData, CustomerRepository, EventData, Identities, PageRequest, RecordData
 
 K = TypeVar("K")
 T = TypeVar("T")
@@ -59,6 +59,11 @@ class DataLoaders:
         self.stores: SharedLoader[str, Rows] = SharedLoader(self._per_customer(repository.stores))
         self.changes: SharedLoader[str, Rows] = SharedLoader(_threaded(repository.changes))
         self.homes: SharedLoader[str, dict[str, Any] | None] = SharedLoader(_threaded(repository.homes))
+        # what ``node(id:)`` and ``nodes(ids:)`` fetch: every id of one type in one query
+        self.records: SharedLoader[str, RecordData | None] = SharedLoader(_threaded(repository.records))
+        self.stores_by_key: SharedLoader[str, dict[str, Any] | None] = SharedLoader(
+            _threaded(repository.stores_by_key))
+        self.events: SharedLoader[tuple[str, str], EventData | None] = SharedLoader(self._events)
 
     async def _pages(self, keys: list[tuple[str, PageRequest]]) -> list[Rows]:
         return await self._by_kind(keys, self.repository.pages)
@@ -84,6 +89,15 @@ class DataLoaders:
             for kind, indexes in by_kind.items():
                 group.start_soon(fetch_kind, kind, indexes)
         return results
+
+    async def _events(self, keys: list[tuple[str, str]]) -> list[EventData | None]:
+        """Events by (kind, key): one query per kind."""
+        found: dict[tuple[str, str], EventData | None] = {}
+        for kind in {kind for kind, _ in keys}:
+            wanted = [key for k, key in keys if k == kind]
+            found.update(zip(((kind, key) for key in wanted),
+                             await to_thread.run_sync(self.repository.events, kind, wanted), strict=True))
+        return [found[key] for key in keys]
 
     def _per_customer(self, read: Callable[[list[Identities]], list[Rows]]
                       ) -> Callable[[list[str]], Awaitable[list[Rows]]]:

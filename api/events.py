@@ -15,7 +15,8 @@ import strawberry
 
 from api.access import Masker, Redact
 from api.context import Info
-from api.pagination import Edge, Node, PageInfo, encode_cursor
+from api.node import Node
+from api.pagination import Edge, Item, PageInfo, Window, cut, encode_cursor
 from customers.repository import PageRequest
 
 Row = dict[str, Any]
@@ -32,7 +33,7 @@ class Money:
 
 
 @strawberry.type(description="A shop: where customers buy.")
-class Store:
+class Store(Node):
     key: str
     name: str | None
     street: str | None
@@ -44,13 +45,13 @@ class Store:
 
     @classmethod
     def from_properties(cls, p: Row) -> Store:
-        return cls(key=p["key"], name=p.get("name"), street=p.get("street"), postcode=p.get("postcode"),
-                   city=p.get("city"), country=p.get("country"), latitude=p.get("latitude"),
+        return cls(handle=p["key"], key=p["key"], name=p.get("name"), street=p.get("street"),
+                   postcode=p.get("postcode"), city=p.get("city"), country=p.get("country"), latitude=p.get("latitude"),
                    longitude=p.get("longitude"))
 
 
 @strawberry.type(description="A purchase, in a store or online.")
-class Transaction:
+class Transaction(Node):
     key: str
     at: dt.datetime
     amount: Money
@@ -62,7 +63,8 @@ class Transaction:
     @classmethod
     def from_row(cls, row: Row) -> Transaction:
         node = row["node"]
-        return cls(key=node["key"], at=node["at"], amount=Money.from_minor(node["amount_minor"], node["currency"]),
+        return cls(handle=node["key"], key=node["key"], at=node["at"],
+                   amount=Money.from_minor(node["amount_minor"], node["currency"]),
                    channel=node.get("channel"), store_key=row.get("store_key"), store_name=row.get("store_name"),
                    lines=node.get("lines"))
 
@@ -75,7 +77,7 @@ class TicketNote:
 
 
 @strawberry.type(description="A support case.")
-class Ticket:
+class Ticket(Node):
     key: str
     opened_at: dt.datetime
     closed_at: dt.datetime | None
@@ -89,14 +91,14 @@ class Ticket:
         """``redact``: people write what the customer said into subjects and notes (``Masker.texts``)."""
         node = row["node"]
         subject = node.get("subject")
-        return cls(key=node["key"], opened_at=node["opened_at"], closed_at=node.get("closed_at"),
+        return cls(handle=node["key"], key=node["key"], opened_at=node["opened_at"], closed_at=node.get("closed_at"),
                    status=node.get("status"), channel=node.get("channel"),
                    subject=redact(subject) if subject else subject,
                    notes=[TicketNote(at=note["at"], by=note["by"], text=redact(note["text"])) for note in row["notes"]])
 
 
 @strawberry.type(description="A visit to the web shop: events of one cookie less than 30 minutes apart.")
-class WebSession:
+class WebSession(Node):
     key: str
     started_at: dt.datetime
     ended_at: dt.datetime | None
@@ -108,7 +110,7 @@ class WebSession:
     def from_row(cls, row: Row, masker: Masker, redact: Redact) -> WebSession:
         """A session's key holds its cookie (``SOURCE:COOKIE:START``); a page's address may hold an email."""
         node = row["node"]
-        return cls(key=masker.key_of("cookie", node["key"]), started_at=node["started_at"],
+        return cls(handle=node["key"], key=masker.key_of("cookie", node["key"]), started_at=node["started_at"],
                    ended_at=node.get("ended_at"), page_views=node.get("page_views"),
                    pages=[redact(page) for page in node.get("pages") or []], user_agent=node.get("user_agent"))
 
@@ -176,27 +178,31 @@ class PurchaseSummary:
 
 
 @strawberry.type(description="A page of a customer's events, newest first.")
-class EventConnection(Generic[Node]):
-    edges: list[Edge[Node]]
+class EventConnection(Generic[Item]):
+    edges: list[Edge[Item]]
     page_info: PageInfo
     kind: strawberry.Private[str]
     request: strawberry.Private[PageRequest]
 
     @strawberry.field(description="How many items the whole list holds (a count query: ask only when shown).")
     async def total_count(self, info: Info) -> int:
-        rows = await info.context.dataloaders.counts.load((self.kind, self.request))
+        rows = await info.context.dataloaders.counts.load((self.kind, self.counted()))
         return sum(row["count"] for row in rows)
 
+    def counted(self) -> PageRequest:
+        """The request as its count query reads it: the list, not the page, so every page shares one count."""
+        return PageRequest(self.request.customer_id, 0, since=self.request.since)
+
     @classmethod
-    def build(cls, kind: str, request: PageRequest, rows: list[Row], node: Any) -> Self:
+    def build(cls, kind: str, request: PageRequest, page: Window, rows: list[Row], node: Any) -> Self:
         # the position is the time and what breaks ties: the key, or what a page query returns instead of a key
         # that holds a personal value (``tiebreak``)
+        items, more = cut(rows, page)
         edges = [Edge(cursor=encode_cursor(kind, row["position"].isoformat(),
                                            row.get("tiebreak") or row["node"]["key"]), node=node(row))
-                 for row in rows[:request.first]]
-        return cls(edges=edges, page_info=PageInfo(has_next_page=len(rows) > request.first,
-                                                   end_cursor=edges[-1].cursor if edges else None),
-                   kind=kind, request=request)
+                 for row in items]
+        return cls(edges=edges, page_info=page.page_info([edge.cursor for edge in edges], more), kind=kind,
+                   request=request)
 
 
 @strawberry.type(description="A page of purchases, newest first, with their summary.")
@@ -204,7 +210,7 @@ class TransactionConnection(EventConnection[Transaction]):
     @strawberry.field(description="Count, total spend, first and last purchase per currency (over the whole "
                                   "list, not the page; `since` applies).")
     async def summary(self, info: Info) -> list[PurchaseSummary]:
-        rows = await info.context.dataloaders.counts.load((self.kind, self.request))
+        rows = await info.context.dataloaders.counts.load((self.kind, self.counted()))
         return [PurchaseSummary(count=row["count"], total_spend=Money.from_minor(row["spend_minor"], row["currency"]),
                                 first_purchase=row["first_at"], last_purchase=row["last_at"]) for row in rows]
 

@@ -8,8 +8,9 @@ from anyio import to_thread
 from api.context import Info
 from api.customer import Customer, IdentifierType, customers
 from api.errors import UserInputError
-from api.pagination import DEFAULT_PAGE, Edge, PageInfo, check_first, decode_cursor, encode_cursor
+from api.pagination import Edge, PageInfo, cut, decode_cursor, encode_cursor, window
 from api.permissions import MayLookUpByType, MaySearchBy
+from customers.repository import Search
 from loaders import normalise
 
 
@@ -17,6 +18,16 @@ from loaders import normalise
 class CustomerConnection:
     edges: list[Edge[Customer]]
     page_info: PageInfo
+    search: strawberry.Private[Search]
+
+    @strawberry.field(description="How many customers the search finds in all (a count query: ask only when "
+                                  "shown).")
+    async def total_count(self, info: Info) -> int:
+        return await to_thread.run_sync(info.context.dataloaders.repository.search_count, self.search)
+
+
+def _start(cursor: str | None, argument: str) -> str | None:
+    return decode_cursor("customers", cursor, 1, argument)[0] if cursor else None
 
 
 @strawberry.type
@@ -42,18 +53,21 @@ class CustomerQuery:
                                   "starting with `emailPrefix`; at least one is needed. Ordered by id.",
                       permission_classes=[MaySearchBy])
     async def search_customers(self, info: Info, name: str | None = None, postcode: str | None = None,
-                               email_prefix: str | None = None, first: int = DEFAULT_PAGE,
-                               after: str | None = None) -> CustomerConnection:
+                               email_prefix: str | None = None, first: int | None = None,
+                               after: str | None = None, last: int | None = None,
+                               before: str | None = None) -> CustomerConnection:
         criteria = {"name": name, "postcode": postcode, "email_prefix": email_prefix}
         given = {k: v.strip() for k, v in criteria.items() if v is not None and v.strip()}
         if not given:
             raise UserInputError("name, postcode or emailPrefix: give at least one")
-        check_first(first)
-        start = decode_cursor("customers", after, 1)[0] if after else None
-        ids = await to_thread.run_sync(
-            info.context.dataloaders.repository.search, normalise.text(given.get("name", "")).lower().split(),
-            given.get("postcode"), given.get("email_prefix", "").lower() or None, start, first + 1)
-        found = await customers(info, ids[:first])
+        page = window(first, last, after, before)
+        search = Search(tuple(normalise.text(given.get("name", "")).lower().split()), given.get("postcode"),
+                        given.get("email_prefix", "").lower() or None)
+        ids = await to_thread.run_sync(info.context.dataloaders.repository.search, search,
+                                       _start(after, "after"), _start(before, "before"), page.backward,
+                                       page.size + 1)
+        shown, more = cut(ids, page)
+        found = await customers(info, shown)
         edges = [Edge(cursor=encode_cursor("customers", str(c.id)), node=c) for c in found]
-        return CustomerConnection(edges=edges, page_info=PageInfo(has_next_page=len(ids) > first,
-                                                                  end_cursor=edges[-1].cursor if edges else None))
+        return CustomerConnection(edges=edges, page_info=page.page_info([edge.cursor for edge in edges], more),
+                                  search=search)

@@ -6,8 +6,9 @@ millions of resolved fields. The cost counts every field once for each object it
 argument (``first``, ``limit``) multiplies what is selected inside the list, nested lists multiply, and on a
 connection the size applies to its ``edges``. A size comes from the literal, the variable (or its default) or
 the argument's default; above the largest size the field accepts it counts as that largest size (the resolver
-refuses it and says why). A list the request cannot size (a customer's records) counts once. Directives are
-ignored, so the cost is an upper bound of what runs.
+refuses it and says why). A connection pages with ``first`` or ``last``, either counted alike, and with
+neither its default page; ``nodes(ids:)`` counts one for each id. A list the request cannot size (a
+customer's records) counts once. Directives are ignored, so the cost is an upper bound of what runs.
 
 Written here, not taken from a package: strawberry has no cost extension; graphql-complexity multiplies only
 fields typed as lists (a connection's ``first`` would count once), and Ariadne's cost validator drops the sizes
@@ -31,7 +32,12 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
+    ListValueNode,
+    NonNullTypeNode,
+    NullValueNode,
     SelectionSetNode,
+    Undefined,
+    ValueNode,
     VariableNode,
     get_named_type,
     get_nullable_type,
@@ -42,10 +48,13 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 from api.marketing import MAX_INVITEES
-from api.pagination import MAX_PAGE
+from api.nodes import MAX_NODES
+from api.pagination import DEFAULT_PAGE, MAX_PAGE
 
 #: the arguments that size a list, with the largest value their fields accept
-SIZE_ARGUMENTS: Mapping[str, int] = {"first": MAX_PAGE, "limit": MAX_INVITEES}
+SIZE_ARGUMENTS: Mapping[str, int] = {"first": MAX_PAGE, "last": MAX_PAGE, "limit": MAX_INVITEES}
+#: the list arguments that size a list by their length, with the longest their fields accept
+LIST_ARGUMENTS: Mapping[str, int] = {"ids": MAX_NODES}
 #: the Relay connection field whose items a connection's size counts
 EDGES = "edges"
 
@@ -58,9 +67,14 @@ def operation_cost(schema: GraphQLSchema, document: DocumentNode, operation_name
     if operation is None or root is None:
         return 0
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-    defaults = {v.variable.name.value: int(v.default_value.value) for v in operation.variable_definitions or ()
+    definitions = operation.variable_definitions or ()
+    defaults = {v.variable.name.value: int(v.default_value.value) for v in definitions
                 if isinstance(v.default_value, IntValueNode)}
-    return _Costing(schema, fragments, defaults | dict(variables or {})).selections(operation.selection_set, root, 1)
+    # a nullable variable without a default that is not sent is null: that size argument is not given
+    nulls: dict[str, Any] = {v.variable.name.value: None for v in definitions
+                             if not isinstance(v.type, NonNullTypeNode) and v.default_value is None}
+    return _Costing(schema, fragments, nulls | defaults | dict(variables or {})).selections(
+        operation.selection_set, root, 1)
 
 
 class _Costing:
@@ -116,22 +130,40 @@ class _Costing:
         """The value of the field's size argument, within 1 and what the field accepts; ``None`` when it has none.
 
         Sizes the resolver refuses (0, negative, over the largest) count as the nearest it accepts: never less
-        than one item, so a negative size cannot make room for other fields.
+        than one item, so a negative size cannot make room for other fields. Of ``first`` and ``last``, the one
+        given counts (both given: the larger, though the resolver refuses the pair); neither: the default page.
         """
+        given = {a.name.value: a.value for a in node.arguments or ()}
+        sizes: list[int] = []
         for name, largest in SIZE_ARGUMENTS.items():
             if name not in definition.args:
                 continue
-            value = next((a.value for a in node.arguments or () if a.name.value == name), None)
-            if isinstance(value, IntValueNode):
-                asked: Any = int(value.value)
-            elif isinstance(value, VariableNode):
-                asked = self.variables.get(value.name.value, largest)
-            else:
-                asked = definition.args[name].default_value
+            asked = self.value(given[name]) if name in given else definition.args[name].default_value
+            if asked is None or asked is Undefined:
+                continue  # not given (null): the other size argument, or the default page, counts
             if not isinstance(asked, int) or isinstance(asked, bool):
                 asked = largest  # not a number: refused when run, counted at the worst meanwhile
-            return max(1, min(int(asked), largest))
-        return None
+            sizes.append(max(1, min(int(asked), largest)))
+        for name, longest in LIST_ARGUMENTS.items():
+            if name in definition.args:
+                items = self.value(given[name]) if name in given else None
+                sizes.append(max(1, min(len(items) if isinstance(items, list) else longest,
+                                        longest)))
+        if sizes:
+            return max(sizes)
+        return DEFAULT_PAGE if "first" in definition.args else None
+
+    def value(self, value: ValueNode) -> Any:
+        """An argument's value as far as costing needs it: an int, a list, null, or the node as written."""
+        if isinstance(value, IntValueNode):
+            return int(value.value)
+        if isinstance(value, NullValueNode):
+            return None
+        if isinstance(value, ListValueNode):
+            return list(value.values)
+        if isinstance(value, VariableNode):  # a required one not sent counts at the worst
+            return self.variables.get(value.name.value, value)
+        return value
 
 
 class QueryCost(SchemaExtension):

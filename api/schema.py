@@ -27,12 +27,13 @@ from strawberry.types import ExecutionContext
 from api.desk import DeskMutation
 from api.errors import CodedErrors
 from api.marketing import MarketingQuery
+from api.nodes import NodeQuery
 from api.profiles import CustomerQuery
 from api.query_cost import QueryCost
 from api.request_text import TextArguments
 
 #: each feature brings its own root fields
-Query = merge_types("Query", (CustomerQuery, MarketingQuery))
+Query = merge_types("Query", (CustomerQuery, MarketingQuery, NodeQuery))
 Mutation = merge_types("Mutation", (DeskMutation,))
 
 MAX_DEPTH = 10

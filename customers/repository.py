@@ -44,7 +44,7 @@ class Identities:
 
 @dataclass(frozen=True)
 class Position:
-    """Where a keyset page starts: after the event with this time and key (newest first)."""
+    """Where a keyset page starts: after (or before) the event with this time and key (newest first)."""
 
     at: datetime
     key: str
@@ -52,10 +52,24 @@ class Position:
 
 @dataclass(frozen=True)
 class PageRequest:
+    """``size`` events after ``after`` (paging forward), or the ``size`` events just before ``before``
+    (``backward``); both cursors may bound the list at once."""
+
     customer_id: str
-    first: int
+    size: int
     after: Position | None = None
     since: datetime | None = None
+    before: Position | None = None
+    backward: bool = False
+
+
+@dataclass(frozen=True)
+class Search:
+    """What customers are searched by: name words (lower case), a postcode, an email prefix (lower case)."""
+
+    words: tuple[str, ...]
+    postcode: str | None
+    email_prefix: str | None
 
 
 @dataclass(frozen=True)
@@ -64,19 +78,33 @@ class EventKind:
 
     page_query: str
     count_query: str
+    #: the events by key, with the customers they may belong to
+    node_query: str
 
 
 EVENT_KINDS = {
-    "transactions": EventKind("customer_transactions_page", "customer_transactions_summary"),
-    "tickets": EventKind("customer_tickets_page", "customer_tickets_count"),
-    "web_sessions": EventKind("customer_sessions_page", "customer_sessions_count"),
+    "transactions": EventKind("customer_transactions_page", "customer_transactions_summary", "node_transactions"),
+    "tickets": EventKind("customer_tickets_page", "customer_tickets_count", "node_tickets"),
+    "web_sessions": EventKind("customer_sessions_page", "customer_sessions_count", "node_sessions"),
 }
+
+
+@dataclass
+class EventData:
+    """One event looked up by key: its row as a page gives it, the identifiers it attaches by, and the
+    customers who may hold one of them (``Identities`` tells which do)."""
+
+    row: dict[str, Any]
+    via: set[str] = field(default_factory=set)
+    candidates: set[str] = field(default_factory=set)
 
 
 def _requests(requests: Iterable[tuple[PageRequest, Identities]]) -> list[dict[str, Any]]:
     return [{"request": index, "keys": list(identities.keys), "since": request.since,
              "after_at": request.after.at if request.after else None,
-             "after_key": request.after.key if request.after else None}
+             "after_key": request.after.key if request.after else None,
+             "before_at": request.before.at if request.before else None,
+             "before_key": request.before.key if request.before else None, "backward": request.backward}
             for index, (request, identities) in enumerate(requests)]
 
 
@@ -111,16 +139,38 @@ class CustomerRepository:
         return [found.get(i, Identities()) for i in ids]
 
     def pages(self, kind: str, requests: list[tuple[PageRequest, Identities]]) -> list[list[dict[str, Any]]]:
-        """Per request, up to ``first + 1`` events newest first (one more than asked says a next page exists)."""
-        limit = max(request.first for request, _ in requests) + 1
+        """Per request, up to ``size + 1`` events newest first, read from the cursor paged from (one more than
+        asked says more follow): the newest ones forward, the oldest ones backward."""
+        limit = max(request.size for request, _ in requests) + 1
         rows = self.graph.read(EVENT_KINDS[kind].page_query, requests=_requests(requests), limit=limit)
-        return [page[:request.first + 1] for page, (request, _) in
-                zip(_by_request(rows, len(requests)), requests, strict=True)]
+        return [page[len(page) - request.size - 1:] if request.backward and len(page) > request.size + 1
+                else page[:request.size + 1]
+                for page, (request, _) in zip(_by_request(rows, len(requests)), requests, strict=True)]
 
     def counts(self, kind: str, requests: list[tuple[PageRequest, Identities]]) -> list[list[dict[str, Any]]]:
         """Per request, its count rows: ``count`` (and per currency, spend and dates, for transactions)."""
         rows = self.graph.read(EVENT_KINDS[kind].count_query, requests=_requests(requests))
         return _by_request(rows, len(requests))
+
+    def events(self, kind: str, keys: list[str]) -> list[EventData | None]:
+        """Events of one kind by key, in the order of ``keys``; None where there is none."""
+        found: dict[str, EventData] = {}
+        for row in self.graph.read(EVENT_KINDS[kind].node_query, keys=keys):
+            data = found.setdefault(row["key"], EventData(row))
+            data.via.add(row["via"])
+            data.candidates.update(row["candidates"])
+        return [found.get(key) for key in keys]
+
+    def records(self, keys: list[str]) -> list[RecordData | None]:
+        """Source records some customer holds, by key, in the order of ``keys``; None where there is none."""
+        found = {row["key"]: RecordData(row["record"], row["identifiers"])
+                 for row in self.graph.read("node_records", keys=keys)}
+        return [found.get(key) for key in keys]
+
+    def stores_by_key(self, keys: list[str]) -> list[dict[str, Any] | None]:
+        """Stores' properties by key, in the order of ``keys``; None where there is none."""
+        found = {row["key"]: row["store"] for row in self.graph.read("node_stores", keys=keys)}
+        return [found.get(key) for key in keys]
 
     def consents(self, identities: list[Identities]) -> list[list[dict[str, Any]]]:
         """Per customer, the current consent per purpose: the newest event about any of their identifiers."""
@@ -134,17 +184,28 @@ class CustomerRepository:
         requests = [(PageRequest("", 0), i) for i in identities]
         return _by_request(self.graph.read(query, requests=_requests(requests)), len(identities))
 
-    def search(self, words: list[str], postcode: str | None, email_prefix: str | None, after: str | None,
-               limit: int) -> list[str]:
+    def search(self, search: Search, after: str | None, before: str | None, backward: bool, limit: int
+               ) -> list[str]:
+        """Up to ``limit`` ids in id order between ``after`` and ``before``: the first ones, or the last ones
+        when ``backward``."""
+        rows = self.graph.read("customer_search", **self._criteria(search), after=after, before=before,
+                               backward=backward, limit=limit)
+        ids = [row["id"] for row in rows]
+        return ids[::-1] if backward else ids
+
+    def search_count(self, search: Search) -> int:
+        """How many customers the search finds in all."""
+        return int(self.graph.read("customer_search_count", **self._criteria(search))[0]["count"])
+
+    @staticmethod
+    def _criteria(search: Search) -> dict[str, Any]:
         # golden names are stored in their usual case: "dupont" starts "Dupont", "van" starts "van Dijk" too
         # (a word with digits names nobody)
-        named = [word for word in words if not any(ch.isdigit() for ch in word)]
+        named = [word for word in search.words if not any(ch.isdigit() for ch in word)]
         starts = sorted({*named, *(normalise.person_name(word) for word in named)})
-        rows = self.graph.read("customer_search", words=words, last_name_prefixes=starts,
-                               postcode=normalise.text(postcode).upper() if postcode else None,
-                               email_prefix=f"email:{email_prefix}" if email_prefix else None, after=after,
-                               limit=limit)
-        return [row["id"] for row in rows]
+        return {"words": list(search.words), "last_name_prefixes": starts,
+                "postcode": normalise.text(search.postcode).upper() if search.postcode else None,
+                "email_prefix": f"email:{search.email_prefix}" if search.email_prefix else None}
 
     def changes(self, ids: list[str]) -> list[list[dict[str, Any]]]:
         """Per customer, the audited service-desk changes, newest first."""

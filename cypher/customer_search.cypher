@@ -1,6 +1,8 @@
 // Customers by name words, postcode and email prefix, keyset-paginated by id. The start uses an index: the
 // email identifier's key prefix, else the postcode, else a word as the prefix of the last name (each word
-// is tried: "jean dupont" and "dupont jean" both work); every criterion then filters.
+// is tried: "jean dupont" and "dupont jean" both work); every criterion then filters. Backward ($backward)
+// the page is the ids just below $before, read from the highest down (put back in id order by the caller).
+// customer_search_count counts what this finds: the two keep the same criteria.
 CALL {
   WITH $email_prefix AS prefix
   WITH prefix WHERE prefix IS NOT NULL
@@ -23,6 +25,7 @@ WITH DISTINCT c, toLower(coalesce(c.first_name, '') + ' ' + coalesce(c.last_name
 WHERE all(word IN $words WHERE name CONTAINS word)
   AND ($postcode IS NULL OR c.postcode = $postcode)
   AND ($after IS NULL OR c.id > $after)
+  AND ($before IS NULL OR c.id < $before)
 RETURN c.id AS id
-ORDER BY id
+ORDER BY CASE WHEN $backward THEN id END DESC, id
 LIMIT $limit

@@ -1,4 +1,5 @@
 // One page of each requested customer's tickets, newest first, keyset-paginated on (opened_at, key).
+// Backward (q.backward): the tickets just newer than the "before" position, read oldest first from it.
 UNWIND $requests AS q
 CALL {
   WITH q
@@ -7,7 +8,9 @@ CALL {
   WITH DISTINCT q, t
   WHERE (q.since IS NULL OR t.opened_at >= q.since)
     AND (q.after_at IS NULL OR t.opened_at < q.after_at OR (t.opened_at = q.after_at AND t.key < q.after_key))
-  RETURN t ORDER BY t.opened_at DESC, t.key DESC LIMIT $limit
+    AND (q.before_at IS NULL OR t.opened_at > q.before_at OR (t.opened_at = q.before_at AND t.key > q.before_key))
+  RETURN t ORDER BY CASE WHEN q.backward THEN t.opened_at END, CASE WHEN q.backward THEN t.key END,
+           t.opened_at DESC, t.key DESC LIMIT $limit
 }
 OPTIONAL MATCH (t)<-[:ON]-(n:TicketNote)
 WITH q.request AS request, t, n

@@ -118,7 +118,16 @@ ROOT_ARGUMENTS: dict[str, dict[str, str]] = {  # root field → variant → argu
     "recordConsent": {"": 'customerId: "{other}", purpose: "marketing_sms", granted: true'},
     "openTicket": {"": 'customerId: "{other}", subject: "Parcel late"'},
     "annotateTicket": {"": 'ticketKey: "desk:Q1", note: "Called back"'},
+    # every object of hers with a global id, fetched again by it ({name}: ids read as admin, ``NODE_IDS``)
+    "node": {name: f'id: "{{{name}}}"' for name in ("Customer", "SourceRecord_crm", "SourceRecord_loyalty",
+                                                   "Transaction", "Ticket", "WebSession_1", "WebSession_2", "Store",
+                                                   "Segment")},
+    "nodes": {"": "ids: [{nodes}]"},
 }
+#: her objects' global ids, read through her profile (records by source; sessions, one per cookie)
+NODE_IDS = ('query($id: ID!) { customer(id: $id) { id records { id source } transactions { edges { node { id } } } '
+            'tickets { edges { node { id } } } webSessions { edges { node { id } } } stores { store { id } } '
+            'segment { id } } }')
 NESTED_ARGUMENTS = {"Customer.explainLink": 'otherRecordKey: "crm:C900002"'}
 #: fields refused to some roles, walked on their own (a refusal nulls its parent: it would hide the rest)
 GUARDED = ("Customer.explainLink", "Customer.changes")
@@ -127,7 +136,9 @@ ABOUT_OTHERS = {"segments", "/healthz", "/readyz", "/map", "/static", "/geo/stor
                 "correctContact", "recordConsent", "openTicket",
                 # a lookup by cookie or device finds records that carry one, and customer sources carry neither
                 # (web events tie them to people through logins): refused or empty, both checked
-                "customerByIdentifier(COOKIE)", "customerByIdentifier(DEVICE)"}
+                "customerByIdentifier(COOKIE)", "customerByIdentifier(DEVICE)",
+                # her things, not her: each must be found (checked: a null node is a failure)
+                *(f"node({name})" for name in ROOT_ARGUMENTS["node"] if name != "Customer")}
 ROUTE_REQUESTS: dict[str, str | None] = {  # route → what to GET (None: walked as GraphQL documents above)
     "/healthz": "/healthz", "/readyz": "/readyz", "/graphql": None, "/map": "/map",
     "/static": "/static/map.js",  # the page's own files: no data
@@ -145,6 +156,8 @@ class Store:
     settings: Settings
     helene: str
     other: str
+    #: global ids by ``node`` variant, and all of them as the ``nodes`` list
+    node_ids: dict[str, str]
 
 
 def _write_sources(directory: Path) -> None:
@@ -182,8 +195,20 @@ def store(embedded_settings: Settings, tmp_path_factory: pytest.TempPathFactory)
         locate(graph)
         score_customers(graph)
         with TestClient(create_app(embedded_settings)) as client:
-            yield Store(client, embedded_settings, helene, other)
+            yield Store(client, embedded_settings, helene, other, _node_ids(client, embedded_settings, helene))
         clear(graph)
+
+
+def _node_ids(client: TestClient, settings: Settings, helene: str) -> dict[str, str]:
+    response = client.post("/graphql", json={"query": NODE_IDS, "variables": {"id": helene}},
+                           headers=bearer(settings, "admin"))
+    her = response.json()["data"]["customer"]
+    ids = {"Customer": her["id"], "Store": her["stores"][0]["store"]["id"], "Segment": her["segment"]["id"],
+           **{f"SourceRecord_{r['source']}": r["id"] for r in her["records"]},
+           **{name: her[field]["edges"][0]["node"]["id"] for name, field in (("Transaction", "transactions"),
+                                                                           ("Ticket", "tickets"))},
+           **{f"WebSession_{n}": e["node"]["id"] for n, e in enumerate(her["webSessions"]["edges"], start=1)}}
+    return ids | {"nodes": ", ".join(f'"{i}"' for i in ids.values())}
 
 
 # -- GraphQL documents from the schema's introspection --------------------------------------------------
@@ -205,11 +230,17 @@ def _arguments(owner: str, field: dict[str, Any]) -> str:
 
 
 def _selection(types: dict[str, dict[str, Any]], name: str, seen: tuple[str, ...] = (),
-               only: str | None = None) -> str:
-    """Every field of type ``name``, recursively (guarded fields left out, or only the guarded ``only``)."""
+               only: str | None = None, clashing: frozenset[str] = frozenset()) -> str:
+    """Every field of type ``name``, recursively (guarded fields left out, or only the guarded ``only``);
+    ``clashing``: names the types of an interface give different types (aliased, or the document is invalid)."""
     kind = types[name]
     if kind["kind"] in ("INTERFACE", "UNION"):
-        return "{ __typename " + " ".join(f"... on {p['name']} {_selection(types, p['name'], seen, only)}"
+        shapes: dict[str, set[str]] = {}
+        for possible in kind["possibleTypes"]:
+            for field in types[possible["name"]]["fields"]:
+                shapes.setdefault(field["name"], set()).add(json.dumps(field["type"], sort_keys=True))
+        clash = frozenset(field for field, shape in shapes.items() if len(shape) > 1)
+        return "{ __typename " + " ".join(f"... on {p['name']} {_selection(types, p['name'], seen, only, clash)}"
                                           for p in kind["possibleTypes"]) + " }"
     parts = []
     for field in kind["fields"]:
@@ -217,7 +248,8 @@ def _selection(types: dict[str, dict[str, Any]], name: str, seen: tuple[str, ...
         if (path in GUARDED and path != only) or target["name"] in seen:
             continue
         inner = "" if target["kind"] in ("SCALAR", "ENUM") else _selection(types, target["name"], (*seen, name))
-        parts.append(f"{field['name']}{_arguments(name, field)} {inner}".strip())
+        label = f"{name}_{field['name']}: " if field["name"] in clashing else ""
+        parts.append(f"{label}{field['name']}{_arguments(name, field)} {inner}".strip())
     return "{ " + " ".join(parts) + " }"
 
 
@@ -236,7 +268,7 @@ def _documents(store: Store) -> dict[str, str]:
             target = _named(field["type"])
             inner = "" if target["kind"] in ("SCALAR", "ENUM") else _selection(types, target["name"])
             for variant, arguments in variants.items():
-                filled = arguments.format(id=store.helene, other=store.other)
+                filled = arguments.format(id=store.helene, other=store.other, **store.node_ids)
                 label = f"{name}({variant})" if variant else name
                 documents[label] = f"{operation} {{ {name}{f'({filled})' if filled else ''} {inner} }}"
     for guarded in GUARDED:
@@ -272,11 +304,17 @@ def _forms(secret: str) -> set[str]:
 
 def _shown(body: str, kinds: set[str]) -> list[tuple[str, str]]:
     """The secrets of ``kinds`` found in ``body``, as (kind, value); page cursors are read decoded."""
-    cursors = re.findall(r'"(?:cursor|endCursor)"\s*:\s*"([A-Za-z0-9_=-]+)"', body)
+    cursors = re.findall(r'"(?:cursor|startCursor|endCursor)"\s*:\s*"([A-Za-z0-9_=-]+)"', body)
     text = " ".join([body, *(base64.urlsafe_b64decode(c).decode(errors="replace") for c in cursors)]).lower()
     joined = re.sub(r"(?<=\d)[\s.\-/+]+(?=\d)", "", text)  # 06 12 34 56 78, 29/02/1980 → their digits
     return [(kind, secret) for kind in sorted(kinds) for secret in SECRETS[kind]
             if any(form in text or (form.isdigit() and form in joined) for form in _forms(secret))]
+
+
+def _not_found(data: dict[str, Any]) -> bool:
+    """A ``node`` or ``nodes`` answer missing an object."""
+    found = data["node"] if "node" in data else data["nodes"]
+    return found is None or (isinstance(found, list) and None in found)
 
 
 def _walk(store: Store, role: str) -> dict[str, tuple[int, str, list[str]]]:
@@ -308,6 +346,8 @@ def test_every_path_shows_only_what_the_role_may_see(store: Store, role: str) ->
             problems.append(f"{path}: {status} {codes} {body[:300]}")
         elif path not in ABOUT_OTHERS and store.helene not in body:
             problems.append(f"{path}: the customer is not in the answer, nothing was checked: {body[:300]}")
+        elif path.startswith("node") and _not_found(json.loads(body)["data"]):
+            problems.append(f"{path}: an object of hers was not found, nothing was checked: {body[:300]}")
         problems += [f"{path}: {role} sees {kind} {value!r}" for kind, value in _shown(body, HIDDEN_FROM[role])]
     assert not problems, "\n".join(problems)
 
