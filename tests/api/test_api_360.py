@@ -180,10 +180,11 @@ def test_a_cursor_of_another_list_is_refused(client: TestClient, reference: Refe
 
 
 def test_search_by_name_postcode_and_email_prefix(client: TestClient, graph: Graph) -> None:
-    people = query(graph, "MATCH (c:Customer) WHERE c.last_name IS NOT NULL AND c.email IS NOT NULL "
+    people = query(graph, "MATCH (c:Customer) WHERE c.last_name IS NOT NULL "
                           "RETURN c.id AS id, c.first_name AS first, c.last_name AS last, c.postcode AS postcode, "
                           "c.email AS email ORDER BY c.id")
-    target = people[len(people) // 2]
+    with_email = [p for p in people if p["email"] is not None]
+    target = with_email[len(with_email) // 2]  # searched by email below
     word = target["last"].lower()
     expected = [p["id"] for p in people if p["last"].lower().startswith(word)]
     found, after = [], None
