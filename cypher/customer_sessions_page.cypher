@@ -2,7 +2,7 @@
 // (started_at, hash): a session's key holds its cookie, which a cursor must not carry to roles that see
 // cookies pseudonymised; its content hash is as unique and tells nothing.
 UNWIND $requests AS q
-CALL {
+CALL (q) {
   WITH q
   UNWIND q.keys AS k
   MATCH (:Identifier {key: k})<-[:FROM]-(w:WebSession)

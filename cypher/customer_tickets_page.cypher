@@ -1,6 +1,6 @@
 // One page of each requested customer's tickets, newest first, keyset-paginated on (opened_at, key).
 UNWIND $requests AS q
-CALL {
+CALL (q) {
   WITH q
   UNWIND q.keys AS k
   MATCH (:Identifier {key: k})<-[:RAISED_BY]-(t:Ticket)

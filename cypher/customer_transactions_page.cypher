@@ -1,7 +1,7 @@
 // One page of each requested customer's transactions, newest first, keyset-paginated on (at, key).
 // $limit is the largest page asked in the batch (+1 to tell whether more follow); pages are cut in Python.
 UNWIND $requests AS q
-CALL {
+CALL (q) {
   WITH q
   UNWIND q.keys AS k
   MATCH (:Identifier {key: k})<-[:BY]-(t:Transaction)
