@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
+from neo4j import RoutingControl
 
 from api.auth import issue_token, signing_key
 from bench.figures import percentiles_ms
@@ -47,7 +48,8 @@ QUERY = """query($id: ID!) { customer(id: $id) {
 
 def _sample(graph: Graph, size: int) -> list[str]:
     """Customers drawn at random, weighted to those with purchases (the page a service agent opens)."""
-    records, _, _ = graph.driver.execute_query("MATCH (c:Customer) RETURN c.id AS id", database_=graph.database)
+    records, _, _ = graph.driver.execute_query("MATCH (c:Customer) RETURN c.id AS id", database_=graph.database,
+                                              routing_=RoutingControl.READ)
     ids = [r["id"] for r in records]
     return random.Random(7).sample(ids, min(size, len(ids)))
 
@@ -115,7 +117,8 @@ def run(settings: Settings, requests: int, port: int, workers: list[int]) -> dic
         raw = raw_neighbourhood(graph, ids[:500])
         customers = graph.read("graph_counts")[0]["customers"]
         records, _, _ = graph.driver.execute_query("MATCH (c:Customer) WHERE c.last_name IS NOT NULL "
-                                                   "RETURN c.last_name AS name LIMIT 500", database_=graph.database)
+                                                   "RETURN c.last_name AS name LIMIT 500", database_=graph.database,
+                                                   routing_=RoutingControl.READ)
         names = [r["name"].lower() for r in records]
     token = issue_token(signing_key(settings), "agent", "bench", timedelta(hours=1))
     url = f"http://127.0.0.1:{port}/graphql"

@@ -63,6 +63,7 @@ from graphql import (
 )
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, from_schema, nodes
+from neo4j import RoutingControl
 from starlette.testclient import TestClient
 
 from api.auth import issue_token
@@ -562,10 +563,12 @@ def known_values(graph: Graph) -> Known:
     """Samples of what the graph holds, and cursors c360 would issue over them."""
     values: dict[str, tuple[str, ...]] = {}
     for kind, query in SAMPLES.items():
-        records, _, _ = graph.driver.execute_query(query, database_=graph.database)
+        records, _, _ = graph.driver.execute_query(query, database_=graph.database,
+                                                   routing_=RoutingControl.READ)
         values[kind] = tuple(str(r["v"]) for r in records if r["v"] is not None)
     records, _, _ = graph.driver.execute_query(
-        "MATCH (t:Transaction) RETURN t.at AS at, t.key AS key ORDER BY key LIMIT 10", database_=graph.database)
+        "MATCH (t:Transaction) RETURN t.at AS at, t.key AS key ORDER BY key LIMIT 10", database_=graph.database,
+        routing_=RoutingControl.READ)
     values["cursors"] = (*(encode_cursor("customers", i) for i in values["customer_ids"][:10]),
                          *(encode_cursor("transactions", r["at"].iso_format(), r["key"]) for r in records))
     values["email_prefixes"] = tuple(e[:3] for e in values["emails"])

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from hypothesis import strategies as st
+from neo4j import RoutingControl
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -316,7 +317,8 @@ def _check_rejects(run: Mapping[str, Any]) -> str | None:
 
 
 def _read(graph: Graph, query: str, **parameters: Any) -> list[dict[str, Any]]:
-    records, _, _ = graph.driver.execute_query(query, parameters, database_=graph.database)
+    records, _, _ = graph.driver.execute_query(query, parameters, database_=graph.database,
+                                               routing_=RoutingControl.READ)
     return [r.data() for r in records]
 
 

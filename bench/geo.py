@@ -22,6 +22,8 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
+from neo4j import RoutingControl
+
 from bench.figures import percentiles_ms
 from bench.scratch import fresh_graph
 from geo.gazetteer import Place, gazetteer
@@ -92,7 +94,7 @@ def build(graph: Graph, customers: int, stores: int, seed: int = 5) -> dict[str,
                        ("consents", consents)):
         for start in range(0, len(rows), 5000):
             graph.driver.execute_query(SETUP[name], rows=rows[start:start + 5000], now=now,
-                                       database_=graph.database)
+                                       database_=graph.database, routing_=RoutingControl.WRITE)
     return {"stores": len(store_rows), "customers": len(people), "transactions": len(purchases),
             "consents": len(consents)}
 

@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from neo4j import RoutingControl
+
 from bench.scratch import fresh_graph
 from graph import Graph, Settings, open_graph
 from loaders.run import load_file, plan
@@ -63,7 +65,8 @@ def _elements(graph: Graph) -> int:
 
 
 def _scalar(graph: Graph, text: str, **params: Any) -> int:
-    records, _, _ = graph.driver.execute_query(text, params, database_=graph.database)
+    records, _, _ = graph.driver.execute_query(text, params, database_=graph.database,
+                                               routing_=RoutingControl.READ)
     return int(records[0]["n"]) if records else 0
 
 

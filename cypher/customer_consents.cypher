@@ -1,8 +1,7 @@
 // The current consent per purpose of each customer: the newest event about any of their identifiers
 // wins, so a withdrawal overrides every older grant.
 UNWIND $requests AS q
-CALL {
-  WITH q
+CALL (q) {
   UNWIND q.keys AS k
   MATCH (:Identifier {key: k})<-[:FOR]-(e:ConsentEvent)-[:ABOUT]->(p:Purpose)
   WITH DISTINCT e, p

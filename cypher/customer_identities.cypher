@@ -6,14 +6,12 @@ UNWIND $ids AS id
 MATCH (:Customer {id: id})-[:HAS_RECORD]->(:SourceRecord)-[:HAS_IDENTIFIER]->(i:Identifier)
 WHERE i.blocked IS NULL OR i.blocked = 'household'
 WITH id, collect(DISTINCT i) AS own
-CALL {
-  WITH own
+CALL (own) {
   UNWIND own AS i
   MATCH (i)<-[:LOGGED_IN_AS]-(:WebSession)-[:FROM]->(cookie:Identifier)
   RETURN collect(DISTINCT cookie) AS cookies
 }
-CALL {
-  WITH cookies
+CALL (cookies) {
   UNWIND cookies AS cookie
   MATCH (cookie)-[:SEEN_ON]->(device:Identifier)
   RETURN collect(DISTINCT device) AS devices

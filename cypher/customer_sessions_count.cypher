@@ -1,6 +1,6 @@
 // How many web sessions came from each requested customer's cookies.
 UNWIND $requests AS q
-CALL {
+CALL (q) {
   WITH q
   UNWIND q.keys AS k
   MATCH (:Identifier {key: k})<-[:FROM]-(w:WebSession)

@@ -3,7 +3,7 @@
 // cookies pseudonymised; its content hash is as unique and tells nothing.
 // Backward (q.backward): the sessions just newer than the "before" position, read oldest first from it.
 UNWIND $requests AS q
-CALL {
+CALL (q) {
   WITH q
   UNWIND q.keys AS k
   MATCH (:Identifier {key: k})<-[:FROM]-(w:WebSession)

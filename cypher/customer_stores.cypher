@@ -1,7 +1,6 @@
 // The stores each customer bought at, with visits, spend (per currency) and last visit: most visited first.
 UNWIND $requests AS q
-CALL {
-  WITH q
+CALL (q) {
   UNWIND q.keys AS k
   MATCH (:Identifier {key: k})<-[:BY]-(t:Transaction)-[:AT]->(s:Store)
   WITH DISTINCT t, s

@@ -1,6 +1,6 @@
 // How many tickets each requested customer raised.
 UNWIND $requests AS q
-CALL {
+CALL (q) {
   WITH q
   UNWIND q.keys AS k
   MATCH (:Identifier {key: k})<-[:RAISED_BY]-(t:Ticket)

@@ -1,7 +1,7 @@
 // One page of each requested customer's tickets, newest first, keyset-paginated on (opened_at, key).
 // Backward (q.backward): the tickets just newer than the "before" position, read oldest first from it.
 UNWIND $requests AS q
-CALL {
+CALL (q) {
   WITH q
   UNWIND q.keys AS k
   MATCH (:Identifier {key: k})<-[:RAISED_BY]-(t:Ticket)

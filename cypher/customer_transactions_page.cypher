@@ -3,7 +3,7 @@
 // from it, then put newest first like the rest.
 // $limit is the largest page asked in the batch (+1 to tell whether more follow); pages are cut in Python.
 UNWIND $requests AS q
-CALL {
+CALL (q) {
   WITH q
   UNWIND q.keys AS k
   MATCH (:Identifier {key: k})<-[:BY]-(t:Transaction)

@@ -1,6 +1,6 @@
 // Purchase aggregates per customer and currency: count, spend, first and last purchase.
 UNWIND $requests AS q
-CALL {
+CALL (q) {
   WITH q
   UNWIND q.keys AS k
   MATCH (:Identifier {key: k})<-[:BY]-(t:Transaction)

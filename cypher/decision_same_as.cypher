@@ -1,5 +1,6 @@
 // A person's decision that two records are one: replaces any earlier decision between them; audited.
-MATCH (a:SourceRecord {key: $a}), (b:SourceRecord {key: $b})
+MATCH (a:SourceRecord {key: $a})
+MATCH (b:SourceRecord {key: $b})
 OPTIONAL MATCH (a)-[old:SAME_AS|NOT_SAME_AS]-(b)
 DELETE old
 WITH DISTINCT a, b

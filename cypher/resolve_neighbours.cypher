@@ -2,16 +2,13 @@
 // profiles: repeated until nothing new appears, it gives the components the records belong to, now or before.
 UNWIND $keys AS k
 MATCH (r:SourceRecord {key: k})
-CALL {
-  WITH r
+CALL (r) {
   MATCH (r)-[:LINKED_BY]->(:Identifier)<-[:LINKED_BY]-(o:SourceRecord)
   RETURN o.key AS other
   UNION
-  WITH r
   MATCH (r)-[:SIMILAR_TO|SAME_AS]-(o:SourceRecord)
   RETURN o.key AS other
   UNION
-  WITH r
   MATCH (r)<-[:HAS_RECORD]-(:Customer)-[:HAS_RECORD]->(o:SourceRecord)
   RETURN o.key AS other
 }

@@ -8,8 +8,12 @@ connection, inside that replay loop; c360's resolver answers from what it knows 
 - embedded: the port its running server recorded in ``C360_HOME/server.json`` — or, when that server's
   process is gone, a ``StoreUnavailableError`` at once ("the store stopped (log: PATH)"). A running API thus
   follows a store restarted on another port, without a restart of its own;
-- Neo4j: the configured address, after checking that it accepts TCP connections (the URI is fixed; the
-  driver reconnects by itself once it is back).
+- Neo4j (``bolt://``, one server): the configured address, after checking that it accepts TCP connections
+  (the URI is fixed; the driver reconnects by itself once it is back);
+- a Neo4j cluster or Aura (``neo4j://``, ``neo4j+s://``): every address unchanged and unprobed. The routing
+  driver asks the resolver for each router and each member it connects to, and skips one that fails to
+  move on to the next; a resolver that raised for one member down would fail a query the others can answer.
+  The host name is kept, so ``+s`` still verifies the certificate against it.
 
 Errors the driver gives up on are explained here too: a lost store, and a full disk, which the embedded
 store reports as a failed commit with the cause only in its log.
@@ -21,6 +25,7 @@ import shutil
 import socket
 from collections.abc import Iterable
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from neo4j import Address
 from neo4j.exceptions import (
@@ -42,6 +47,13 @@ from graph.errors import StoreUnavailableError
 #: files by whole pages and write-ahead-log chunks, so a disk that refused one is left with less than that
 FULL_BELOW_BYTES = 64 * 1024 * 1024
 NO_SPACE = "No space left on device"
+#: URI schemes of the routing driver: a cluster's members come from its routing table
+ROUTING_SCHEMES = frozenset({"neo4j", "neo4j+s", "neo4j+ssc"})
+
+
+def is_routing(uri: str) -> bool:
+    """Whether the driver for ``uri`` routes (a cluster, Aura) rather than talks to one fixed server."""
+    return urlsplit(uri).scheme.lower() in ROUTING_SCHEMES
 
 
 class Availability(Protocol):
@@ -109,13 +121,19 @@ def _disk_full(server: EmbeddedServer) -> bool:
 
 
 class RemoteAvailability:
-    """A Neo4j server at a fixed URI: a refused connection is reported at once instead of retried for 30 s."""
+    """A Neo4j server at a fixed URI: a refused connection is reported at once instead of retried for 30 s.
+
+    Behind a routing URI the members are the driver's to fail over between: their addresses pass as given.
+    """
 
     def __init__(self, uri: str, timeout: float) -> None:
         self.uri = uri
         self.timeout = timeout
+        self.routing = is_routing(uri)
 
     def addresses(self, address: Address) -> Iterable[Address]:
+        if self.routing:
+            return [address]
         try:
             socket.create_connection((address.host, address.port), timeout=self.timeout).close()
         except OSError as error:

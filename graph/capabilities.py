@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any, Protocol
 
-from neo4j import Driver
+from neo4j import Driver, RoutingControl
 from neo4j.time import Date, DateTime, Time
 
 from cypher import query
@@ -34,11 +34,13 @@ def components(capabilities: Capabilities, driver: Driver, database: str,
     the record belongs to now, or null). Both stores reject a relationship type that was never created, so
     absent ones are left out; with none left, every record is a component of its own.
     """
-    records, _, _ = driver.execute_query(query("relationship_types"), database_=database)
+    records, _, _ = driver.execute_query(query("relationship_types"), database_=database,
+                                         routing_=RoutingControl.READ)
     existing = set(records[0]["types"]) if records else set()
     types = [t for t in rel_types if t in existing]
     if not types:
-        singletons, _, _ = driver.execute_query(query("components_singletons"), database_=database)
+        singletons, _, _ = driver.execute_query(query("components_singletons"), database_=database,
+                                                routing_=RoutingControl.READ)
         return [r.data() for r in singletons]
     return capabilities.stream_components(driver, database, types)
 
@@ -49,7 +51,8 @@ class ArcadeDBCapabilities:
 
     def stream_components(self, driver: Driver, database: str, types: list[str]) -> list[dict[str, Any]]:
         records, _, _ = driver.execute_query(
-            query("arcadedb/components"), {"types": ",".join(types)}, database_=database)
+            query("arcadedb/components"), {"types": ",".join(types)}, database_=database,
+            routing_=RoutingControl.READ)
         return [r.data() for r in records]
 
 
@@ -58,16 +61,24 @@ class Neo4jCapabilities:
     naive_datetimes_are_utc = False
 
     def stream_components(self, driver: Driver, database: str, types: list[str]) -> list[dict[str, Any]]:
-        """GDS works on a named in-memory projection: project, stream, and always drop it."""
+        """GDS works on a named in-memory projection: project, stream, and always drop it.
+
+        The projection lives in the memory of the one server that made it, so all three steps go to the same
+        member: the leader (WRITE routing), although GDS only reads the graph; a cluster would otherwise send
+        the stream to a follower that never saw the projection.
+        """
         graph_name = "c360-components"
-        driver.execute_query(query("neo4j/components_drop"), {"graph": graph_name}, database_=database)
+        leader = RoutingControl.WRITE
+        driver.execute_query(query("neo4j/components_drop"), {"graph": graph_name}, database_=database,
+                             routing_=leader)
         driver.execute_query(query("neo4j/components_project"), {"graph": graph_name, "types": types},
-                             database_=database)
+                             database_=database, routing_=leader)
         try:
             records, _, _ = driver.execute_query(
-                query("neo4j/components"), {"graph": graph_name}, database_=database)
+                query("neo4j/components"), {"graph": graph_name}, database_=database, routing_=leader)
         finally:
-            driver.execute_query(query("neo4j/components_drop"), {"graph": graph_name}, database_=database)
+            driver.execute_query(query("neo4j/components_drop"), {"graph": graph_name}, database_=database,
+                                 routing_=leader)
         return [r.data() for r in records]
 
 

@@ -97,8 +97,12 @@ class Graph:
     def transaction(self, work: Callable[[Transaction], T]) -> T:
         """``work`` as one write transaction that may read what it then writes, replayed whole on a transient
         failure (a concurrent change on the embedded store, a deadlock on Neo4j): each replay reads again, so
-        nothing it writes rests on a value another transaction changed meanwhile."""
-        with self._failures(), self.driver.session(database=self.database) as session:
+        nothing it writes rests on a value another transaction changed meanwhile.
+
+        The session shares ``execute_query``'s bookmarks: on a cluster, a ``read`` after it waits until the
+        follower it is routed to has the write."""
+        with self._failures(), self.driver.session(
+                database=self.database, bookmark_manager=self.driver.execute_query_bookmark_manager) as session:
             return session.execute_write(lambda tx: work(Transaction(self, tx)))
 
     def _python(self, row: dict[str, Any]) -> dict[str, Any]:
@@ -141,7 +145,7 @@ class Graph:
     def apply_schema(self) -> None:
         with self._failures():
             for statement in statements("schema"):
-                self.driver.execute_query(statement, database_=self.database)
+                self.driver.execute_query(statement, database_=self.database, routing_=RoutingControl.WRITE)
 
     def components(self, rel_types: list[str]) -> list[dict[str, Any]]:
         with self._failures():
@@ -171,11 +175,17 @@ def open_graph(settings: Settings, schema: bool = True) -> Iterator[Graph]:
             yield graph
 
 
+def driver_for(connection: Connection, password: str, availability: Availability) -> Driver:
+    """The official driver for ``connection.uri``, which picks from the scheme: ``bolt://`` one server,
+    ``neo4j://`` a routing driver (reads to followers), ``+s`` TLS with a verified certificate (Aura)."""
+    return GraphDatabase.driver(connection.uri, auth=(connection.user, password), resolver=availability.addresses,
+                                connection_timeout=CONNECT_TIMEOUT_S,
+                                connection_acquisition_timeout=ACQUIRE_TIMEOUT_S)
+
+
 @contextlib.contextmanager
 def _connect(connection: Connection, password: str, schema: bool, availability: Availability) -> Iterator[Graph]:
-    driver = GraphDatabase.driver(connection.uri, auth=(connection.user, password), resolver=availability.addresses,
-                                  connection_timeout=CONNECT_TIMEOUT_S,
-                                  connection_acquisition_timeout=ACQUIRE_TIMEOUT_S)
+    driver = driver_for(connection, password, availability)
     try:
         try:
             with _explained(availability):

@@ -2,9 +2,14 @@
 
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: what the official driver accepts: ``bolt`` talks to one server, ``neo4j`` routes over a cluster; ``+s``
+#: encrypts and verifies the certificate, ``+ssc`` encrypts and accepts a self-signed one
+DRIVER_SCHEMES = frozenset({"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"})
 
 
 class Settings(BaseSettings):
@@ -16,7 +21,8 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
 
-    neo4j_uri: str | None = Field(default=None, description="Bolt URI of a Neo4j 5 server; unset: embedded store")
+    neo4j_uri: str | None = Field(
+        default=None, description="URI of Neo4j 5: bolt:// one server, neo4j+s:// a cluster or Aura; unset: embedded")
     neo4j_user: str = "neo4j"
     neo4j_password: SecretStr | None = None
     neo4j_database: str = "neo4j"
@@ -31,6 +37,14 @@ class Settings(BaseSettings):
     c360_heap: str = Field(default="1g", pattern=r"^\d+[mMgG]$", description="Java heap of the embedded store")
     c360_match_backend: Literal["duckdb", "spark"] = Field(
         default="duckdb", description="Where the matching model runs: in-process DuckDB, or Spark (pip extra spark)")
+
+    @field_validator("neo4j_uri")
+    @classmethod
+    def _driver_scheme(cls, uri: str | None) -> str | None:
+        """A scheme the driver does not know (``http://``, a typo) is refused when read, not at the first query."""
+        if uri and urlsplit(uri).scheme.lower() not in DRIVER_SCHEMES:
+            raise ValueError(f"NEO4J_URI must start with one of {', '.join(sorted(DRIVER_SCHEMES))}://")
+        return uri
 
     @property
     def embedded(self) -> bool:
