@@ -26,6 +26,7 @@ SECTIONS: list[tuple[str, tuple[str, ...], str]] = [
     ("Homes", ("homes",), "where you live and lived, as placed from your address"),
     ("Stores", ("stores",), "the stores you bought at"),
     ("Scores and segment", ("scores",), "marketing scores and how they are computed"),
+    ("How your profile is formed", ("resolution", "rule"), "how c360 decides which records are one person"),
     ("Merge and split decisions", ("resolution", "decisions"), "people's decisions about your records"),
     ("Decision audit", ("resolution", "decision_audit"), "the audit entries of those decisions"),
     ("Evidence joining your records", ("resolution", "links"), "what identity resolution joined them by"),
@@ -52,12 +53,11 @@ def render(document: dict[str, Any]) -> str:
              _value(document["metadata"]),
              f"<p class=\"note\">Format version {_text(document['format_version'])}; the same data, "
              "machine-readable, is in the JSON export.</p>"]
-    if rule := document["resolution"].get("rule"):
-        parts.append(f"<p class=\"note\">{_text(rule)}</p>")
     for title, path, note in SECTIONS:
         value = _at(document, path)
-        parts.append(f"<section><h2>{_text(title)} <span class=\"count\">({_count(value)})</span></h2>"
-                     f"<p class=\"note\">{_text(note)}</p>{_value(value)}</section>")
+        count = f" <span class=\"count\">({len(value)})</span>" if isinstance(value, list | dict) else ""
+        parts.append(f"<section><h2>{_text(title)}{count}</h2><p class=\"note\">{_text(note)}</p>"
+                     f"{_value(value)}</section>")
     parts.append("</body></html>\n")
     return "\n".join(parts)
 
@@ -67,10 +67,6 @@ def _at(document: dict[str, Any], path: tuple[str, ...]) -> Any:
     for key in path:
         value = value.get(key) if isinstance(value, dict) else None
     return value
-
-
-def _count(value: Any) -> int:
-    return len(value) if isinstance(value, list | dict) else 0
 
 
 def _text(value: Any) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import stat
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -234,7 +234,11 @@ def test_cli_writes_both_formats_and_refuses_an_unknown_customer(graph: Graph, c
                   "--by", "dpo", home=embedded_settings.home)
     assert result.returncode == 0, result.stderr
     assert json.loads(json_file.read_text(encoding="utf-8"))["metadata"]["generated_by"] == "dpo"
-    assert html_file.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    page = html_file.read_text(encoding="utf-8")
+    counts = json.loads(json_file.read_text(encoding="utf-8"))["counts"]
+    assert page.startswith("<!DOCTYPE html>")
+    assert f'Purchases <span class="count">({counts["transactions"]})</span>' in page
+    assert f'Source records <span class="count">({counts["records"]})</span>' in page
     assert {stat.S_IMODE(p.stat().st_mode) for p in (json_file, html_file)} == {0o600}
     missing = c360("subject-access", "--customer", "C-nobody", "--out", str(tmp_path / "x.json"),
                    home=embedded_settings.home)
@@ -245,9 +249,3 @@ def test_cli_writes_both_formats_and_refuses_an_unknown_customer(graph: Graph, c
                    home=embedded_settings.home)
     assert unknown.returncode == 1 and "--format" in one_error_line(unknown)
 
-
-def _by_person(truth: dict[str, str]) -> dict[str, set[str]]:
-    people: dict[str, set[str]] = defaultdict(set)
-    for key, person in truth.items():
-        people[person].add(key)
-    return people
