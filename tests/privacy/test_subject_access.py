@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 
 import pipeline
+from desk.consents import record_consent
+from desk.tickets import annotate_ticket, open_ticket
 from graph import Graph, InputError, Settings, open_graph
 from loaders.run import plan
 from privacy.subject_access import FORMAT_VERSION, Requester, subject_access, write
@@ -131,8 +133,11 @@ def test_the_export_holds_every_record_of_the_cluster_and_no_other(graph: Graph,
 
 
 def test_the_export_holds_every_identifier_and_event(graph: Graph, chosen: list[str]) -> None:
+    statements = set()
     for customer_id in chosen:
+        before = graph.statements
         document = _export(graph, customer_id)
+        statements.add(graph.statements - before)
         identifiers = {row["k"]: row for row in query(
             graph, "MATCH (:Customer {id: $id})-[:HAS_RECORD]->(r)-[:HAS_IDENTIFIER]->(i) "
                    "RETURN i.key AS k, i.blocked AS blocked, collect(r.key) AS records", id=customer_id)}
@@ -154,6 +159,7 @@ def test_the_export_holds_every_identifier_and_event(graph: Graph, chosen: list[
         assert {e["key"] for e in history} == _events(graph, keys, "(e:ConsentEvent)-[:FOR]->(i)")
         assert len(history) > len(document["consents"]["current"])  # every event, not only the newest
         assert document["counts"]["consent_events"] == len(history)
+    assert len(statements) == 1  # as many queries for every person, whatever their number of events
 
 
 def test_the_export_explains_the_profile_and_scores(graph: Graph, chosen: list[str]) -> None:
@@ -186,11 +192,22 @@ def test_decisions_and_desk_changes_are_in_the_export(graph: Graph, chosen: list
                                         id=customer_id))
     pipeline.decide(graph, keys[0], keys[1], same=True, by="agent-7", why="same person, checked by phone",
                     rules=default_rules())
+    ticket = open_ticket(graph, customer_id, "What do you hold about me?", None, "agent-7")
+    annotate_ticket(graph, ticket.key, "Export sent by post", "closed", "agent-7")
+    withdrawal = record_consent(graph, customer_id, "marketing_email", False, None, "agent-7")
     document = _export(graph, customer_id)
     [decision] = [d for d in document["resolution"]["decisions"] if d["records"] == keys[:2]]
     assert decision["decision"] == "merge" and decision["by"] == "agent-7" and decision["both_in_profile"]
     audit = [e for e in document["resolution"]["decision_audit"] if e["kind"] == "merge"]
     assert audit and set(audit[0]["records"]) == set(keys[:2])
+    [raised] = [t for t in document["events"]["tickets"] if t["key"] == ticket.key]
+    assert [n["text"] for n in raised["notes"]] == ["Export sent by post"] and raised["status"] == "closed"
+    [withdrawn] = [e for e in document["consents"]["history"] if e["key"] == withdrawal.key]
+    assert withdrawn["granted"] is False and withdrawn["purpose"] == "marketing_email"
+    changes = {e["id"]: e for e in document["service_desk_audit"]}
+    assert {ticket.audit_id, withdrawal.audit_id} <= changes.keys()
+    assert changes[withdrawal.audit_id]["after"] == {"granted": False}  # before and after as values, not text
+    assert isinstance(changes[withdrawal.audit_id]["before"], dict)
 
 
 def test_html_escapes_hostile_source_text(graph: Graph, tmp_path: Path) -> None:
