@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -26,7 +27,7 @@ from customers.repository import CustomerRepository, Identities, PageRequest
 from customers.segments import DESCRIPTIONS
 from graph.database import Graph
 from graph.errors import InputError
-from graph.home import open_private
+from graph.home import private_dir
 from privacy.access_page import render
 from resolution.golden import ATTRIBUTES
 from resolution.rules import Rules
@@ -36,7 +37,8 @@ FORMAT_VERSION = 1
 Format = Literal["json", "html"]
 FORMATS: dict[str, Format] = {".json": "json", ".html": "html", ".htm": "html"}
 
-#: how ``c360 score`` computes what the ``scores`` section shows (``scoring.rfm``), in words
+#: how ``c360 score`` computes what the ``scores`` section shows, in words (``scoring.rfm`` says it in code;
+#: scoring shares this floor, so it cannot be imported here: change both together)
 SCORING_RULE = [
     "Recency (R): days from the customer's last purchase to the reference date, the newest purchase in the "
     "graph at the scoring run. Frequency (F): number of purchases. Monetary (M): total spend in the currency "
@@ -281,14 +283,16 @@ def format_of(path: Path, chosen: str | None) -> Format:
 def write(document: dict[str, Any], path: Path, fmt: Format) -> None:
     """The document as JSON or as a page, written owner-only (0600) whatever was there before.
 
-    Written to a private temporary file beside the target, then moved over it: an existing file made with
-    wider permissions is replaced rather than rewritten in place, and a reader never sees half a document.
+    Written to a temporary file beside the target (``mkstemp`` makes it 0600 whatever the umask), then moved
+    over it: an existing file made with wider permissions is replaced rather than rewritten in place, and a
+    reader never sees half a document. Folders made for it are 0700, like the home's.
     """
     text = json.dumps(document, ensure_ascii=False, indent=2) + "\n" if fmt == "json" else render(document)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    private_dir(path.parent)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with open_private(temporary, "x", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
         os.replace(temporary, path)
     finally:
-        temporary.unlink(missing_ok=True)
+        Path(temporary).unlink(missing_ok=True)
