@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import getpass
 import json
 import logging
 import socket
@@ -10,7 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import asdict
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -29,6 +30,7 @@ from graph.home import owner_only
 from graph.spreadsheet import write_csv
 from loaders.mapping import SourceMapping
 from loaders.run import LoadSummary, plan
+from privacy.subject_access import Requester, format_of, subject_access, write
 from resolution import ResolutionSummary, charts
 from resolution.charts import explanation_html
 from resolution.explain import Waterfall
@@ -274,6 +276,41 @@ def export_schema(out_file: Annotated[Path, typer.Option("--out", help="File to 
     out_file.parent.mkdir(parents=True, exist_ok=True)
     out_file.write_text(schema_text(), encoding="utf-8")
     out.print(f"wrote the GraphQL schema to {out_file}")
+
+
+class ExportFormat(StrEnum):
+    JSON = "json"
+    HTML = "html"
+
+
+@app.command("subject-access")
+def subject_access_command(
+    customer: Annotated[str, typer.Option("--customer", help="The customer's id.")],
+    out_files: Annotated[list[Path], typer.Option("--out", help="File to write; repeat to write both formats.")],
+    fmt: Annotated[ExportFormat | None, typer.Option("--format", help="json or html; default: each file's "
+                                                                      "extension.")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who produces the export (default: the login name).")
+                  ] = None,
+    rules_file: RulesOption = None,
+) -> None:
+    """Everything c360 holds about one person (GDPR art. 15 and 20), as JSON and/or a readable page (0600)."""
+    settings = Settings()
+    formats = [format_of(path, fmt.value if fmt else None) for path in out_files]  # refused before any read
+    requester = Requester(by or _login(), settings.c360_controller)
+    with open_graph(settings) as graph:
+        document = subject_access(graph, customer, requester, rules_in_use(settings.home, rules_file),
+                                  datetime.now(UTC))
+    for path, chosen in zip(out_files, formats, strict=True):
+        write(document, path, chosen)
+        out.print(f"wrote {chosen} of customer {customer} ({document['counts']['records']} records, "
+                  f"{document['counts']['transactions']} purchases) to {path} (owner-only)", markup=False)
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in the environment nor the password database (a container)
+        return "unknown"
 
 
 @app.command()

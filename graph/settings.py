@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     c360_max_query_cost: int = Field(
         default=20_000, ge=1, description="Largest GraphQL query cost (fields times page sizes) the API runs")
     c360_heap: str = Field(default="1g", pattern=r"^\d+[mMgG]$", description="Java heap of the embedded store")
+    c360_controller: str | None = Field(
+        default=None, description="The data controller's name, printed on subject-access exports; unset: left out")
     c360_match_backend: Literal["duckdb", "spark"] = Field(
         default="duckdb", description="Where the matching model runs: in-process DuckDB, or Spark (pip extra spark)")
 
