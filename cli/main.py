@@ -488,14 +488,14 @@ def _count_lines(path: Path) -> int | None:
 
 def _print_loads(summaries: list[LoadSummary]) -> None:
     table = Table(title="load")
-    columns = ("source", "kind", "file", "read", "accepted", "rejected", "values dropped", "already loaded",
-               "written", "rows/s")
+    columns = ("source", "kind", "file", "read", "accepted", "rejected", "erased", "values dropped",
+               "already loaded", "written", "rows/s")
     for column in columns:
         table.add_column(column, justify="left" if column in ("source", "kind", "file") else "right")
     for s in summaries:
         rate = s.read / s.seconds if s.seconds else 0
         table.add_row(s.source, s.kind, Path(s.file).name, f"{s.read:,}", f"{s.accepted:,}", f"{s.rejected:,}",
-                      f"{s.values_dropped:,}", f"{s.skipped_old:,}", f"{s.written:,}", f"{rate:,.0f}")
+                      f"{s.erased:,}", f"{s.values_dropped:,}", f"{s.skipped_old:,}", f"{s.written:,}", f"{rate:,.0f}")
     out.print(table)
     for s in summaries:
         if s.reject_file:
