@@ -46,6 +46,7 @@ def test_a_reload_refuses_erased_rows_and_keeps_no_value_of_them(embedded_graph:
     (summary,) = _load(embedded_graph, tmp_path / "again", home)
     assert (summary.read, summary.accepted, summary.rejected, summary.erased) == (3, 1, 0, 2)
     assert summary.values_dropped == 0
+    assert summary.reject_file is not None
     lines = [json.loads(line) for line in Path(summary.reject_file).read_text().splitlines()]
     today = f"erased on {datetime.now(UTC):%Y-%m-%d}"
     assert [(e["line"], e["reason"], e["value"], e["action"]) for e in lines] == [
