@@ -24,3 +24,10 @@ def store_key(graph: Queries, name: str) -> bytes:
     """The store's key called ``name``, made on first use (a MERGE: two first users get the same key)."""
     value: str = graph.write("hash_key", key_name=name, fresh=secrets.token_hex(32))[0]["value"]
     return value.encode()
+
+
+def existing_key(graph: Queries, name: str) -> bytes | None:
+    """The store's key called ``name`` if it was ever made: readers never make one (a load of a store where
+    nothing was erased leaves the store as it would be without this check)."""
+    found = graph.read("hash_key_read", key_name=name)
+    return str(found[0]["value"]).encode() if found else None

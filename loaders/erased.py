@@ -14,7 +14,7 @@ from itertools import islice
 from pathlib import Path
 
 from graph.database import Queries
-from graph.keyed import keyed_hash, store_key
+from graph.keyed import existing_key, keyed_hash, store_key
 from loaders.mapping import SourceMapping
 from loaders.rejects import RejectLog
 from loaders.validation import Accepted
@@ -25,6 +25,7 @@ BATCH = 4000
 
 
 def erasure_key(graph: Queries) -> bytes:
+    """The key of erasure hashes, made by the first erasure."""
     return store_key(graph, KEY_NAME)
 
 
@@ -36,8 +37,15 @@ def row_keys(accepted: Accepted, mapping: SourceMapping) -> list[str]:
 
 def refused(graph: Queries, accepted: Iterator[Accepted], mapping: SourceMapping, file: Path,
             rejects: RejectLog) -> Iterator[Accepted]:
-    """``accepted`` without the rows of erased people, checked one batch (one query) at a time."""
-    key = erasure_key(graph)
+    """``accepted`` without the rows of erased people, checked one batch (one query) at a time; without any
+    erasure ever (no key), every row passes and held values are written as they come."""
+    key = existing_key(graph, KEY_NAME)
+    if key is None:
+        for row in accepted:
+            rejects.settle(set())
+            yield row
+        rejects.settle(set())
+        return
     while batch := list(islice(accepted, BATCH)):
         hashes = {row.line: [keyed_hash(key, k) for k in row_keys(row, mapping)] for row in batch}
         erased_on = _erased(graph, sorted({h for found in hashes.values() for h in found}))
