@@ -1,11 +1,13 @@
 """What c360 wrote under ``C360_HOME`` about an erased person, removed: reject-file lines, the matching cache,
-and lines of every other text file c360 wrote there (the demo's generated sources and truth files).
+the demo's generated sources and truth files, and the store's server log.
 
 Files are matched line by line on traces of the person: their record keys and source ids, identifier values
 (raw forms too: a line is compared without case, spaces or punctuation, a phone also by its national number),
 their first and last names together, and the rows c360 read them from (a reject line names its file and
-line). A matched line is dropped whole; a file is rewritten (owner-only) only when a line was. The store's own
-files (``arcadedb/``) are the store's business, the cache is deleted (the next resolution rebuilds it).
+line). A matched line is dropped whole; a file is rewritten (owner-only) only when a line was. The cache is
+deleted (the next resolution rebuilds it). The rest of the home is not c360's data about people: the store's
+own files (``arcadedb/``, the store's business), its password, state and leases, the API's signing key, and
+the user's ``rules.toml`` (a blocklisted value there is configuration, and must stay).
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ from pathlib import Path
 
 from graph.home import open_private
 
-#: folders of the home that are not line-oriented files c360 wrote (the store's files, its lock leases)
-SKIPPED = ("arcadedb", "leases")
 CACHE = "cache"
 REJECTS = "rejects"
+#: the folders of the home where c360 writes what it read or made about people, line by line: reject files,
+#: ``c360 demo``'s generated sources, the store's server log
+SCRUBBED = (REJECTS, "demo-data", "log")
 #: a trace shorter than this (once reduced to letters and digits) would match unrelated lines
 MIN_TRACE = 5
 _WORD = re.compile(r"\w+")
@@ -92,10 +95,9 @@ def scrub(home: Path, traces: Traces) -> Scrubbed:
 
 def _text_files(home: Path) -> list[Path]:
     found = []
-    for root, dirs, files in os.walk(home):
-        if Path(root) == home:
-            dirs[:] = [d for d in dirs if d not in SKIPPED]
-        found += [Path(root) / name for name in files]
+    for folder in SCRUBBED:
+        for root, _, files in os.walk(home / folder):
+            found += [Path(root) / name for name in files]
     return sorted(p for p in found if not p.is_symlink() and _is_text(p))
 
 

@@ -13,7 +13,7 @@ from graph import Graph, InputError
 from loaders.run import LoadSummary, load_file, plan
 from pipeline import correct_contact
 from privacy.erase import MARKER, erase
-from privacy.files import Traces
+from privacy.files import Traces, scrub
 from resolution import resolve
 from tests.helpers import c360, deterministic, one_error_line, query, write_source
 
@@ -120,3 +120,26 @@ def test_a_line_is_the_persons_when_it_holds_a_value_of_theirs_in_any_form() -> 
     assert traces.held_by("DUPONT;JEAN;;")
     assert not traces.held_by("Jean-Pierre,Martin,CN1")  # too short to tell; a name alone is not a pair
     assert not traces.held_by("Jeanne,Dupontel")
+
+
+def test_the_scrub_removes_their_lines_from_what_c360_wrote_and_leaves_the_rest(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    (home / "rejects").mkdir(parents=True)
+    (home / "demo-data").mkdir()
+    (home / "cache").mkdir()
+    (home / "cache" / "records-graph.pickle").write_bytes(b"\x80\x04jean")
+    rejects = [{"file": "/in/crm.csv", "line": 7, "field": "birth_date", "value": "31/02/1980"},  # their row
+               {"file": "/in/crm.csv", "line": 8, "field": "email", "value": "JEAN@X.COM"},  # their value
+               {"file": "/in/crm.csv", "line": 9, "field": "email", "value": "marie@x"}]
+    (home / "rejects" / "run.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rejects))
+    (home / "demo-data" / "crm.csv").write_text("id,first,last\n1,Jean,Dupont\n2,Marie,Curie\n")
+    (home / "rules.toml").write_text('[identifiers.email]\nblocklist = ["jean@x.com"]\n')
+    traces = Traces.of(["jean@x.com", "crm:1"], [("Jean", "Dupont")], [("/in/crm.csv", 7)])
+
+    done = scrub(home, traces)
+
+    assert (done.reject_lines, done.lines, done.files, done.cache_files) == (2, 1, 2, 1)
+    assert [json.loads(line)["line"] for line in (home / "rejects" / "run.jsonl").read_text().splitlines()] == [9]
+    assert (home / "demo-data" / "crm.csv").read_text() == "id,first,last\n2,Marie,Curie\n"
+    assert not (home / "cache").exists()
+    assert "jean@x.com" in (home / "rules.toml").read_text()
