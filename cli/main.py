@@ -256,6 +256,33 @@ def _decide(a: str, b: str, same: bool, by: str, why: str, rules_file: Path | No
     print_locate(resolved.located)
 
 
+# -- erasure --------------------------------------------------------------------------------------------
+@app.command()
+def erase(
+    why: Annotated[str, typer.Option("--why", help="Why, for the audit trail (say which request; no personal "
+                                                   "data: it is kept).")],
+    customer: Annotated[str | None, typer.Option("--customer", help="The customer id to erase.")] = None,
+    record: Annotated[str | None, typer.Option("--record", help="A source record key, SOURCE:SOURCE_ID: the "
+                                                                "customer holding it is erased.")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who erases (default: the system user).")] = None,
+) -> None:
+    """Erase a person (GDPR art. 17): every personal value leaves the graph and C360_HOME, and later loads
+    refuse their rows. Non-personal facts (amounts, times, statuses) stay, anonymous (docs/privacy.md)."""
+    import getpass
+
+    from privacy.erase import erase as erase_person
+
+    settings = Settings()
+    with open_graph(settings) as graph:
+        done = erase_person(graph, settings.home, by=by or getpass.getuser(), why=why, customer_id=customer,
+                            record_key=record)
+    what = "customer" if done.customer_erased else "unresolved record"
+    out.print(f"erased one {what} in {done.seconds:.1f}s; tombstone {done.tombstone}, audit {done.audit_id}",
+              markup=False)
+    for name, count in sorted(done.counts.items()):
+        out.print(f"  {name.replace('_', ' '):<16} {count:>8,}", markup=False)
+
+
 @export_app.command("clusters")
 def export_clusters(out_file: Annotated[Path, typer.Option("--out", help="CSV file to write.")]) -> None:
     """Write source,source_id,customer_id for every resolved record."""
@@ -525,14 +552,14 @@ def _count_lines(path: Path) -> int | None:
 
 def _print_loads(summaries: list[LoadSummary]) -> None:
     table = Table(title="load")
-    columns = ("source", "kind", "file", "read", "accepted", "rejected", "values dropped", "already loaded",
-               "written", "rows/s")
+    columns = ("source", "kind", "file", "read", "accepted", "rejected", "erased", "values dropped",
+               "already loaded", "written", "rows/s")
     for column in columns:
         table.add_column(column, justify="left" if column in ("source", "kind", "file") else "right")
     for s in summaries:
         rate = s.read / s.seconds if s.seconds else 0
         table.add_row(s.source, s.kind, Path(s.file).name, f"{s.read:,}", f"{s.accepted:,}", f"{s.rejected:,}",
-                      f"{s.values_dropped:,}", f"{s.skipped_old:,}", f"{s.written:,}", f"{rate:,.0f}")
+                      f"{s.erased:,}", f"{s.values_dropped:,}", f"{s.skipped_old:,}", f"{s.written:,}", f"{rate:,.0f}")
     out.print(table)
     for s in summaries:
         if s.reject_file:

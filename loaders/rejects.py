@@ -14,13 +14,21 @@ MAX_VALUE_CHARS = 500
 
 
 class RejectLog:
-    """Appends JSON lines to ``C360_HOME/rejects/<load run>.jsonl``; the file exists only if needed."""
+    """Appends JSON lines to ``C360_HOME/rejects/<load run>.jsonl``; the file exists only if needed.
 
-    def __init__(self, path: Path) -> None:
+    With ``hold``, dropped values wait in memory until ``settle`` says which lines were refused as erased
+    (``loaders.erased``): the values of an erased person's row never reach the file, not even for a moment.
+    """
+
+    def __init__(self, path: Path, hold: bool = False) -> None:
         self.path = path
         self.records = 0
         self.values = 0
+        #: rows refused because the person behind them was erased (no value of theirs is written)
+        self.erased = 0
         self._out: IO[str] | None = None
+        self._hold = hold
+        self._held: list[tuple[Path, int, str, Any, str]] = []
 
     def reject_record(self, file: Path, line: int, reason: str, field: str | None = None,
                       value: Any = None) -> None:
@@ -29,8 +37,24 @@ class RejectLog:
 
     def drop_value(self, file: Path, line: int, field: str, value: Any, reason: str) -> None:
         """A bad value in a good record: the record is kept without it, the value is kept here."""
+        if self._hold:
+            self._held.append((file, line, field, value, reason))
+            return
         self.values += 1
         self._write(file, line, field, value, reason, "value_dropped")
+
+    def refuse_erased(self, file: Path, line: int, reason: str) -> None:
+        """A row of an erased person: where and why only, never a value of the row."""
+        self.erased += 1
+        self._write(file, line, None, None, reason, "record_erased")
+
+    def settle(self, refused: set[int]) -> None:
+        """Write the held dropped values, except those of ``refused`` lines (an erased person's)."""
+        held, self._held = self._held, []
+        for file, line, field, value, reason in held:
+            if line not in refused:
+                self.values += 1
+                self._write(file, line, field, value, reason, "value_dropped")
 
     def _write(self, file: Path, line: int, field: str | None, value: Any, reason: str, action: str) -> None:
         if self._out is None:
@@ -43,6 +67,9 @@ class RejectLog:
             self._out.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
 
     def close(self) -> None:
+        """Values still held belong to rows never checked against the tombstones (the load failed): they
+        are not written, as nothing says they are not an erased person's."""
+        self._held = []
         if self._out is not None:
             out, self._out = self._out, None
             with self._named():

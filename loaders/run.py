@@ -13,7 +13,7 @@ from typing import Any
 from graph.database import Graph
 from graph.errors import InputError
 from graph.runs import running
-from loaders import consents, customers, stores, tickets, transactions, web_events
+from loaders import consents, customers, erased, stores, tickets, transactions, web_events
 from loaders.kinds import EventTime, SourceKind
 from loaders.mapping import KINDS, SourceMapping, mapping_for, read_mapping
 from loaders.readers import read_rows
@@ -31,7 +31,8 @@ Progress = Callable[[int], None]
 
 @dataclass(frozen=True)
 class LoadSummary:
-    """What one file's load did: ``read`` always equals ``accepted + rejected``."""
+    """What one file's load did: ``read`` always equals ``accepted + rejected + erased`` (``erased``: rows of
+    people erased before, refused without their values, ``loaders.erased``)."""
 
     run_id: str
     file: str
@@ -40,6 +41,7 @@ class LoadSummary:
     read: int
     accepted: int
     rejected: int
+    erased: int
     values_dropped: int
     skipped_old: int
     written: int
@@ -109,10 +111,11 @@ def load_file(graph: Graph, path: Path, mapping: SourceMapping, home: Path,
     kind = SOURCE_KINDS[mapping.source.kind]
     source = mapping.source.name
     with running(graph, "load", source, file=str(path), source=source, kind=kind.name) as run:
-        rejects = RejectLog(home / "rejects" / f"{run.run_id}.jsonl")
+        rejects = RejectLog(home / "rejects" / f"{run.run_id}.jsonl", hold=True)
         tally = _Tally(progress)
         try:
-            records = tally.count(validate(read_rows(path, mapping), mapping, kind.model, path, rejects))
+            valid = validate(read_rows(path, mapping), mapping, kind.model, path, rejects)
+            records = tally.count(erased.refused(graph, valid, mapping, path, rejects))
             if kind.event_time:
                 records = tally.newer_than(records, kind.event_time, _watermark(graph, mapping))
             written = _write_pipelined(graph, kind.query, kind.rows(records, mapping), run.run_id, run.started_at)
@@ -120,9 +123,10 @@ def load_file(graph: Graph, path: Path, mapping: SourceMapping, home: Path,
             rejects.close()
         if tally.latest is not None:
             graph.write("watermark_write", source=source, kind=kind.name, value=tally.latest, run_id=run.run_id)
-        summary = LoadSummary(run.run_id, str(path), source, kind.name, tally.accepted + rejects.records,
-                              tally.accepted, rejects.records, rejects.values, tally.skipped_old, written,
-                              run.seconds, str(rejects.path) if rejects.records or rejects.values else None)
+        read = tally.accepted + rejects.records + rejects.erased
+        summary = LoadSummary(run.run_id, str(path), source, kind.name, read, tally.accepted, rejects.records,
+                              rejects.erased, rejects.values, tally.skipped_old, written, run.seconds,
+                              str(rejects.path) if rejects.records or rejects.values or rejects.erased else None)
         run.record(**asdict(summary))
     return summary
 

@@ -1,4 +1,5 @@
-"""What the data-protection rights of a person need from c360: a full account of what it holds about them
-(subject access and portability, GDPR art. 15 and 20), and erasure. Each right is a module of its own, built
-on the customer read model and resolution; the command line and the API only adapt them.
+"""The rights of the people c360 holds data about (GDPR): a full account of what it holds about a person
+(subject access and portability, art. 15 and 20) and erasure that stays erased (art. 17). Each right is a
+module of its own, built on the read model, resolution and the loaders; the command line and the API only
+adapt them.
 """

@@ -31,26 +31,13 @@ from graph.home import private_dir
 from privacy.access_page import render
 from resolution.golden import ATTRIBUTES
 from resolution.rules import Rules
+from scoring.rfm import RULE_IN_WORDS
 
 #: raised when a key is renamed or removed, or a value changes meaning; adding a key keeps the version
 FORMAT_VERSION = 1
 Format = Literal["json", "html"]
 FORMATS: dict[str, Format] = {".json": "json", ".html": "html", ".htm": "html"}
 
-#: how ``c360 score`` computes what the ``scores`` section shows, in words (``scoring.rfm`` says it in code;
-#: scoring shares this floor, so it cannot be imported here: change both together)
-SCORING_RULE = [
-    "Recency (R): days from the customer's last purchase to the reference date, the newest purchase in the "
-    "graph at the scoring run. Frequency (F): number of purchases. Monetary (M): total spend in the currency "
-    "the customer spent most in.",
-    "Each becomes a score from 1 to 5 by quintile of rank among all customers who bought (recent is 5; equal "
-    "values share a score); the bands below are the ranges each score covered at the last run.",
-    "The segment follows from R and FM, the rounded mean of F and M, by the RFM grid (its meaning is given "
-    "with the segment); a customer who never bought is a Prospect.",
-    "Historic value: total spend. Predicted 12-month value: purchases a year at the customer's own rate since "
-    "the first purchase (counting at least 90 days of history), times the average basket, times the chance "
-    "they are still active, exp(-recency / the customer's usual gap between purchases).",
-]
 RESOLUTION_RULE = (
     "Records are one person when a chain of evidence joins them: an identifier they share that may link "
     "(not blocked), a probabilistic match above the threshold, or a person's merge decision; a split decision "
@@ -195,7 +182,7 @@ def _scores(graph: Graph, customer_id: str, profile: dict[str, Any]) -> dict[str
         "monetary_score": int(rfm[2]) if len(rfm) == 3 else None,
         "computed_at": run[0]["run"].get("finished_at") if run else None,
         "reference_date": run[0]["run"].get("as_of") if run else None,
-        "rule": SCORING_RULE,
+        "rule": RULE_IN_WORDS,
         "bands": graph.read("subject_access_score_bands") if run else [],
     }
     return scores

@@ -17,7 +17,6 @@ A run (full, or incremental over what changed since the last one):
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import secrets
 from collections import Counter, defaultdict
@@ -28,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.database import Graph
+from graph.keyed import keyed_hash
 from graph.runs import Run, running
 from resolution import constraints, linkage, matching, profiles, slips
 from resolution.constraints import SAME_AS_STRENGTH, Link
@@ -352,7 +352,7 @@ def _new_id(anchor: str, taken: set[str], key: bytes) -> str:
     anyone who sees an id check a guessed card number or email against it."""
     salt = 0
     while True:
-        digest = hmac.new(key, f"{anchor}#{salt}".encode(), hashlib.sha256).hexdigest()[:11].upper()
+        digest = keyed_hash(key, f"{anchor}#{salt}")[:11].upper()
         candidate = f"C{digest}"
         if candidate not in taken:
             return candidate

@@ -27,6 +27,22 @@ Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 
 
+#: the method above in words, for the people it is about (a subject-access export says how their scores
+#: were computed): change it with the code
+RULE_IN_WORDS = [
+    "Recency (R): days from the customer's last purchase to the reference date, the newest purchase in the "
+    "graph at the scoring run. Frequency (F): number of purchases. Monetary (M): total spend in the currency "
+    "the customer spent most in.",
+    "Each becomes a score from 1 to 5 by quintile of rank among all customers who bought (recent is 5; equal "
+    "values share a score); the bands below are the ranges each score covered at the last run.",
+    "The segment follows from R and FM, the rounded mean of F and M, by the RFM grid (its meaning is given "
+    "with the segment); a customer who never bought is a Prospect.",
+    "Historic value: total spend. Predicted 12-month value: purchases a year at the customer's own rate since "
+    "the first purchase (counting at least 90 days of history), times the average basket, times the chance "
+    "they are still active, exp(-recency / the customer's usual gap between purchases).",
+]
+
+
 @dataclass(frozen=True)
 class Scores:
     recency: Ints

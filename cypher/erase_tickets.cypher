@@ -1,0 +1,11 @@
+// Erased people's tickets: personal properties removed (row.removed maps each to null), the links to their
+// identifiers replaced by one to the erasure's tombstone.
+UNWIND $rows AS row
+MATCH (e:Ticket {key: row.key})
+SET e += row.removed
+WITH e
+OPTIONAL MATCH (e)-[old:RAISED_BY]->(:Identifier)
+DELETE old
+WITH DISTINCT e
+MATCH (t:Erased {id: $tombstone})
+MERGE (e)-[:RAISED_BY]->(t)
