@@ -35,8 +35,17 @@ from graph.errors import StoreUnavailableError
 from graph.settings import Settings
 from resolution.rules import rules_in_use
 
+#: read once: the page is static, its script and styles are files under /static
+GRAPHIQL_PAGE = STATIC.joinpath("graphiql.html").read_text(encoding="utf-8")
+
 
 class C360GraphQL(GraphQL[Context, None]):
+    @property
+    def graphql_ide_html(self) -> str:
+        """c360's GraphiQL page on the vendored libraries (``web/vendor.sh``), in place of strawberry's, which
+        loads them from a CDN: GraphiQL works offline, under the strict policy of ``api.headers``."""
+        return GRAPHIQL_PAGE
+
     async def get_context(self, request: Any, response: Any) -> Context:
         """A fresh context per request: DataLoaders never batch across callers."""
         state = request.app.state
