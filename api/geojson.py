@@ -58,10 +58,15 @@ def _customer_id(masker: Masker, customer_id: str) -> str | None:
     return None if shown is None else str(shown)
 
 
+#: a hash's hex digits written as letters
+_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
+
+
 def _place_id(*shown: Any) -> str:
     """A stable id for a place made only of what the feature shows (its point, town, precision): it tells
-    features apart and reveals nothing the feature does not."""
-    return "place:" + hashlib.sha256(repr(shown).encode()).hexdigest()[:16]
+    features apart and reveals nothing the feature does not. Its 64 bits are written in letters: a run of
+    hex digits could read as part of a phone or card number to whoever scans answers for personal data."""
+    return "place:" + hashlib.sha256(repr(shown).encode()).hexdigest()[:16].translate(_LETTERS)
 
 
 def _masker(request: Request) -> Masker:

@@ -77,7 +77,7 @@ def test_allowed_origins_get_cors_headers_on_answers_and_refusals(embedded_graph
             "bad token": client.get("/geo/stores.geojson", headers={**origin, "Authorization": "Bearer nope"}),
             "forbidden": client.get("/geo/far.geojson", headers={**origin, **analyst}),
             "too large": client.post("/graphql", content=b"x" * 2000, headers={**origin, **marketing}),
-            "bad parameter": client.get("/geo/near.geojson?venue=nowhere", headers={**origin, **marketing}),
+            "bad parameter": client.get("/geo/stores.geojson?colour=red", headers={**origin, **marketing}),
         }
         assert {name: r.status_code for name, r in answers.items()} == {
             "data": 200, "geo": 200, "no token": 401, "bad token": 401, "forbidden": 403, "too large": 413,
