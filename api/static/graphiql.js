@@ -1,8 +1,10 @@
 // Starts GraphiQL on /graphql from the vendored React and GraphiQL (api/static/vendor/graphiql): the page loads
 // nothing from another server, and this file is its only script of c360's own, so the Content-Security-Policy
 // needs no inline script. Every query goes to this server with the headers of the Headers tab, where the bearer
-// token goes: {"Authorization": "Bearer <token>"} (c360 token --role agent). The query, variables and headers
-// may be given in the address (?query=…&variables=…&headers=…) to share a query.
+// token goes: {"Authorization": "Bearer <token>"} (c360 token --role agent). The query and variables are kept
+// in the address's fragment (#query=…&variables=…) to share or reload a query: a fragment is never sent to the
+// server (a query string would make the page's own address a data request, refused without a token), and the
+// headers are never kept there, as they hold the token.
 "use strict";
 
 const EXAMPLE_QUERY = `# c360's GraphQL API. Put a token in the Headers tab below:
@@ -13,12 +15,12 @@ const EXAMPLE_QUERY = `# c360's GraphQL API. Put a token in the Headers tab belo
 }
 `;
 
-const parameters = new URLSearchParams(location.search);
+const parameters = new URLSearchParams(location.hash.slice(1));
 
 function remember(name, value) {
   if (value) { parameters.set(name, value); } else { parameters.delete(name); }
   const search = parameters.toString();
-  history.replaceState(null, "", search ? `?${search}` : location.pathname);
+  history.replaceState(null, "", search ? `#${search}` : location.pathname);
 }
 
 const fetcher = GraphiQL.createFetcher({ url: `${location.origin}${location.pathname}` });
@@ -27,7 +29,6 @@ const explorer = GraphiQLPluginExplorer.explorerPlugin();
 function C360GraphiQL() {
   const [query, setQuery] = React.useState(parameters.get("query") || EXAMPLE_QUERY);
   const [variables, setVariables] = React.useState(parameters.get("variables") || undefined);
-  const [headers, setHeaders] = React.useState(parameters.get("headers") || undefined);
   return React.createElement(GraphiQL, {
     fetcher,
     plugins: [explorer],
@@ -37,10 +38,8 @@ function C360GraphiQL() {
     inputValueDeprecation: true,
     query,
     variables,
-    headers,
     onEditQuery: (text) => { setQuery(text); remember("query", text); },
     onEditVariables: (text) => { setVariables(text); remember("variables", text); },
-    onEditHeaders: (text) => { setHeaders(text); },  // never in the address: it holds the token
   });
 }
 

@@ -3,7 +3,7 @@
 ``/graphql`` opened in a browser is c360's own page on the vendored React and GraphiQL (``web/vendor.sh``):
 the editor renders, nothing is fetched from another server, nothing of its own is refused by the strict
 Content-Security-Policy (no inline script), and a query run with a bearer token from the Headers tab, as the
-README's tour does, answers with data.
+README's tour does, answers with data; the query survives a reload, the token stays out of the address.
 """
 
 from __future__ import annotations
@@ -56,6 +56,12 @@ def test_graphiql_works_offline_and_runs_a_query_with_a_token(served: str, embed
         expect(result).to_contain_text('"customers"')
         assert "unauthorized" not in result.inner_text()
         page.screenshot(path=str(tmp_path / "graphiql.png"))  # kept with the test's files
+
+        # the query is kept in the address's fragment, never sent: a reload opens the page with it again
+        assert "#query=" in page.url and "?" not in page.url and token not in page.url
+        page.reload()
+        expect(page.locator(".graphiql-query-editor")).to_contain_text("segments { name customers }",
+                                                                       timeout=30_000)
         assert page.evaluate("window.__violations") == [], "GraphiQL must run under the page's policy"
         assert errors == []
         browser.close()
