@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -16,12 +16,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, Router
 from starlette.staticfiles import StaticFiles
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
 from api.auth import BearerTokens, Principal, RequireToken, signing_key, unauthorized
 from api.body_limit import BodyLimit
 from api.context import Context
+from api.cors import Cors
 from api.dataloaders import DataLoaders
 from api.errors import request_refused, store_unavailable
 from api.geojson import ROUTES as GEO_ROUTES
@@ -35,8 +36,17 @@ from graph.errors import StoreUnavailableError
 from graph.settings import Settings
 from resolution.rules import rules_in_use
 
+#: read once: the page is static, its script and styles are files under /static
+GRAPHIQL_PAGE = STATIC.joinpath("graphiql.html").read_text(encoding="utf-8")
+
 
 class C360GraphQL(GraphQL[Context, None]):
+    @property
+    def graphql_ide_html(self) -> str:
+        """c360's GraphiQL page on the vendored libraries (``web/vendor.sh``), in place of strawberry's, which
+        loads them from a CDN: GraphiQL works offline, under the strict policy of ``api.headers``."""
+        return GRAPHIQL_PAGE
+
     async def get_context(self, request: Any, response: Any) -> Context:
         """A fresh context per request: DataLoaders never batch across callers."""
         state = request.app.state
@@ -88,6 +98,22 @@ async def readyz(request: Request) -> Response:
     return JSONResponse({"status": "ready" if ready else "unavailable"}, status_code=200 if ready else 503)
 
 
+class C360App(Starlette):
+    """Starlette with ``outer`` middleware around all of it, its error middleware included: the security and
+    CORS headers go on every answer, even the ``500`` Starlette sends for an unexpected error (its own
+    ``middleware`` runs inside that one), and on the ``413`` and ``401`` of the middleware that refuse early."""
+
+    def __init__(self, outer: Sequence[Middleware], **options: Any) -> None:
+        self.outer = list(outer)
+        super().__init__(**options)
+
+    def build_middleware_stack(self) -> ASGIApp:
+        app = super().build_middleware_stack()
+        for cls, args, kwargs in reversed(self.outer):
+            app = cls(app, *args, **kwargs)
+        return app
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     resolved = settings or Settings()
 
@@ -106,7 +132,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
               Route("/map", map_page), Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
               Mount("/geo", RequireToken(Router(GEO_ROUTES)))]
     key = signing_key(resolved)
-    middleware = [Middleware(SecurityHeaders), Middleware(BodyLimit, max_bytes=resolved.c360_max_body_bytes),
+    outer = [Middleware(SecurityHeaders)]
+    if resolved.c360_cors_origins:
+        outer.append(Middleware(Cors, origins=resolved.c360_cors_origins))
+    middleware = [Middleware(BodyLimit, max_bytes=resolved.c360_max_body_bytes),
                   Middleware(AuthenticationMiddleware, backend=BearerTokens(key), on_error=unauthorized)]
-    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
-                     exception_handlers={StoreUnavailableError: store_unavailable})
+    return C360App(outer, routes=routes, middleware=middleware, lifespan=lifespan,
+                   exception_handlers={StoreUnavailableError: store_unavailable})

@@ -10,6 +10,7 @@ in GraphQL, and a home's point as ``Masker.point`` shows it (an analyst's map pu
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, fields
@@ -21,11 +22,13 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from api import geo_parameters as params
 from api.access import Masker, Operation, allowed, refusal
 from api.auth import Principal
+from api.errors import graphql_name
 from api.request_text import NOT_UTF8, undecodable_parameter
 from geo import near
-from geo.invitations import Invitation, invitations
+from geo.invitations import CONSENT_PURPOSE, Invitation, invitations
 from geo.near import venue
 from graph.database import Graph
 from graph.errors import InputError
@@ -34,17 +37,36 @@ from graph.spreadsheet import write_csv
 Handler = Callable[[Request], Awaitable[Response]]
 STATIC = resources.files("api").joinpath("static")
 MAX_POINTS = 200_000
-#: domain inputs by the name of the query parameter that carries them
-PARAMETERS = {"radius_km": "radius", "min_km": "km", "store_key": "store"}
+#: RFC 7946's media type: a client (or a proxy) can tell GeoJSON from other JSON
+GEOJSON = "application/geo+json"
 
 
 def _collection(features: list[dict[str, Any]]) -> JSONResponse:
-    return JSONResponse({"type": "FeatureCollection", "features": features})
+    return JSONResponse({"type": "FeatureCollection", "features": features}, media_type=GEOJSON)
 
 
-def _point(latitude: float, longitude: float, properties: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [longitude, latitude]},
-            "properties": properties}
+def _point(latitude: float, longitude: float, properties: dict[str, Any], feature_id: str | None) -> dict[str, Any]:
+    """A point feature; its ``id`` (RFC 7946 §3.2) is left out when the caller may not see one."""
+    feature: dict[str, Any] = {"type": "Feature"} if feature_id is None else {"type": "Feature", "id": feature_id}
+    return feature | {"geometry": {"type": "Point", "coordinates": [longitude, latitude]}, "properties": properties}
+
+
+def _customer_id(masker: Masker, customer_id: str) -> str | None:
+    """A customer's id as the caller may see it: a customer feature's ``id`` and its ``customer_id`` property
+    are this one value, so the id never shows more than the property would."""
+    shown = masker.value("customer_id", customer_id)
+    return None if shown is None else str(shown)
+
+
+#: a hash's hex digits written as letters
+_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
+
+
+def _place_id(*shown: Any) -> str:
+    """A stable id for a place made only of what the feature shows (its point, town, precision): it tells
+    features apart and reveals nothing the feature does not. Its 64 bits are written in letters: a run of
+    hex digits could read as part of a phone or card number to whoever scans answers for personal data."""
+    return "place:" + hashlib.sha256(repr(shown).encode()).hexdigest()[:16].translate(_LETTERS)
 
 
 def _masker(request: Request) -> Masker:
@@ -67,8 +89,8 @@ def _number(request: Request, name: str, default: float | None = None) -> float:
 
 async def stores(request: Request) -> Response:
     rows = await to_thread.run_sync(lambda: request.app.state.graph.read("geo_stores"))
-    return _collection([_point(r["latitude"], r["longitude"], {k: r[k] for k in ("key", "name", "city",
-                                                                                  "shoppers")}) for r in rows])
+    return _collection([_point(r["latitude"], r["longitude"], {k: r[k] for k in ("key", "name", "city", "shoppers")},
+                               str(r["key"])) for r in rows])
 
 
 async def homes(request: Request) -> Response:
@@ -81,27 +103,32 @@ async def homes(request: Request) -> Response:
         if point := masker.point(row):
             place = (*point, row["city"], masker.precision(row))
             counted[place] = counted.get(place, 0) + row["customers"]
-    return _collection([_point(latitude, longitude, {"customers": customers, "city": city, "precision": precision})
+    return _collection([_point(latitude, longitude, {"customers": customers, "city": city, "precision": precision},
+                               _place_id(latitude, longitude, city, precision))
                         for (latitude, longitude, city, precision), customers in counted.items()])
 
 
 def _invitations(graph: Graph, request: Request) -> list[Invitation]:
-    limit = request.query_params.get("limit")
-    return invitations(graph, venue(graph, request.query_params.get("venue", "")), _number(request, "radius"),
-                       segment=request.query_params.get("segment") or None,
-                       limit=int(_number(request, "limit")) if limit else None)
+    query = request.query_params
+    limit = query.get(params.LIMIT)
+    return invitations(graph, venue(graph, query.get(params.VENUE, "")), _number(request, params.RADIUS_KM),
+                       segment=query.get(params.SEGMENT) or None,
+                       limit=int(_number(request, params.LIMIT)) if limit else None,
+                       purpose=query.get(params.PURPOSE) or CONSENT_PURPOSE)
 
 
 def _masked(invitation: Invitation, masker: Masker) -> dict[str, Any]:
-    return masker.properties(asdict(invitation)) | {"reason": masker.text(invitation.reason)}
+    return masker.properties(asdict(invitation)) | {"customer_id": _customer_id(masker, invitation.customer_id),
+                                                     "reason": masker.text(invitation.reason)}
 
 
 async def _at_home(graph: Graph, found: list[tuple[str, dict[str, Any]]], masker: Masker) -> JSONResponse:
     """Customers (id, properties) as points at their current home as the caller may see it, in one query;
-    those without a point are left out."""
+    those without a point are left out. Each feature's id is its ``customer_id`` property."""
     rows = await to_thread.run_sync(lambda: graph.read("geo_invitee_homes", ids=[i for i, _ in found]))
     located = {r["id"]: point for r in rows if (point := masker.point(r))}
-    return _collection([_point(*located[i], properties) for i, properties in found if i in located])
+    return _collection([_point(*located[i], properties, properties["customer_id"])
+                        for i, properties in found if i in located])
 
 
 async def invitations_geojson(request: Request) -> Response:
@@ -122,26 +149,30 @@ async def invitations_csv(request: Request) -> Response:
 
 async def near_geojson(request: Request) -> Response:
     graph: Graph = request.app.state.graph
+    masker = _masker(request)
     found = await to_thread.run_sync(lambda: near.near(
-        graph, venue(graph, request.query_params.get("venue", "")), _number(request, "radius")))
-    return await _at_home(graph, [(r["id"], {"customer_id": r["id"], "distance_km": near.km(r["metres"]),
-                                             "via": r["via"]}) for r in found], _masker(request))
+        graph, venue(graph, request.query_params.get(params.VENUE, "")), _number(request, params.RADIUS_KM)))
+    return await _at_home(graph, [(r["id"], {"customer_id": _customer_id(masker, r["id"]),
+                                             "distance_km": near.km(r["metres"]), "via": r["via"]})
+                                  for r in found], masker)
 
 
 async def catchment_geojson(request: Request) -> Response:
     masker = _masker(request)
-    rows = await to_thread.run_sync(near.catchment, request.app.state.graph, request.query_params.get("store", ""))
+    rows = await to_thread.run_sync(near.catchment, request.app.state.graph,
+                                    request.query_params.get(params.STORE_KEY, ""))
     return _collection([_point(*point, {
-        "customer_id": r["id"], "visits": r["visits"], "usual": r["usual"], "precision": masker.precision(r),
-        "distance_km": None if r["metres"] is None else near.km(r["metres"])})
-        for r in rows if (point := masker.point(r))])
+        "customer_id": (shown := _customer_id(masker, r["id"])), "visits": r["visits"], "usual": r["usual"],
+        "precision": masker.precision(r), "distance_km": None if r["metres"] is None else near.km(r["metres"])},
+        shown) for r in rows if (point := masker.point(r))])
 
 
 async def far_geojson(request: Request) -> Response:
     graph: Graph = request.app.state.graph
-    rows = await to_thread.run_sync(near.far_shoppers, graph, _number(request, "km", 50.0))
-    return await _at_home(graph, [(r["id"], {"customer_id": r["id"], "store": r["store"],
-                                             "distance_km": near.km(r["metres"])}) for r in rows], _masker(request))
+    masker = _masker(request)
+    rows = await to_thread.run_sync(near.far_shoppers, graph, _number(request, params.MIN_KM, 50.0))
+    return await _at_home(graph, [(r["id"], {"customer_id": _customer_id(masker, r["id"]), "store_key": r["store"],
+                                             "distance_km": near.km(r["metres"])}) for r in rows], masker)
 
 
 def _guarded(operation: Operation, handler: Handler) -> Handler:
@@ -157,30 +188,43 @@ def _guarded(operation: Operation, handler: Handler) -> Handler:
     return answer
 
 
-def _client_errors(handler: Handler) -> Handler:
-    """A bad query parameter (an ``InputError``, or one that is not UTF-8, which starlette would silently read
-    with U+FFFD in place) is the caller's mistake: 400 with the reason."""
+def _client_errors(parameters: tuple[str, ...], handler: Handler) -> Handler:
+    """A bad query parameter (an ``InputError``, one that is not UTF-8, which starlette would silently read
+    with U+FFFD in place, or one the route does not take) is the caller's mistake: 400 with the reason, the
+    parameter named as the caller spells it (``radiusKm``, like the GraphQL argument)."""
 
     @functools.wraps(handler)
     async def answer(request: Request) -> Response:
-        try:
+        try:  # the request's own parameter names, as sent
             bad = undecodable_parameter(request.scope.get("query_string", b""))
             if bad is not None:
                 raise InputError(NOT_UTF8, bad)
-            return await handler(request)
+            params.check(request.query_params, parameters)
         except InputError as error:
-            message = error.named(lambda field: PARAMETERS.get(field, field))
-            return JSONResponse({"error": "bad_request", "message": message}, status_code=400)
+            return _bad_request(str(error))
+        try:
+            return await handler(request)
+        except InputError as error:  # a domain input, named as the parameter that carries it
+            return _bad_request(error.named(graphql_name))
 
     return answer
+
+
+def _bad_request(message: str) -> JSONResponse:
+    return JSONResponse({"error": "bad_request", "message": message}, status_code=400)
 
 
 async def map_page(request: Request) -> Response:
     return FileResponse(str(STATIC.joinpath("map.html")), media_type="text/html")
 
 
-ROUTES = [Route(path, _client_errors(_guarded(operation, handler))) for path, handler, operation in (
-    ("/stores.geojson", stores, Operation.MAP), ("/homes.geojson", homes, Operation.MAP),
-    ("/near.geojson", near_geojson, Operation.NEARBY), ("/catchment.geojson", catchment_geojson, Operation.NEARBY),
-    ("/far.geojson", far_geojson, Operation.NEARBY), ("/invitations.geojson", invitations_geojson, Operation.INVITE),
-    ("/invitations.csv", invitations_csv, Operation.INVITE))]
+#: what each invitation route takes: ``invitations`` in GraphQL
+INVITATION = (params.VENUE, params.RADIUS_KM, params.SEGMENT, params.LIMIT, params.PURPOSE)
+ROUTES = [Route(path, _client_errors(parameters, _guarded(operation, handler)))
+          for path, handler, operation, parameters in (
+              ("/stores.geojson", stores, Operation.MAP, ()), ("/homes.geojson", homes, Operation.MAP, ()),
+              ("/near.geojson", near_geojson, Operation.NEARBY, (params.VENUE, params.RADIUS_KM)),
+              ("/catchment.geojson", catchment_geojson, Operation.NEARBY, (params.STORE_KEY,)),
+              ("/far.geojson", far_geojson, Operation.NEARBY, (params.MIN_KM,)),
+              ("/invitations.geojson", invitations_geojson, Operation.INVITE, INVITATION),
+              ("/invitations.csv", invitations_csv, Operation.INVITE, INVITATION))]

@@ -1,11 +1,16 @@
 """Settings from the environment, in one typed object: no other module reads ``os.environ``."""
 
+import json
+import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+#: an origin as a browser sends it: scheme, host, optional port; no path, no trailing slash, no wildcard
+ORIGIN = re.compile(r"^https?://[^/\s*:]+(:\d{1,5})?$")
 
 #: what the official driver accepts: ``bolt`` talks to one server, ``neo4j`` routes over a cluster; ``+s``
 #: encrypts and verifies the certificate, ``+ssc`` encrypts and accepts a self-signed one
@@ -37,8 +42,26 @@ class Settings(BaseSettings):
     c360_heap: str = Field(default="1g", pattern=r"^\d+[mMgG]$", description="Java heap of the embedded store")
     c360_controller: str | None = Field(
         default=None, description="The data controller's name, printed on subject-access exports; unset: left out")
+    c360_cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Origins whose pages may call /graphql and /geo from a browser (CORS); "
+                                          "empty: no CORS headers, same-origin pages only")
     c360_match_backend: Literal["duckdb", "spark"] = Field(
         default="duckdb", description="Where the matching model runs: in-process DuckDB, or Spark (pip extra spark)")
+
+    @field_validator("c360_cors_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: object) -> object:
+        """Comma-separated (``https://a.example,https://b.example``) or a JSON list; each an exact origin, as the
+        browser's ``Origin`` header is compared byte for byte: ``*`` is refused, every origin is named."""
+        if isinstance(value, str):
+            text = value.strip()
+            value = json.loads(text) if text.startswith("[") else [p.strip() for p in text.split(",") if p.strip()]
+        if isinstance(value, list):
+            for origin in value:
+                if not isinstance(origin, str) or not ORIGIN.match(origin):
+                    raise ValueError(f"{origin!r} is not an origin: give scheme://host[:port] (no path, no '/' at the "
+                                     "end, no '*'), e.g. https://crm.example.com")
+        return value
 
     @field_validator("neo4j_uri")
     @classmethod

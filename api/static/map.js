@@ -99,7 +99,7 @@ function showRadius() {
 }
 
 function query() {
-  const params = new URLSearchParams({ venue: $("venue").value, radius: $("radius").value });
+  const params = new URLSearchParams({ venue: $("venue").value, radiusKm: $("radius").value });
   if ($("segment").value) { params.set("segment", $("segment").value); }
   return params.toString();
 }

@@ -189,7 +189,7 @@ def test_a_store_with_a_latitude_and_no_longitude_is_no_venue(loaded: Settings, 
         [error] = graphql(marketer, '{ invitations(venue: "S77", radiusKm: 5) { distanceKm } }')["errors"]
     assert (error["extensions"]["code"], error["message"]) == (
         "BAD_USER_INPUT", "venue: store 'S77' has no coordinates in its source")
-    response = client.get("/geo/near.geojson?venue=S77&radius=5")
+    response = client.get("/geo/near.geojson?venue=S77&radiusKm=5")
     assert (response.status_code, response.json()["message"]) == (400, "venue: store 'S77' has no coordinates "
                                                                         "in its source")
 

@@ -143,10 +143,10 @@ ROUTE_REQUESTS: dict[str, str | None] = {  # route → what to GET (None: walked
     "/healthz": "/healthz", "/readyz": "/readyz", "/graphql": None, "/map": "/map",
     "/static": "/static/map.js",  # the page's own files: no data
     "/geo/stores.geojson": "/geo/stores.geojson", "/geo/homes.geojson": "/geo/homes.geojson",
-    "/geo/near.geojson": "/geo/near.geojson?venue=S1&radius=30",
-    "/geo/catchment.geojson": "/geo/catchment.geojson?store=S2", "/geo/far.geojson": "/geo/far.geojson?km=100",
-    "/geo/invitations.geojson": "/geo/invitations.geojson?venue=S1&radius=30",
-    "/geo/invitations.csv": "/geo/invitations.csv?venue=S1&radius=30",
+    "/geo/near.geojson": "/geo/near.geojson?venue=S1&radiusKm=30",
+    "/geo/catchment.geojson": "/geo/catchment.geojson?storeKey=S2", "/geo/far.geojson": "/geo/far.geojson?minKm=100",
+    "/geo/invitations.geojson": "/geo/invitations.geojson?venue=S1&radiusKm=30",
+    "/geo/invitations.csv": "/geo/invitations.csv?venue=S1&radiusKm=30",
 }
 
 

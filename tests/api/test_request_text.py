@@ -136,11 +136,11 @@ def test_a_get_query_string_that_is_not_utf8_is_refused(embedded_graph: Graph, c
 
 
 @pytest.mark.parametrize(("path", "parameter"), [
-    ("/geo/near.geojson?venue=%ed%a0%80&radius=5", "venue"),  # a surrogate in UTF-8 form is not UTF-8
-    ("/geo/near.geojson?venue=S1&radius=5%ff", "radius"),
-    ("/geo/catchment.geojson?store=%ff", "store"),
-    ("/geo/invitations.csv?venue=S1&radius=5&segment=Champions%c3", "segment"),
-    ("/geo/far.geojson?km%ff=3", "km\ufffd"),
+    ("/geo/near.geojson?venue=%ed%a0%80&radiusKm=5", "venue"),  # a surrogate in UTF-8 form is not UTF-8
+    ("/geo/near.geojson?venue=S1&radiusKm=5%ff", "radiusKm"),
+    ("/geo/catchment.geojson?storeKey=%ff", "storeKey"),
+    ("/geo/invitations.csv?venue=S1&radiusKm=5&segment=Champions%c3", "segment"),
+    ("/geo/far.geojson?minKm%ff=3", "minKm\ufffd"),
 ])
 def test_geojson_parameters_that_are_not_text_are_refused_naming_them(client: TestClient, path: str,
                                                                       parameter: str) -> None:

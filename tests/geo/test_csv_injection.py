@@ -79,7 +79,7 @@ def test_invite_command_writes_no_formula(hostile: Graph, embedded_settings: Set
 @pytest.mark.store
 def test_invitations_csv_route_serves_no_formula(hostile: Graph, embedded_settings: Settings) -> None:
     with api_client(embedded_settings, "marketing") as client:
-        response = client.get(f"/geo/invitations.csv?venue={VENUE}&radius=30")
+        response = client.get(f"/geo/invitations.csv?venue={VENUE}&radiusKm=30")
     assert response.status_code == 200, response.text
     _check(list(csv.DictReader(io.StringIO(response.text, newline=""))))
 

@@ -323,11 +323,11 @@ def test_catchment_far_shoppers_and_geojson(client: TestClient, embedded_setting
     assert felix["distanceKm"] == pytest.approx(
         haversine_km((lyon.latitude, lyon.longitude), (float(STORES[0][4]), float(STORES[0][5]))), rel=0.01)
     headers = bearer(embedded_settings, "marketing")
-    for path, count in [("/geo/catchment.geojson?store=S1", 3), ("/geo/far.geojson?km=100", 1),
-                        ("/geo/stores.geojson", 2), ("/geo/near.geojson?venue=S1&radius=30", 4)]:
+    for path, count in [("/geo/catchment.geojson?storeKey=S1", 3), ("/geo/far.geojson?minKm=100", 1),
+                        ("/geo/stores.geojson", 2), ("/geo/near.geojson?venue=S1&radiusKm=30", 4)]:
         response = client.get(path, headers=headers)
         assert response.status_code == 200, (path, response.text)
         assert response.json()["type"] == "FeatureCollection" and len(response.json()["features"]) == count, path
     assert client.get("/geo/homes.geojson").status_code == 401
-    bad = client.get("/geo/catchment.geojson?store=S404", headers=headers)
+    bad = client.get("/geo/catchment.geojson?storeKey=S404", headers=headers)
     assert bad.status_code == 400 and "no store 'S404'" in bad.json()["message"]
