@@ -2,13 +2,11 @@
 // it logged in as (what ties the cookie to the person).
 UNWIND $cookies AS k
 MATCH (cookie:Identifier {key: k})
-CALL {
-  WITH cookie
+CALL (cookie) {
   OPTIONAL MATCH (cookie)-[:SEEN_ON]->(d:Identifier)
   RETURN collect(DISTINCT d.value) AS devices
 }
-CALL {
-  WITH cookie
+CALL (cookie) {
   OPTIONAL MATCH (cookie)<-[:FROM]-(:WebSession)-[:LOGGED_IN_AS]->(i:Identifier)
   WHERE i.key IN $own
   RETURN collect(DISTINCT i.key) AS logged_in_as
