@@ -137,8 +137,8 @@ def _last_activity(row: dict[str, Any]) -> datetime | None:
 
 
 def _apply(graph: Graph, home: Path, found: list[_Candidates], by: str, run_id: str) -> tuple[list[int], int, int]:
-    """Delete every event candidate in batches, sweep the identifiers they orphaned, then erase the inactive
-    customers (events first: erasure renames an erased person's sessions, whose keys the candidates hold)."""
+    """Delete every event candidate in batches, erase the inactive customers (events first: erasure renames an
+    erased person's sessions, whose keys the candidates hold), then sweep the identifiers all that orphaned."""
     counts: list[int] = []
     touched: set[str] = set()
     notes = 0
@@ -152,14 +152,17 @@ def _apply(graph: Graph, home: Path, found: list[_Candidates], by: str, run_id: 
         rows = graph.by_keys(f"retention_delete_{c.kind}", c.keys, write=True, batch_size=BATCH)
         counts.append(len(rows))
         touched.update(key for row in rows for key in row["identifiers"])
-    identifiers = _sweep(graph, touched)
+    for c in found:
+        if c.kind == "customers":
+            rows = graph.by_keys("retention_customer_identifiers", c.keys, batch_size=BATCH)
+            touched.update(k for row in rows for k in (row["key"], *row["used"], *row["devices"]))
     for index, c in enumerate(found):
         if c.kind == "customers":
             for customer in c.keys:
                 erase(graph, home, by=by, why=f"retention run {run_id}: inactive for {c.age}",
                       customer_id=customer)
             counts[index] = len(c.keys)
-    return counts, identifiers, notes
+    return counts, _sweep(graph, touched), notes
 
 
 def _sweep(graph: Graph, keys: set[str]) -> int:
