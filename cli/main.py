@@ -283,6 +283,54 @@ def erase(
         out.print(f"  {name.replace('_', ' '):<16} {count:>8,}", markup=False)
 
 
+# -- retention ------------------------------------------------------------------------------------------
+@app.command("retention")
+def retention_command(
+    apply: Annotated[bool, typer.Option("--apply/--dry-run", help="Delete what the rules remove, or (the "
+                                                                 "default) only list it.")] = False,
+    rules_file: Annotated[Path | None, typer.Option("--rules", help="Retention rules (TOML); default "
+                                                    "$C360_HOME/retention.toml if present, else the shipped "
+                                                    "rules.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Ages are counted back from this day or instant "
+                                              "(YYYY-MM-DD, UTC; default now): give a dry run's --as-of to "
+                                              "apply exactly what it listed.")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who runs it (default: the system user).")] = None,
+) -> None:
+    """Delete events past their age and erase customers inactive for too long, per the retention rules;
+    every run, dry or not, is audited as a RetentionRun (docs/privacy.md, "Retention")."""
+    from privacy.retention import retention
+    from privacy.retention_rules import retention_rules_in_use
+
+    settings = Settings()
+    rules = retention_rules_in_use(settings.home, rules_file)
+    with open_graph(settings) as graph:
+        done = retention(graph, settings.home, rules, apply=apply, by=by or getpass.getuser(),
+                         as_of=_instant(as_of) if as_of else None)
+    verb = "removed" if done.applied else "would remove (dry run)"
+    table = Table(title=f"retention as of {done.as_of:%Y-%m-%d %H:%M} UTC: {verb}")
+    for column in ("rule", "age", "older than", "count", "oldest", "newest"):
+        table.add_column(column, justify="right" if column == "count" else "left", no_wrap=True)
+    for r in done.rules:
+        table.add_row(r.rule, r.age, f"{r.before:%Y-%m-%d}", f"{r.count:,}",
+                      f"{r.oldest:%Y-%m-%d}" if r.oldest else "-", f"{r.newest:%Y-%m-%d}" if r.newest else "-")
+    out.print(table)
+    out.print(f"  run {done.run_id}, {done.seconds:.1f}s", markup=False)
+    if done.applied:
+        out.print(f"  then: {done.ticket_notes:,} ticket notes, {done.identifiers:,} identifiers no record or "
+                  "event uses any more")
+    else:
+        out.print("  a dry run: nothing was deleted; run again with --apply (and the same --as-of)")
+
+
+def _instant(text: str) -> datetime:
+    """A day (its midnight, UTC) or an ISO instant (UTC when it names no offset)."""
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{text!r} is not a day (YYYY-MM-DD) or an ISO instant", "as_of") from None
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
 @export_app.command("clusters")
 def export_clusters(out_file: Annotated[Path, typer.Option("--out", help="CSV file to write.")]) -> None:
     """Write source,source_id,customer_id for every resolved record."""

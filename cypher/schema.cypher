@@ -14,6 +14,7 @@ CREATE CONSTRAINT watermark_source IF NOT EXISTS FOR (w:Watermark) REQUIRE w.sou
 CREATE CONSTRAINT resolution_run_id IF NOT EXISTS FOR (r:ResolutionRun) REQUIRE r.run_id IS UNIQUE;
 CREATE CONSTRAINT locate_run_id IF NOT EXISTS FOR (r:LocateRun) REQUIRE r.run_id IS UNIQUE;
 CREATE CONSTRAINT score_run_id IF NOT EXISTS FOR (r:ScoreRun) REQUIRE r.run_id IS UNIQUE;
+CREATE CONSTRAINT retention_run_id IF NOT EXISTS FOR (r:RetentionRun) REQUIRE r.run_id IS UNIQUE;
 CREATE INDEX source_record_source IF NOT EXISTS FOR (r:SourceRecord) ON (r.source, r.source_id);
 CREATE INDEX identifier_type IF NOT EXISTS FOR (i:Identifier) ON (i.type);
 CREATE INDEX customer_last_name IF NOT EXISTS FOR (c:Customer) ON (c.last_name);

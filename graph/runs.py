@@ -23,7 +23,7 @@ from graph.database import Graph
 from graph.errors import StoreUnavailableError
 
 #: the audit node each kind of run writes: a MERGE on ``run_id`` (``cypher/run_<kind>.cypher``)
-KINDS = ("load", "resolution", "locate", "score")
+KINDS = ("load", "resolution", "locate", "score", "retention")
 
 
 def new_run_id(label: str, at: datetime) -> str:

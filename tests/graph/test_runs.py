@@ -11,7 +11,8 @@ from tests.helpers import query
 
 pytestmark = pytest.mark.store
 
-LABELS = {"load": "LoadRun", "resolution": "ResolutionRun", "locate": "LocateRun", "score": "ScoreRun"}
+LABELS = {"load": "LoadRun", "resolution": "ResolutionRun", "locate": "LocateRun", "score": "ScoreRun",
+          "retention": "RetentionRun"}
 
 
 def _runs(graph: Graph, label: str) -> list[dict[str, object]]:
