@@ -86,13 +86,27 @@ def erase(graph: Graph, home: Path, *, by: str, why: str, customer_id: str | Non
     at = datetime.now(UTC)
     tombstone = f"erased-{uuid.uuid4().hex[:12]}"
     audit_id = f"audit-{uuid.uuid4().hex[:12]}"
+    erased = {i["key"] for i in subject.identifiers}
+    left = {r["key"] for r in graph.by_keys("erase_left_identifiers", erased)} - erased
     counts = graph.transaction(lambda tx: _audited(tx, subject, key, tombstone, audit_id, at, by, why))
+    counts["identifiers_swept"] = sweep_orphans(graph, left)
     scrubbed = scrub(home, subject.traces)
     counts |= {"reject_lines": scrubbed.reject_lines, "file_lines": scrubbed.lines,
                "files_rewritten": scrubbed.files, "cache_files": scrubbed.cache_files}
     graph.write("erase_audit_counts", id=audit_id, counts=json.dumps(counts, sort_keys=True))
     return Erasure(tombstone, audit_id, subject.customer is not None, counts,
                    round(time.perf_counter() - started, 3))
+
+
+def sweep_orphans(graph: Graph, keys: set[str]) -> int:
+    """Delete the identifiers among ``keys`` nothing points to any more, then the devices that leaves alone:
+    an identifier only the erased person's events used would otherwise outlive them, value and all."""
+    deleted = 0
+    while keys:
+        rows = graph.by_keys("erase_orphans", keys, write=True, batch_size=2000)
+        deleted += len(rows)
+        keys = {device for row in rows for device in row["devices"]}
+    return deleted
 
 
 def _subject(graph: Graph, customer_id: str | None, record_key: str | None) -> _Subject:

@@ -24,7 +24,7 @@ from typing import Any
 from graph.database import Graph
 from graph.errors import InputError
 from graph.runs import running
-from privacy.erase import erase
+from privacy.erase import erase, sweep_orphans
 from privacy.retention_rules import Age, RetentionRules
 
 #: the activity columns of ``retention_activity``: the newest of them is a customer's last activity
@@ -138,7 +138,8 @@ def _last_activity(row: dict[str, Any]) -> datetime | None:
 
 def _apply(graph: Graph, home: Path, found: list[_Candidates], by: str, run_id: str) -> tuple[list[int], int, int]:
     """Delete every event candidate in batches, erase the inactive customers (events first: erasure renames an
-    erased person's sessions, whose keys the candidates hold), then sweep the identifiers all that orphaned."""
+    erased person's sessions, whose keys the candidates hold), then sweep the identifiers the deleted events
+    orphaned (erasure sweeps its own)."""
     counts: list[int] = []
     touched: set[str] = set()
     notes = 0
@@ -152,25 +153,10 @@ def _apply(graph: Graph, home: Path, found: list[_Candidates], by: str, run_id: 
         rows = graph.by_keys(f"retention_delete_{c.kind}", c.keys, write=True, batch_size=BATCH)
         counts.append(len(rows))
         touched.update(key for row in rows for key in row["identifiers"])
-    for c in found:
-        if c.kind == "customers":
-            rows = graph.by_keys("retention_customer_identifiers", c.keys, batch_size=BATCH)
-            touched.update(k for row in rows for k in (row["key"], *row["used"], *row["devices"]))
     for index, c in enumerate(found):
         if c.kind == "customers":
             for customer in c.keys:
                 erase(graph, home, by=by, why=f"retention run {run_id}: inactive for {c.age}",
                       customer_id=customer)
             counts[index] = len(c.keys)
-    return counts, _sweep(graph, touched), notes
-
-
-def _sweep(graph: Graph, keys: set[str]) -> int:
-    """Delete the identifiers among ``keys`` nothing points to any more, then the devices that leaves alone."""
-    deleted = 0
-    while keys:
-        rows = graph.by_keys("retention_orphans", keys, write=True, batch_size=BATCH)
-        deleted += len(rows)
-        keys = {device for row in rows for device in row["devices"]}
-    return deleted
-
+    return counts, sweep_orphans(graph, touched), notes

@@ -143,3 +143,26 @@ def test_the_scrub_removes_their_lines_from_what_c360_wrote_and_leaves_the_rest(
     assert (home / "demo-data" / "crm.csv").read_text() == "id,first,last\n2,Marie,Curie\n"
     assert not (home / "cache").exists()
     assert "jean@x.com" in (home / "rules.toml").read_text()
+
+
+@pytest.mark.store
+def test_an_identifier_only_the_persons_events_used_goes_with_them(embedded_graph: Graph, jean: str,
+                                                                   tmp_path: Path) -> None:
+    """A ticket raised with Jean's email and a phone no record carries: erasure cuts the ticket's links, and
+    the phone, used by nothing else, must not outlive her with its value."""
+    desk = tmp_path / "desk"
+    desk.mkdir()
+    (desk / "desk.csv").write_text("case,opened,status,subject,mail,tel\n"
+                                   "K1,2024-03-05T09:30:00Z,open,Parcel lost,jean@x.com,+33644332211\n"
+                                   "K2,2024-03-06T09:30:00Z,open,Invoice,marie@x.com,+33644332299\n")
+    (desk / "desk.toml").write_text('[source]\nname = "desk"\nkind = "tickets"\nid = "case"\n[columns]\n'
+                                    'opened_at = "opened"\nstatus = "status"\nsubject = "subject"\n'
+                                    'email = "mail"\nphone = "tel"\n')
+    _load(embedded_graph, desk, tmp_path / "home")
+    phones = "MATCH (i:Identifier {type: 'phone'}) WHERE i.value IN $values RETURN i.value AS value ORDER BY value"
+    both = ["+33644332211", "+33644332299"]
+    assert query(embedded_graph, phones, values=both) == [{"value": v} for v in both]
+    erased = erase(embedded_graph, tmp_path / "home", by="dpo", why="request 1", customer_id=jean)
+    assert query(embedded_graph, phones, values=both) == [{"value": "+33644332299"}]  # Marie's ticket keeps hers
+    assert erased.counts["identifiers_swept"] == 1
+    assert query(embedded_graph, "MATCH (t:Ticket {key: 'desk:K1'}) RETURN count(t) AS n") == [{"n": 1}]
