@@ -353,7 +353,7 @@ def check() -> None:
 # -- serving ---------------------------------------------------------------------------------------------
 @app.command()
 def token(
-    role: Annotated[str, typer.Option(help="agent, analyst, marketing or admin.")],
+    role: Annotated[str, typer.Option(help="agent, analyst, marketing, dpo or admin.")],
     subject: Annotated[str, typer.Option(help="Who the token is for (shown in audit trails).")] = "local-user",
     hours: Annotated[float, typer.Option(min=0.01, max=24 * 365, help="Lifetime.")] = 8.0,
 ) -> None:
