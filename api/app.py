@@ -19,6 +19,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
+from api.access_logging import keeping_access_log
 from api.auth import BearerTokens, Principal, RequireToken, signing_key, unauthorized
 from api.body_limit import BodyLimit
 from api.context import Context
@@ -54,7 +55,7 @@ class C360GraphQL(GraphQL[Context, None]):
         return Context(request=request, response=response, graph=state.graph, rules=state.rules,
                        signing_key=state.signing_key, dataloaders=DataLoaders(CustomerRepository(state.graph)),
                        max_query_cost=state.max_query_cost,
-                       caller=user if isinstance(user, Principal) else None)
+                       caller=user if isinstance(user, Principal) else None, settings=state.settings)
 
     def decode_json(self, data: str | bytes) -> object:
         """Strict UTF-8 JSON: a body strawberry would read leniently, or fail on with a 500, is refused."""
@@ -124,7 +125,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             app.state.rules = rules_in_use(resolved.home)
             app.state.signing_key = key
             app.state.max_query_cost = resolved.c360_max_query_cost
-            yield
+            app.state.settings = resolved
+            async with keeping_access_log(graph, resolved.c360_access_log_days):
+                yield
 
     graphql = RequireToken(C360GraphQL(schema, graphql_ide="graphiql"), page=True)
     routes = [Route("/healthz", healthz), Route("/readyz", readyz),
