@@ -1,5 +1,7 @@
 """Who looked at whom, as the API sees it: each request's reads of customers gathered, and written to the
-access log (``privacy.access_log``) in one statement once the request is answered, before the answer leaves.
+access log (``privacy.access_log``) in one statement once the operation has run, before the answer leaves
+(``flush``, called by the GraphQL view: a schema extension's hook that awaits would break the schema's
+synchronous uses, introspection among them).
 
 In GraphQL every field resolved on a ``Customer`` is noted by ``AccessLogging.resolve`` (so the log names the
 fields actually read, on every path that reaches a customer: lookups, searches, ``node``, marketing lists,
@@ -15,7 +17,7 @@ small write is failing anyway; a read the log could not record is a read that di
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -25,11 +27,12 @@ from anyio import to_thread
 from graphql import GraphQLError, GraphQLResolveInfo
 from starlette.requests import Request
 from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionResult
 
 from api.auth import Principal
 from api.context import Context
 from api.customer import Customer
-from api.errors import RETRY_AFTER_S, STORE_UNAVAILABLE, STORE_UNAVAILABLE_MESSAGE
+from api.errors import RETRY_AFTER_S, STORE_UNAVAILABLE, STORE_UNAVAILABLE_MESSAGE, UNEXPECTED
 from graph.database import Graph
 from graph.errors import StoreUnavailableError
 from privacy.access_log import Reader, Seen, purge, record
@@ -40,7 +43,7 @@ PURGE_EVERY_S = 24 * 3600.0
 
 
 class AccessLogging(SchemaExtension):
-    """Notes every ``Customer`` field resolved, and writes the request's notes once the operation is done."""
+    """Notes every ``Customer`` field resolved, and the operation's name."""
 
     def resolve(self, _next: Callable[..., Any], root: Any, info: GraphQLResolveInfo[Context], *args: Any,
                 **kwargs: Any) -> Any:
@@ -48,19 +51,36 @@ class AccessLogging(SchemaExtension):
             info.context.seen.saw(str(root.id), info.field_name)
         return _next(root, info, *args, **kwargs)
 
-    async def on_execute(self) -> AsyncIterator[None]:
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context.context
+        if isinstance(context, Context):
+            context.operation = self.execution_context.operation_name
         yield
-        context: Context = self.execution_context.context
-        if not context.seen.fields:
-            return
-        principal = context.principal
-        reader = Reader(principal.subject, principal.role.value, self.execution_context.operation_name)
-        try:
-            await to_thread.run_sync(record, context.graph, context.seen, reader, datetime.now(UTC))
-        except StoreUnavailableError as error:
-            log.warning("access log not written, the answer is withheld: %s", error)
-            context.response.headers["Retry-After"] = str(RETRY_AFTER_S)
-            raise GraphQLError(STORE_UNAVAILABLE_MESSAGE, extensions={"code": STORE_UNAVAILABLE}) from None
+
+
+async def flush(context: Context, result: ExecutionResult) -> ExecutionResult:
+    """The operation's reads written in one statement, and its ``result`` sent; when the log cannot be
+    written, the result is withheld (``STORE_UNAVAILABLE``, or ``INTERNAL_SERVER_ERROR``, logged)."""
+    if not context.seen.fields:
+        return result
+    principal = context.principal
+    reader = Reader(principal.subject, principal.role.value, context.operation)
+    try:
+        await to_thread.run_sync(record, context.graph, context.seen, reader, datetime.now(UTC))
+    except StoreUnavailableError as error:
+        log.warning("access log not written, the answer is withheld: %s", error)
+        context.response.headers["Retry-After"] = str(RETRY_AFTER_S)
+        return _withheld(STORE_UNAVAILABLE_MESSAGE, STORE_UNAVAILABLE)
+    except Exception as error:
+        log.error("access log not written, the answer is withheld", exc_info=error)
+        return _withheld(UNEXPECTED, "INTERNAL_SERVER_ERROR")
+    finally:
+        context.seen.fields.clear()
+    return result
+
+
+def _withheld(message: str, code: str) -> ExecutionResult:
+    return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": code})])
 
 
 async def log_route(request: Request, customers: Iterable[str], fields: Iterable[str]) -> None:

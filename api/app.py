@@ -18,8 +18,10 @@ from starlette.routing import Mount, Route, Router
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
 
-from api.access_logging import keeping_access_log
+from api.access_logging import flush, keeping_access_log
 from api.auth import BearerTokens, Principal, RequireToken, signing_key, unauthorized
 from api.body_limit import BodyLimit
 from api.context import Context
@@ -56,6 +58,13 @@ class C360GraphQL(GraphQL[Context, None]):
                        signing_key=state.signing_key, dataloaders=DataLoaders(CustomerRepository(state.graph)),
                        max_query_cost=state.max_query_cost,
                        caller=user if isinstance(user, Principal) else None, settings=state.settings)
+
+    async def execute_single(self, request: Any, request_adapter: Any, sub_response: Any, context: Context,
+                             root_value: None, request_data: GraphQLRequestData) -> ExecutionResult:
+        """The operation, then its reads of customers written to the access log before the answer leaves."""
+        result = await super().execute_single(request, request_adapter, sub_response, context, root_value,
+                                              request_data)
+        return await flush(context, result)
 
     def decode_json(self, data: str | bytes) -> object:
         """Strict UTF-8 JSON: a body strawberry would read leniently, or fail on with a 500, is refused."""

@@ -34,6 +34,8 @@ class Context:
     settings: Settings
     #: the customers this request read, written to the access log once it is answered (``api.access_logging``)
     seen: Seen = field(default_factory=Seen)
+    #: the operation's name, when the client gave one (or the document holds one operation with a name)
+    operation: str | None = None
 
     @property
     def principal(self) -> Principal:

@@ -22,7 +22,7 @@ import strawberry
 from api.access import Redact
 from api.context import Info
 from api.customer import Customer, Segment, SourceRecord, customers
-from api.errors import UserInputError
+from api.errors import UserInputError, graphql_name
 from api.events import Store, Ticket, Transaction, WebSession
 from api.node import Node, unseal
 from api.pagination import MAX_PAGE
@@ -52,7 +52,7 @@ async def _event(info: Info, type_name: str, key: str) -> Node | None:
     holders = await _holders(info, event) if event else []
     if event is None or not holders:
         return None
-    info.context.seen.saw_all((str(holder.id) for holder in holders), EVENT_LISTS[type_name])
+    info.context.seen.saw_all((str(holder.id) for holder in holders), graphql_name(EVENT_LISTS[type_name]))
     if type_name == "Transaction":
         return Transaction.from_row(event.row)
     redact = _each([await holder.redact(info) for holder in holders])
