@@ -9,6 +9,8 @@ data, explanations, the audit trail):
   stay, for analysis by area, and a home is shown at its town's centre (``location`` coarsened), no more
   precise than the city it sees anyway.
 - ``marketing`` sees contact data to invite people, but never a national id.
+- ``dpo`` (the data-protection officer) sees everything in clear: answering a person's request for access,
+  rectification or erasure needs their data as it is held, not masked.
 
 Rules are by field name; identifiers listed as (type, value) follow the rule of the field of their type.
 Values that stand in for a field elsewhere follow its rule too: a record's key is ``SOURCE:SOURCE_ID`` and a
@@ -18,10 +20,14 @@ clear only for roles that see every identifier in clear; a web session's key hol
 not see in clear is replaced by ``[kind]``.
 
 Operations (``OPERATIONS``, enforced by ``api.permissions`` in GraphQL and ``api.geojson`` on its routes):
-explanations and the change history quote personal data and changes are made by service staff, so all three
-are for agents and admins; finding customers by place would locate a home more precisely than a role
-coarsening ``location`` may see it; invitation lists are marketing's contact lists. Lookups and searches
-follow the field table: a role may not find people by a value it may not see in clear.
+explanations and the change history quote personal data, so they are for those who need them about one
+person: service staff, and the data-protection officer, who must tell a person how their profile was made
+and who changed it; changes are made by service staff only (agents and admins). Finding customers by place
+would locate a home more precisely than a role coarsening ``location`` may see it, and lists people by the
+hundred: not for the officer either, who works one person at a time. Invitation lists are marketing's
+contact lists. A subject-access export and an erasure act on a person's rights: the officer's and the
+admins'. Lookups and searches follow the field table: a role may not find people by a value it may not see
+in clear.
 """
 
 from __future__ import annotations
@@ -56,6 +62,7 @@ POLICY: dict[Role, dict[str, Access]] = {
     Role.ANALYST: {**dict.fromkeys(_ANALYST_PSEUDONYMISED, Access.PSEUDONYMISED),
                    **dict.fromkeys(_ANALYST_HIDDEN, Access.HIDDEN), "location": Access.COARSENED},
     Role.MARKETING: {"national_id": Access.HIDDEN, "source_id": Access.PSEUDONYMISED},
+    Role.DPO: {},
 }
 
 #: what free text may hold, by the fields whose rule it follows: a number in a note may be a national id, a
@@ -66,6 +73,9 @@ TEXT: dict[str, tuple[str, ...]] = {"email": ("email",), "phone": ("phone",), "d
 PERSONAL = (*IDENTIFIER_TYPES, "first_name", "last_name", "birth_date", "street")
 
 SERVICE_STAFF = frozenset({Role.AGENT, Role.ADMIN})
+#: those who answer for one person's data: service staff and the data-protection officer
+ONE_PERSON = SERVICE_STAFF | {Role.DPO}
+RIGHTS = frozenset({Role.DPO, Role.ADMIN})
 
 
 class Operation(Enum):
@@ -75,6 +85,8 @@ class Operation(Enum):
     MAP = "map"
     NEARBY = "nearby"
     INVITE = "invite"
+    SUBJECT_ACCESS = "subject_access"
+    ERASE = "erase"
 
 
 @dataclass(frozen=True)
@@ -84,15 +96,19 @@ class Rule:
 
 
 OPERATIONS: dict[Operation, Rule] = {
-    Operation.EXPLAIN: Rule(SERVICE_STAFF, "see explanations: they quote identifier values (agents and admins only)"),
-    Operation.HISTORY: Rule(SERVICE_STAFF, "see the change history: it quotes personal data (agents and admins "
-                                           "only)"),
+    Operation.EXPLAIN: Rule(ONE_PERSON, "see explanations: they quote identifier values (agents, data-protection "
+                                        "officers and admins only)"),
+    Operation.HISTORY: Rule(ONE_PERSON, "see the change history: it quotes personal data (agents, data-protection "
+                                        "officers and admins only)"),
     Operation.CHANGE: Rule(SERVICE_STAFF, "change data (agents and admins only)"),
     Operation.MAP: Rule(frozenset(Role), "see the map"),
     Operation.NEARBY: Rule(SERVICE_STAFF | {Role.MARKETING}, "find customers by place: a radius or a distance "
                                                              "locates a home (agents, marketing and admins only)"),
     Operation.INVITE: Rule(frozenset({Role.MARKETING, Role.ADMIN}), "make invitation lists: they are contact "
                                                                     "lists for campaigns (marketing and admins only)"),
+    Operation.SUBJECT_ACCESS: Rule(RIGHTS, "export everything held about a person (data-protection officers and "
+                                           "admins only)"),
+    Operation.ERASE: Rule(RIGHTS, "erase a person (data-protection officers and admins only)"),
 }
 
 

@@ -18,7 +18,10 @@ from starlette.routing import Mount, Route, Router
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
 
+from api.access_logging import flush, keeping_access_log
 from api.auth import BearerTokens, Principal, RequireToken, signing_key, unauthorized
 from api.body_limit import BodyLimit
 from api.context import Context
@@ -54,7 +57,14 @@ class C360GraphQL(GraphQL[Context, None]):
         return Context(request=request, response=response, graph=state.graph, rules=state.rules,
                        signing_key=state.signing_key, dataloaders=DataLoaders(CustomerRepository(state.graph)),
                        max_query_cost=state.max_query_cost,
-                       caller=user if isinstance(user, Principal) else None)
+                       caller=user if isinstance(user, Principal) else None, settings=state.settings)
+
+    async def execute_single(self, request: Any, request_adapter: Any, sub_response: Any, context: Context,
+                             root_value: None, request_data: GraphQLRequestData) -> ExecutionResult:
+        """The operation, then its reads of customers written to the access log before the answer leaves."""
+        result = await super().execute_single(request, request_adapter, sub_response, context, root_value,
+                                              request_data)
+        return await flush(context, result)
 
     def decode_json(self, data: str | bytes) -> object:
         """Strict UTF-8 JSON: a body strawberry would read leniently, or fail on with a 500, is refused."""
@@ -124,7 +134,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             app.state.rules = rules_in_use(resolved.home)
             app.state.signing_key = key
             app.state.max_query_cost = resolved.c360_max_query_cost
-            yield
+            app.state.settings = resolved
+            async with keeping_access_log(graph, resolved.c360_access_log_days):
+                yield
 
     graphql = RequireToken(C360GraphQL(schema, graphql_ide="graphiql"), page=True)
     routes = [Route("/healthz", healthz), Route("/readyz", readyz),

@@ -44,6 +44,8 @@ class Role(StrEnum):
     AGENT = "agent"
     ANALYST = "analyst"
     MARKETING = "marketing"
+    #: the data-protection officer: answers the rights requests of the people c360 holds data about
+    DPO = "dpo"
     ADMIN = "admin"
 
 

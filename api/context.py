@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -13,6 +13,8 @@ from api.access import Masker
 from api.auth import Principal
 from api.dataloaders import DataLoaders
 from graph.database import Graph
+from graph.settings import Settings
+from privacy.access_log import Seen
 from resolution.rules import Rules
 
 
@@ -28,6 +30,12 @@ class Context:
     max_query_cost: int
     #: None only while the GraphiQL page itself is served (``RequireToken`` lets nothing else through)
     caller: Principal | None
+    #: where C360_HOME is (an erasure scrubs its files), the controller's name, the access log's retention
+    settings: Settings
+    #: the customers this request read, written to the access log once it is answered (``api.access_logging``)
+    seen: Seen = field(default_factory=Seen)
+    #: the operation's name, when the client gave one (or the document holds one operation with a name)
+    operation: str | None = None
 
     @property
     def principal(self) -> Principal:

@@ -5,6 +5,7 @@ for a token and reads everything else from the endpoints below, which need one l
 policy of ``api.access`` rules them as it rules GraphQL: each route is an operation a role may be refused
 (403), and personal data in every answer follows the caller's role — names, contact data and free text as
 in GraphQL, and a home's point as ``Masker.point`` shows it (an analyst's map puts homes at their town).
+The routes that name customers log them (``api.access_logging``), with what their answer shows of each.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from starlette.routing import Route
 
 from api import geo_parameters as params
 from api.access import Masker, Operation, allowed, refusal
+from api.access_logging import log_route
 from api.auth import Principal
 from api.errors import graphql_name
 from api.request_text import NOT_UTF8, undecodable_parameter
@@ -122,27 +124,35 @@ def _masked(invitation: Invitation, masker: Masker) -> dict[str, Any]:
                                                      "reason": masker.text(invitation.reason)}
 
 
-async def _at_home(graph: Graph, found: list[tuple[str, dict[str, Any]]], masker: Masker) -> JSONResponse:
+#: what a feature shows of a customer besides its properties: where they live
+LOCATION = "location"
+
+
+async def _at_home(request: Request, found: list[tuple[str, dict[str, Any]]], masker: Masker) -> JSONResponse:
     """Customers (id, properties) as points at their current home as the caller may see it, in one query;
-    those without a point are left out. Each feature's id is its ``customer_id`` property."""
+    those without a point are left out, the others logged. Each feature's id is its ``customer_id`` property."""
+    graph: Graph = request.app.state.graph
     rows = await to_thread.run_sync(lambda: graph.read("geo_invitee_homes", ids=[i for i, _ in found]))
     located = {r["id"]: point for r in rows if (point := masker.point(r))}
-    return _collection([_point(*located[i], properties, properties["customer_id"])
-                        for i, properties in found if i in located])
+    shown = [(i, properties) for i, properties in found if i in located]
+    await log_route(request, [i for i, _ in shown], {LOCATION, *(k for _, p in shown for k in p)})
+    return _collection([_point(*located[i], properties, properties["customer_id"]) for i, properties in shown])
 
 
 async def invitations_geojson(request: Request) -> Response:
     graph: Graph = request.app.state.graph
     chosen = await to_thread.run_sync(_invitations, graph, request)
     masker = _masker(request)
-    return await _at_home(graph, [(i.customer_id, _masked(i, masker)) for i in chosen], masker)
+    return await _at_home(request, [(i.customer_id, _masked(i, masker)) for i in chosen], masker)
 
 
 async def invitations_csv(request: Request) -> Response:
     chosen = await to_thread.run_sync(_invitations, request.app.state.graph, request)
     masker = _masker(request)
+    columns = [f.name for f in fields(Invitation)]
+    await log_route(request, [i.customer_id for i in chosen], columns)
     buffer = io.StringIO()
-    write_csv(buffer, [f.name for f in fields(Invitation)], (_masked(i, masker) for i in chosen))
+    write_csv(buffer, columns, (_masked(i, masker) for i in chosen))
     return Response(buffer.getvalue(), media_type="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="invitations.csv"'})
 
@@ -152,27 +162,30 @@ async def near_geojson(request: Request) -> Response:
     masker = _masker(request)
     found = await to_thread.run_sync(lambda: near.near(
         graph, venue(graph, request.query_params.get(params.VENUE, "")), _number(request, params.RADIUS_KM)))
-    return await _at_home(graph, [(r["id"], {"customer_id": _customer_id(masker, r["id"]),
-                                             "distance_km": near.km(r["metres"]), "via": r["via"]})
-                                  for r in found], masker)
+    return await _at_home(request, [(r["id"], {"customer_id": _customer_id(masker, r["id"]),
+                                               "distance_km": near.km(r["metres"]), "via": r["via"]})
+                                    for r in found], masker)
 
 
 async def catchment_geojson(request: Request) -> Response:
     masker = _masker(request)
     rows = await to_thread.run_sync(near.catchment, request.app.state.graph,
                                     request.query_params.get(params.STORE_KEY, ""))
-    return _collection([_point(*point, {
+    features = [_point(*point, {
         "customer_id": (shown := _customer_id(masker, r["id"])), "visits": r["visits"], "usual": r["usual"],
         "precision": masker.precision(r), "distance_km": None if r["metres"] is None else near.km(r["metres"])},
-        shown) for r in rows if (point := masker.point(r))])
+        shown) for r in rows if (point := masker.point(r))]
+    await log_route(request, [r["id"] for r in rows if masker.point(r)],
+                    [LOCATION, "customer_id", "visits", "usual", "precision", "distance_km"])
+    return _collection(features)
 
 
 async def far_geojson(request: Request) -> Response:
     graph: Graph = request.app.state.graph
     masker = _masker(request)
     rows = await to_thread.run_sync(near.far_shoppers, graph, _number(request, params.MIN_KM, 50.0))
-    return await _at_home(graph, [(r["id"], {"customer_id": _customer_id(masker, r["id"]), "store_key": r["store"],
-                                             "distance_km": near.km(r["metres"])}) for r in rows], masker)
+    return await _at_home(request, [(r["id"], {"customer_id": _customer_id(masker, r["id"]), "store_key": r["store"],
+                                               "distance_km": near.km(r["metres"])}) for r in rows], masker)
 
 
 def _guarded(operation: Operation, handler: Handler) -> Handler:

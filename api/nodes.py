@@ -5,7 +5,8 @@ Each type is read as its parent reads it and masked by the same code, so a role 
 sees through the customer, no more: a source record only while a customer holds it; a purchase, ticket or web
 session only while it is on some customer's list (the same identities decide), a ticket's or session's free
 text redacted with that customer's own values. When an identifier is shared (a household phone), the text is
-redacted with each holder's values in turn: nothing a parent path would hide shows.
+redacted with each holder's values in turn: nothing a parent path would hide shows. The access log names the
+customers whose record or event was read (the list it is on as the field: ``records``, ``tickets``…).
 
 Unknown, malformed and forged ids answer null, the Relay convention (an object may be gone since its id was
 issued): a caller cannot tell a forged id from a deleted object, nor learn anything from trying.
@@ -21,7 +22,7 @@ import strawberry
 from api.access import Redact
 from api.context import Info
 from api.customer import Customer, Segment, SourceRecord, customers
-from api.errors import UserInputError
+from api.errors import UserInputError, graphql_name
 from api.events import Store, Ticket, Transaction, WebSession
 from api.node import Node, unseal
 from api.pagination import MAX_PAGE
@@ -51,6 +52,7 @@ async def _event(info: Info, type_name: str, key: str) -> Node | None:
     holders = await _holders(info, event) if event else []
     if event is None or not holders:
         return None
+    info.context.seen.saw_all((str(holder.id) for holder in holders), graphql_name(EVENT_LISTS[type_name]))
     if type_name == "Transaction":
         return Transaction.from_row(event.row)
     redact = _each([await holder.redact(info) for holder in holders])
@@ -68,7 +70,10 @@ async def _node(info: Info, global_id: str) -> Node | None:
     type_name, key = sealed
     if type_name == "SourceRecord":
         record = await loaders.records.load(key)
-        return SourceRecord.from_data(record, masker) if record else None
+        if record is None:
+            return None
+        info.context.seen.saw_all(record.holders, "records")
+        return SourceRecord.from_data(record, masker)
     if type_name == "Store":
         store = await loaders.stores_by_key.load(key)
         return Store.from_properties(store) if store else None

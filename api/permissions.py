@@ -45,6 +45,14 @@ class MayInvite(_OperationPermission):
     operation = Operation.INVITE
 
 
+class MaySeeSubjectAccess(_OperationPermission):
+    operation = Operation.SUBJECT_ACCESS
+
+
+class MayErase(_OperationPermission):
+    operation = Operation.ERASE
+
+
 class MayLookUpByType(BasePermission):
     """Looking people up by an identifier the role sees only masked would confirm a guessed value."""
 

@@ -24,6 +24,7 @@ from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from api.access_logging import AccessLogging
 from api.desk import DeskMutation
 from api.errors import CodedErrors
 from api.marketing import MarketingQuery
@@ -31,10 +32,11 @@ from api.nodes import NodeQuery
 from api.profiles import CustomerQuery
 from api.query_cost import QueryCost
 from api.request_text import TextArguments
+from api.rights import RightsMutation, RightsQuery
 
 #: each feature brings its own root fields
-Query = merge_types("Query", (CustomerQuery, MarketingQuery, NodeQuery))
-Mutation = merge_types("Mutation", (DeskMutation,))
+Query = merge_types("Query", (CustomerQuery, MarketingQuery, NodeQuery, RightsQuery))
+Mutation = merge_types("Mutation", (DeskMutation, RightsMutation))
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
@@ -83,7 +85,7 @@ class C360Schema(strawberry.Schema):
 schema = C360Schema(query=Query, mutation=Mutation, extensions=[
     lambda: _ParserCache(maxsize=QUERY_CACHE), _ValidationCache, CodedErrors,
     lambda: AddValidationRules(LIMIT_RULES), lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS), QueryCost,
-    TextArguments])
+    TextArguments, AccessLogging])
 
 
 def schema_text() -> str:

@@ -20,6 +20,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 import pipeline
 from cli.marketing import print_locate, print_scores
@@ -381,6 +382,45 @@ def subject_access_command(
                   f"{document['counts']['transactions']} purchases) to {path} (owner-only)", markup=False)
 
 
+# -- who looked at whom ----------------------------------------------------------------------------------
+class LogFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+@app.command("access-log")
+def access_log_command(
+    customer: Annotated[str | None, typer.Option("--customer", help="The customer's id: who read their data.")
+                        ] = None,
+    since: Annotated[datetime | None, typer.Option("--since", formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"],
+                                                   help="Only reads since this date (UTC).")] = None,
+    fmt: Annotated[LogFormat, typer.Option("--format", help="table or json.")] = LogFormat.TABLE,
+    purge_old: Annotated[bool, typer.Option("--purge", help="Delete entries older than C360_ACCESS_LOG_DAYS "
+                                                            "(the server does it at start and daily).")] = False,
+) -> None:
+    """Who read a customer's personal data through the API, and which parts, oldest first (docs/privacy.md)."""
+    from privacy.access_log import entries, purge
+
+    if customer is None and not purge_old:
+        raise InputError("name the customer whose readers to show, or --purge", "customer")
+    settings = Settings()
+    with open_graph(settings) as graph:
+        if purge_old:
+            purged = purge(graph, settings.c360_access_log_days, datetime.now(UTC))
+            out.print(f"purged {purged:,} access-log entries older than {settings.c360_access_log_days} days")
+        if customer is None:
+            return
+        found = entries(graph, customer, since.replace(tzinfo=since.tzinfo or UTC) if since else None)
+    if fmt is LogFormat.JSON:
+        out.print_json(data=[entry | {"at": entry["at"].isoformat()} for entry in found])
+        return
+    table = Table("at (UTC)", "subject", "role", "fields", "operation", title=f"who read customer {customer}")
+    for entry in found:  # as plain text: a subject or an operation name is whatever a client sent
+        table.add_row(*(Text(cell) for cell in (f"{entry['at'].astimezone(UTC):%Y-%m-%d %H:%M:%S}", entry["subject"],
+                                                 entry["role"], ", ".join(entry["fields"]), entry["operation"] or "")))
+    out.print(table if found else f"no API read of customer {customer} on record", markup=False)
+
+
 def _login() -> str:
     try:
         return getpass.getuser()
@@ -401,7 +441,7 @@ def check() -> None:
 # -- serving ---------------------------------------------------------------------------------------------
 @app.command()
 def token(
-    role: Annotated[str, typer.Option(help="agent, analyst, marketing or admin.")],
+    role: Annotated[str, typer.Option(help="agent, analyst, marketing, dpo or admin.")],
     subject: Annotated[str, typer.Option(help="Who the token is for (shown in audit trails).")] = "local-user",
     hours: Annotated[float, typer.Option(min=0.01, max=24 * 365, help="Lifetime.")] = 8.0,
 ) -> None:

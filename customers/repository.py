@@ -25,6 +25,8 @@ MAX_MATCHES = 50
 class RecordData:
     properties: dict[str, Any]
     identifiers: list[dict[str, str]] = field(default_factory=list)
+    #: the ids of the customers holding the record, when read on its own (``records``)
+    holders: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -163,7 +165,7 @@ class CustomerRepository:
 
     def records(self, keys: list[str]) -> list[RecordData | None]:
         """Source records some customer holds, by key, in the order of ``keys``; None where there is none."""
-        found = {row["key"]: RecordData(row["record"], row["identifiers"])
+        found = {row["key"]: RecordData(row["record"], row["identifiers"], row["holders"])
                  for row in self.graph.read("node_records", keys=keys)}
         return [found.get(key) for key in keys]
 

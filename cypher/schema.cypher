@@ -32,4 +32,6 @@ CREATE INDEX home_cell IF NOT EXISTS FOR (h:Home) ON (h.cell);
 CREATE CONSTRAINT segment_name IF NOT EXISTS FOR (s:Segment) REQUIRE s.name IS UNIQUE;
 CREATE CONSTRAINT hash_key_name IF NOT EXISTS FOR (k:HashKey) REQUIRE k.name IS UNIQUE;
 CREATE CONSTRAINT erased_id IF NOT EXISTS FOR (e:Erased) REQUIRE e.id IS UNIQUE;
-CREATE CONSTRAINT erased_key_hash IF NOT EXISTS FOR (k:ErasedKey) REQUIRE k.hash IS UNIQUE
+CREATE CONSTRAINT erased_key_hash IF NOT EXISTS FOR (k:ErasedKey) REQUIRE k.hash IS UNIQUE;
+CREATE INDEX access_log_customer IF NOT EXISTS FOR (a:AccessLog) ON (a.customer);
+CREATE INDEX access_log_at IF NOT EXISTS FOR (a:AccessLog) ON (a.at)

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     c360_heap: str = Field(default="1g", pattern=r"^\d+[mMgG]$", description="Java heap of the embedded store")
     c360_controller: str | None = Field(
         default=None, description="The data controller's name, printed on subject-access exports; unset: left out")
+    c360_access_log_days: int = Field(
+        default=400, ge=1, description="Days the API's log of who read whose personal data is kept (docs/privacy.md)")
     c360_cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Origins whose pages may call /graphql and /geo from a browser (CORS); "
                                           "empty: no CORS headers, same-origin pages only")

@@ -32,6 +32,7 @@ SECTIONS: list[tuple[str, tuple[str, ...], str]] = [
     ("Evidence joining your records", ("resolution", "links"), "what identity resolution joined them by"),
     ("Service-desk changes", ("service_desk_audit",), "changes staff made to your data, with before and after"),
     ("Shared with", ("synced_to",), "systems c360 sends your data to"),
+    ("Seen by", ("seen_by",), "who read your data through c360's API: when, their role, which parts"),
 ]
 
 STYLE = """

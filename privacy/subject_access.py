@@ -4,7 +4,8 @@ The document is built from the same read model the 360 and scoring use (``custom
 person is shown is what staff see and what marketing uses: the golden profile with the record each value
 came from, every source record as loaded, every identifier with its state, every event attached to them,
 their consent history, homes, stores, scores with how they were computed, the resolution decisions and
-evidence that made their profile, and the service desk's audited changes. Reads are a fixed number of
+evidence that made their profile, the service desk's audited changes, and who read their data through the API
+(``privacy.access_log``: a person has a right to know who their data was disclosed to). Reads are a fixed number of
 queries per person, however many events they have.
 
 The JSON is the portable form (``FORMAT_VERSION``, stable keys, ISO-8601 times); ``privacy.access_page``
@@ -28,6 +29,7 @@ from customers.segments import DESCRIPTIONS
 from graph.database import Graph
 from graph.errors import InputError
 from graph.home import private_dir
+from privacy.access_log import entries
 from privacy.access_page import render
 from resolution.golden import ATTRIBUTES
 from resolution.rules import Rules
@@ -86,6 +88,7 @@ def subject_access(graph: Graph, customer_id: str, requester: Requester, rules: 
         "resolution": _resolution(graph, customer_id, [r["key"] for r in records], rules),
         "service_desk_audit": [_audit_entry(event) for event in repository.changes([customer_id])[0]],
         "synced_to": [],  # no system receives customer data from c360 yet; the key keeps the format stable
+        "seen_by": entries(graph, customer_id),
     }
     document["counts"] = _counts(document)
     return _plain(document)  # type: ignore[no-any-return]
@@ -237,7 +240,7 @@ def _counts(document: dict[str, Any]) -> dict[str, int]:
             "cookies": len(document["web_identities"]), "consent_events": len(document["consents"]["history"]),
             "homes": len(document["homes"]), "stores": len(document["stores"]),
             "decisions": len(document["resolution"]["decisions"]),
-            "service_desk_audit": len(document["service_desk_audit"])}
+            "service_desk_audit": len(document["service_desk_audit"]), "seen_by": len(document["seen_by"])}
 
 
 def _plain(value: Any) -> Any:

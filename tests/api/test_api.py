@@ -155,4 +155,4 @@ def test_token_command_issues_what_the_api_accepts(tmp_path: Path) -> None:
     principal = verify_token(key, issued.stdout.strip())
     assert (principal.subject, principal.role) == ("campaigns", Role.MARKETING)
     wrong = c360("token", "--role", "boss", home=tmp_path)
-    assert wrong.returncode == 1 and "roles: agent, analyst, marketing, admin" in wrong.stderr
+    assert wrong.returncode == 1 and "roles: agent, analyst, marketing, dpo, admin" in wrong.stderr

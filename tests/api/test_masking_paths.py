@@ -44,6 +44,8 @@ NATIONAL_ID, CUSTOMER_NUMBER, CARD = "1800275123456", "CN7781", "L1007111385"
 COOKIE, COOKIE_2, DEVICE, CRM_ID = "ck5f3a9e77c1", "ck77aa01be93", "dev-iphone-4471", "C900001"
 LATITUDE, LONGITUDE = "48.85712", "2.37934"
 NEW_EMAIL, NEW_PHONE = "h.martin@perso.example.org", "07 55 44 33 22"
+#: more than the walks: each walk erases one of them
+ERASABLE = 10
 
 # -- the sources: Hélène has every identifier type; Bruno is someone else, for changes and explanations ---
 SOURCES: dict[str, tuple[str, list[str], list[list[str]]]] = {
@@ -55,7 +57,10 @@ SOURCES: dict[str, tuple[str, list[str], list[list[str]]]] = {
             [[CRM_ID, "Hélène", "Martin", "1980-02-29", EMAIL, PHONE_NATIONAL, "Rue des Lilas", "12", "75011",
               "Paris", "FR", CUSTOMER_NUMBER, NATIONAL_ID, LATITUDE, LONGITUDE],
              ["C900002", "Bruno", "Petit", "1975-06-01", "bruno@example.fr", "", "Quai Perrache", "3", "69002",
-              "Lyon", "FR", "CN9902", "", "", ""]]),
+              "Lyon", "FR", "CN9902", "", "", ""],
+             # people to erase, one per walk (``eraseCustomer``)
+             *([f"C9100{n:02}", "Zoé", f"Durand{n}", "", f"zoe{n}@example.com", "", "", "", "", "", "FR", "", "", "",
+                ""] for n in range(ERASABLE))]),
     # a loyalty desk keys its records by card number: the record key is a card number too
     "loyalty": ("customers", ["id", "first_name", "last_name", "email", "loyalty_card", "country"],
                 [[CARD, "Hélène", "Martin", EMAIL, CARD, "FR"]]),
@@ -85,21 +90,26 @@ SECRETS: dict[str, list[str]] = {
     "source_id": [CRM_ID], "location": [LATITUDE, LONGITUDE],
 }
 HIDDEN_FROM: dict[str, set[str]] = {
-    "agent": set(), "admin": set(), "analyst": set(SECRETS), "marketing": {"national_id", "source_id"}}
+    "agent": set(), "admin": set(), "analyst": set(SECRETS), "marketing": {"national_id", "source_id"},
+    "dpo": set()}
 ROLES = sorted(HIDDEN_FROM)
 STAFF, EVERYONE = {"agent", "admin"}, set(ROLES)
+#: those who may read one person's explanations and history, and those who act on a person's rights
+ONE_PERSON, RIGHTS = STAFF | {"dpo"}, {"dpo", "admin"}
 # who may run what, by path: the operations of the policy, and lookups by values a role sees only masked
 REFUSED: dict[str, set[str]] = {
     **{f"customerByIdentifier({t})": {"analyst"} for t in ("EMAIL", "PHONE", "CUSTOMER_NUMBER", "LOYALTY_CARD",
                                                             "COOKIE", "DEVICE")},
     "customerByIdentifier(NATIONAL_ID)": {"analyst", "marketing"},
     "searchCustomers(name)": {"analyst"}, "searchCustomers(emailPrefix)": {"analyst"},
-    "customersNear": {"analyst"}, "storeCatchment": {"analyst"}, "farShoppers": {"analyst"},
-    "invitations": {"agent", "analyst"},
-    "Customer.explainLink": EVERYONE - STAFF, "Customer.changes": EVERYONE - STAFF,
+    "customersNear": {"analyst", "dpo"}, "storeCatchment": {"analyst", "dpo"}, "farShoppers": {"analyst", "dpo"},
+    "invitations": {"agent", "analyst", "dpo"},
+    "Customer.explainLink": EVERYONE - ONE_PERSON, "Customer.changes": EVERYONE - ONE_PERSON,
     **{m: EVERYONE - STAFF for m in ("correctContact", "recordConsent", "openTicket", "annotateTicket")},
-    "/geo/near.geojson": {"analyst"}, "/geo/catchment.geojson": {"analyst"}, "/geo/far.geojson": {"analyst"},
-    "/geo/invitations.geojson": {"agent", "analyst"}, "/geo/invitations.csv": {"agent", "analyst"},
+    "subjectAccess": EVERYONE - RIGHTS, "eraseCustomer": EVERYONE - RIGHTS,
+    "/geo/near.geojson": {"analyst", "dpo"}, "/geo/catchment.geojson": {"analyst", "dpo"},
+    "/geo/far.geojson": {"analyst", "dpo"},
+    "/geo/invitations.geojson": {"agent", "analyst", "dpo"}, "/geo/invitations.csv": {"agent", "analyst", "dpo"},
 }
 
 # -- how to call each path (a rule per root field, variant, nested argument and route) ---------------------
@@ -118,6 +128,8 @@ ROOT_ARGUMENTS: dict[str, dict[str, str]] = {  # root field → variant → argu
     "recordConsent": {"": 'customerId: "{other}", purpose: "marketing_sms", granted: true'},
     "openTicket": {"": 'customerId: "{other}", subject: "Parcel late"'},
     "annotateTicket": {"": 'ticketKey: "desk:Q1", note: "Called back"'},
+    "subjectAccess": {"": 'customerId: "{id}"'},
+    "eraseCustomer": {"": 'id: "{erasable}", why: "request 1"'},
     # every object of hers with a global id, fetched again by it ({name}: ids read as admin, ``NODE_IDS``)
     "node": {name: f'id: "{{{name}}}"' for name in ("Customer", "SourceRecord_crm", "SourceRecord_loyalty",
                                                    "Transaction", "Ticket", "WebSession_1", "WebSession_2", "Store",
@@ -133,7 +145,7 @@ NESTED_ARGUMENTS = {"Customer.explainLink": 'otherRecordKey: "crm:C900002"'}
 GUARDED = ("Customer.explainLink", "Customer.changes")
 #: paths whose answer is about Hélène when allowed: her profile id must be in it (the walk is not vacuous)
 ABOUT_OTHERS = {"segments", "/healthz", "/readyz", "/map", "/static", "/geo/stores.geojson", "/geo/homes.geojson",
-                "correctContact", "recordConsent", "openTicket",
+                "correctContact", "recordConsent", "openTicket", "eraseCustomer",
                 # a lookup by cookie or device finds records that carry one, and customer sources carry neither
                 # (web events tie them to people through logins): refused or empty, both checked
                 "customerByIdentifier(COOKIE)", "customerByIdentifier(DEVICE)",
@@ -158,6 +170,8 @@ class Store:
     other: str
     #: global ids by ``node`` variant, and all of them as the ``nodes`` list
     node_ids: dict[str, str]
+    #: customers no path is about, erased one per walk
+    erasable: list[str]
 
 
 def _write_sources(directory: Path) -> None:
@@ -194,8 +208,10 @@ def store(embedded_settings: Settings, tmp_path_factory: pytest.TempPathFactory)
         annotate_ticket(graph, "desk:Q1", NOTE, None, "agent-7")
         locate(graph)
         score_customers(graph)
+        erasable = [_customer_of(graph, f"email:zoe{n}@example.com") for n in range(ERASABLE)]
         with TestClient(create_app(embedded_settings)) as client:
-            yield Store(client, embedded_settings, helene, other, _node_ids(client, embedded_settings, helene))
+            yield Store(client, embedded_settings, helene, other, _node_ids(client, embedded_settings, helene),
+                        erasable)
         clear(graph)
 
 
@@ -255,7 +271,7 @@ def _selection(types: dict[str, dict[str, Any]], name: str, seen: tuple[str, ...
 
 def _documents(store: Store) -> dict[str, str]:
     """Every GraphQL path: each root field's variants with everything it reaches, and each guarded field."""
-    types, documents = _types(), {}
+    types, documents, erasable = _types(), {}, store.erasable.pop()
     for operation, root in (("query", "Query"), ("mutation", "Mutation")):
         fields = {f["name"]: f for f in types[root]["fields"]}
         assert not set(fields) - set(ROOT_ARGUMENTS), f"root fields without a rule: {set(fields) - set(ROOT_ARGUMENTS)}"
@@ -268,7 +284,7 @@ def _documents(store: Store) -> dict[str, str]:
             target = _named(field["type"])
             inner = "" if target["kind"] in ("SCALAR", "ENUM") else _selection(types, target["name"])
             for variant, arguments in variants.items():
-                filled = arguments.format(id=store.helene, other=store.other, **store.node_ids)
+                filled = arguments.format(id=store.helene, other=store.other, erasable=erasable, **store.node_ids)
                 label = f"{name}({variant})" if variant else name
                 documents[label] = f"{operation} {{ {name}{f'({filled})' if filled else ''} {inner} }}"
     for guarded in GUARDED:
