@@ -57,6 +57,26 @@ def test_hub_value_is_blocked_and_reported(embedded_graph: Graph, tmp_path: Path
     assert "email:ann@x.com" not in report
 
 
+
+def test_a_value_links_at_exactly_max_records_and_unlinks_when_a_later_load_makes_it_a_hub(
+        embedded_graph: Graph, tmp_path: Path) -> None:
+    """The limit is inclusive (``records > max_records`` is a hub): four records sharing an email with
+    ``max_records = 4`` are one person; a fifth, loaded later, turns the value into a hub, and the next
+    incremental run must undo the links it made, not keep them."""
+    rules = rules_with(email={"max_records": 4})
+    rows = [_person(str(i), f"Name{i}", f"Other{i}", email="family@x.com") for i in range(1, 5)]
+    write_people(tmp_path, "crm", rows)
+    _load(embedded_graph, tmp_path)
+    resolve(embedded_graph, rules)
+    assert _partition(embedded_graph) == {frozenset(f"crm:{i}" for i in range(1, 5))}
+    assert "email:family@x.com" not in {r["key"] for r in embedded_graph.read("resolve_blocked_report")}
+    write_people(tmp_path, "crm", [*rows, _person("5", "Name5", "Other5", email="family@x.com")])
+    _load(embedded_graph, tmp_path)
+    assert resolve(embedded_graph, rules).mode != "full"
+    assert _partition(embedded_graph) == {frozenset({f"crm:{i}"}) for i in range(1, 6)}
+    report = {r["key"]: r for r in embedded_graph.read("resolve_blocked_report")}
+    assert (report["email:family@x.com"]["reason"], report["email:family@x.com"]["records"]) == ("hub", 5)
+
 def test_blocklisted_pattern_links_nothing(embedded_graph: Graph, tmp_path: Path) -> None:
     rules = default_rules()
     rules = rules.model_copy(update={"identifiers": {**rules.identifiers,
