@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import subprocess
 import sys
@@ -36,6 +37,9 @@ postcode = "postcode"
 customer_number = "cn"
 """
 HEADER = "id,first,last,email,phone,country,postcode,cn"
+
+#: sources as ``name: (kind, header, rows)``, each column mapped to the field of its own name
+Sources = dict[str, tuple[str, list[str], list[list[str]]]]
 
 
 def write_source(directory: Path, name: str, lines: list[str], header: str = HEADER,
@@ -134,3 +138,26 @@ def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
     assert lines[0].startswith("error: ")
     assert "Traceback" not in result.stderr
     return lines[0]
+
+
+def write_field_sources(directory: Path, sources: Sources, **options: str) -> None:
+    """Each source as a CSV whose columns are the fields they fill, with its mapping; ``options`` are more
+    ``[source]`` settings (``date_format``, …)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    settings = "".join(f'{key} = "{value}"\n' for key, value in options.items())
+    for name, (kind, header, rows) in sources.items():
+        with open(directory / f"{name}.csv", "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            writer.writerows(rows)
+        columns = "\n".join(f'{c} = "{c}"' for c in header[1:])
+        (directory / f"{name}.toml").write_text(
+            f'[source]\nname = "{name}"\nkind = "{kind}"\nid = "id"\ndefault_region = "FR"\n{settings}'
+            f'[columns]\n{columns}\n', encoding="utf-8")
+
+
+def customer_of(graph: Graph, identifier_key: str) -> str:
+    """The one customer whose records carry this identifier."""
+    [row] = query(graph, "MATCH (:Identifier {key: $key})<-[:HAS_IDENTIFIER]-(:SourceRecord)<-[:HAS_RECORD]-"
+                         "(c:Customer) RETURN DISTINCT c.id AS id", key=identifier_key)
+    return str(row["id"])

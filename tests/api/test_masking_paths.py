@@ -12,12 +12,10 @@ date and national id, and an audited correction.
 from __future__ import annotations
 
 import base64
-import csv
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,13 +27,13 @@ from api.app import create_app
 from api.schema import schema
 from desk.tickets import annotate_ticket
 from geo.locate import locate
-from graph import Graph, Settings, open_graph
+from graph import Settings, open_graph
 from loaders.run import load_file, plan
 from resolution import resolve
 from resolution.rules import default_rules
 from scoring.score import score_customers
 from tests.conftest import clear
-from tests.helpers import bearer, query
+from tests.helpers import Sources, bearer, customer_of, write_field_sources
 
 pytestmark = pytest.mark.store
 
@@ -48,7 +46,7 @@ NEW_EMAIL, NEW_PHONE = "h.martin@perso.example.org", "07 55 44 33 22"
 ERASABLE = 10
 
 # -- the sources: Hélène has every identifier type; Bruno is someone else, for changes and explanations ---
-SOURCES: dict[str, tuple[str, list[str], list[list[str]]]] = {
+SOURCES: Sources = {
     "stores": ("stores", ["id", "name", "city", "country", "latitude", "longitude"],
                [["S1", "c360 Paris Centre", "Paris", "FR", "48.8606", "2.3376"],
                 ["S2", "c360 Lyon Part-Dieu", "Lyon", "FR", "45.7606", "4.8596"]]),
@@ -174,41 +172,22 @@ class Store:
     erasable: list[str]
 
 
-def _write_sources(directory: Path) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
-    for name, (kind, header, rows) in SOURCES.items():
-        with open(directory / f"{name}.csv", "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(header)
-            writer.writerows(rows)
-        columns = "\n".join(f'{c} = "{c}"' for c in header[1:])
-        (directory / f"{name}.toml").write_text(
-            f'[source]\nname = "{name}"\nkind = "{kind}"\nid = "id"\ndefault_region = "FR"\n'
-            f'date_format = "%Y-%m-%d"\n[columns]\n{columns}\n', encoding="utf-8")
-
-
-def _customer_of(graph: Graph, key: str) -> str:
-    [row] = query(graph, "MATCH (:Identifier {key: $key})<-[:HAS_IDENTIFIER]-(:SourceRecord)<-[:HAS_RECORD]-"
-                         "(c:Customer) RETURN DISTINCT c.id AS id", key=key)
-    return str(row["id"])
-
-
 @pytest.fixture(scope="module")
 def store(embedded_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     sources = tmp_path_factory.mktemp("masking-sources")
-    _write_sources(sources)
+    write_field_sources(sources, SOURCES, date_format="%Y-%m-%d")
     with open_graph(embedded_settings) as graph:
         clear(graph)
         for path, mapping in plan([sources]):
             load_file(graph, path, mapping, embedded_settings.home)
         resolve(graph)
-        helene, other = _customer_of(graph, f"email:{EMAIL}"), _customer_of(graph, "email:bruno@example.fr")
+        helene, other = customer_of(graph, f"email:{EMAIL}"), customer_of(graph, "email:bruno@example.fr")
         pipeline.correct_contact(graph, default_rules(), helene, {"email": NEW_EMAIL}, "agent-7",
                                  f"she called from {NEW_PHONE}")
         annotate_ticket(graph, "desk:Q1", NOTE, None, "agent-7")
         locate(graph)
         score_customers(graph)
-        erasable = [_customer_of(graph, f"email:zoe{n}@example.com") for n in range(ERASABLE)]
+        erasable = [customer_of(graph, f"email:zoe{n}@example.com") for n in range(ERASABLE)]
         with TestClient(create_app(embedded_settings)) as client:
             yield Store(client, embedded_settings, helene, other, _node_ids(client, embedded_settings, helene),
                         erasable)

@@ -8,12 +8,10 @@ worked out here from the source rows written, not from the API.
 from __future__ import annotations
 
 import base64
-import csv
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,7 +27,7 @@ from loaders.run import load_file, plan
 from resolution import resolve
 from scoring.score import score_customers
 from tests.conftest import clear
-from tests.helpers import bearer, graphql, query
+from tests.helpers import Sources, bearer, customer_of, graphql, write_field_sources
 
 pytestmark = pytest.mark.store
 
@@ -46,7 +44,7 @@ TICKETS = [("Q1", "2024-01-10T09:00:00Z"), ("Q2", "2024-02-10T09:00:00Z"), ("Q3"
 VISITS = [(COOKIE, "2024-01-01T10:00:00Z"), (COOKIE, "2024-01-02T10:00:00Z"), (COOKIE, "2024-01-03T10:00:00Z"),
           (COOKIE_2, "2024-01-01T10:00:00Z"), (COOKIE_2, "2024-01-04T10:00:00Z")]
 
-SOURCES: dict[str, tuple[str, list[str], list[list[str]]]] = {
+SOURCES: Sources = {
     "stores": ("stores", ["id", "name", "city", "country"], [["S1", "c360 Paris Centre", "Paris", "FR"]]),
     "crm": ("customers", ["id", "first_name", "last_name", "email", "postcode", "country", "loyalty_card"],
             [[f"R{n}", first, "Lenoir", EMAIL if n == 0 else f"{first.lower()}.lenoir{n}@example.fr", "75011",
@@ -103,32 +101,19 @@ class Store:
         return body["data"]  # type: ignore[no-any-return]
 
 
-def _write_sources(directory: Path) -> None:
-    for name, (kind, header, rows) in SOURCES.items():
-        with open(directory / f"{name}.csv", "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(header)
-            writer.writerows(rows)
-        columns = "\n".join(f'{c} = "{c}"' for c in header[1:])
-        (directory / f"{name}.toml").write_text(
-            f'[source]\nname = "{name}"\nkind = "{kind}"\nid = "id"\ndefault_region = "FR"\n[columns]\n{columns}\n',
-            encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
 def store(embedded_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     sources = tmp_path_factory.mktemp("relay-sources")
-    _write_sources(sources)
+    write_field_sources(sources, SOURCES)
     with open_graph(embedded_settings) as graph:
         clear(graph)
         for path, mapping in plan([sources]):
             load_file(graph, path, mapping, embedded_settings.home)
         resolve(graph)
         score_customers(graph)
-        [row] = query(graph, "MATCH (:Identifier {key: $key})<-[:HAS_IDENTIFIER]-(:SourceRecord)<-[:HAS_RECORD]-"
-                             "(c:Customer) RETURN DISTINCT c.id AS id", key=f"email:{EMAIL}")
+        odile = customer_of(graph, f"email:{EMAIL}")
         with TestClient(create_app(embedded_settings)) as client:
-            yield Store(client, embedded_settings, str(row["id"]))
+            yield Store(client, embedded_settings, odile)
         clear(graph)
 
 

@@ -29,7 +29,7 @@ from loaders.run import load_file, plan
 from resolution import resolve
 from scoring.rfm import quintile, segment
 from scoring.score import score_customers
-from tests.helpers import bearer, c360, graphql, one_error_line, query
+from tests.helpers import bearer, c360, customer_of, graphql, one_error_line, query
 
 PARIS = (48.85341, 2.3488)
 # id, first, last, email, street, postcode, city, country, latitude, longitude
@@ -110,12 +110,6 @@ def marketing(embedded_graph: Graph, embedded_settings: Settings, tmp_path: Path
     locate(embedded_graph)
     score_customers(embedded_graph)
     return embedded_graph
-
-
-def _customer_of(graph: Graph, email: str) -> str:
-    [record] = query(graph, "MATCH (:Identifier {key: $key})<-[:HAS_IDENTIFIER]-(:SourceRecord)<-[:HAS_RECORD]-"
-                            "(c:Customer) RETURN DISTINCT c.id AS id", key=f"email:{email}")
-    return str(record["id"])
 
 
 # -- pure parts --------------------------------------------------------------------------------------------
@@ -234,7 +228,7 @@ def test_invitations_are_consent_clean_one_row_per_customer(marketing: Graph) ->
     assert len({i.customer_id for i in chosen}) == len(chosen)
     assert all("marketing_email granted" in i.reason and "km from c360 Paris Centre" in i.reason for i in chosen)
     assert [i.distance_km for i in chosen] == sorted(i.distance_km for i in chosen)
-    anne = _customer_of(marketing, "anne@x.fr")
+    anne = customer_of(marketing, "email:anne@x.fr")
     [only_champions] = [i for i in chosen if i.customer_id == anne]
     assert [i.customer_id for i in invitations(marketing, venue(marketing, "S1"), 30,
                                                segment=only_champions.segment)] == [anne]
