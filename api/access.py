@@ -87,6 +87,7 @@ class Operation(Enum):
     INVITE = "invite"
     SUBJECT_ACCESS = "subject_access"
     ERASE = "erase"
+    RESTRICT = "restrict"
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,8 @@ OPERATIONS: dict[Operation, Rule] = {
     Operation.SUBJECT_ACCESS: Rule(RIGHTS, "export everything held about a person (data-protection officers and "
                                            "admins only)"),
     Operation.ERASE: Rule(RIGHTS, "erase a person (data-protection officers and admins only)"),
+    Operation.RESTRICT: Rule(RIGHTS, "restrict a person's processing or lift a restriction (data-protection "
+                                     "officers and admins only)"),
 }
 
 

@@ -105,6 +105,7 @@ REFUSED: dict[str, set[str]] = {
     "Customer.explainLink": EVERYONE - ONE_PERSON, "Customer.changes": EVERYONE - ONE_PERSON,
     **{m: EVERYONE - STAFF for m in ("correctContact", "recordConsent", "openTicket", "annotateTicket")},
     "subjectAccess": EVERYONE - RIGHTS, "eraseCustomer": EVERYONE - RIGHTS,
+    "restrictProcessing": EVERYONE - RIGHTS, "liftRestriction": EVERYONE - RIGHTS,
     "/geo/near.geojson": {"analyst", "dpo"}, "/geo/catchment.geojson": {"analyst", "dpo"},
     "/geo/far.geojson": {"analyst", "dpo"},
     "/geo/invitations.geojson": {"agent", "analyst", "dpo"}, "/geo/invitations.csv": {"agent", "analyst", "dpo"},
@@ -128,6 +129,8 @@ ROOT_ARGUMENTS: dict[str, dict[str, str]] = {  # root field → variant → argu
     "annotateTicket": {"": 'ticketKey: "desk:Q1", note: "Called back"'},
     "subjectAccess": {"": 'customerId: "{id}"'},
     "eraseCustomer": {"": 'id: "{erasable}", why: "request 1"'},
+    "restrictProcessing": {"": 'customerId: "{other}", purpose: "sync", why: "request 2"'},
+    "liftRestriction": {"": 'customerId: "{other}", purpose: "sync", why: "request 3"'},
     # every object of hers with a global id, fetched again by it ({name}: ids read as admin, ``NODE_IDS``)
     "node": {name: f'id: "{{{name}}}"' for name in ("Customer", "SourceRecord_crm", "SourceRecord_loyalty",
                                                    "Transaction", "Ticket", "WebSession_1", "WebSession_2", "Store",
@@ -143,7 +146,8 @@ NESTED_ARGUMENTS = {"Customer.explainLink": 'otherRecordKey: "crm:C900002"'}
 GUARDED = ("Customer.explainLink", "Customer.changes")
 #: paths whose answer is about Hélène when allowed: her profile id must be in it (the walk is not vacuous)
 ABOUT_OTHERS = {"segments", "/healthz", "/readyz", "/map", "/static", "/geo/stores.geojson", "/geo/homes.geojson",
-                "correctContact", "recordConsent", "openTicket", "eraseCustomer",
+                "correctContact", "recordConsent", "openTicket", "eraseCustomer", "restrictProcessing",
+                "liftRestriction",
                 # a lookup by cookie or device finds records that carry one, and customer sources carry neither
                 # (web events tie them to people through logins): refused or empty, both checked
                 "customerByIdentifier(COOKIE)", "customerByIdentifier(DEVICE)",
