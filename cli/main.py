@@ -25,6 +25,7 @@ from rich.text import Text
 import pipeline
 from cli.marketing import print_locate, print_scores
 from cli.marketing import register as register_marketing
+from cli.quality import register as register_quality
 from graph import C360Error, InputError, PortInUseError, Settings, open_graph
 from graph.embedded import DATABASE, USER, EmbeddedServer
 from graph.home import owner_only
@@ -47,6 +48,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(export_app, name="export")
 
 register_marketing(app)
+register_quality(app)
 
 out = Console()
 err = Console(stderr=True)
@@ -426,16 +428,6 @@ def _login() -> str:
         return getpass.getuser()
     except (OSError, KeyError):  # no login name in the environment nor the password database (a container)
         return "unknown"
-
-
-@app.command()
-def check() -> None:
-    """Check that the store answers and show what the graph holds."""
-    with open_graph(Settings()) as graph:
-        counts = graph.read("graph_counts")[0]
-        out.print(f"store {graph.connection.uri} ({graph.capabilities.name}) answers")
-    for name, value in counts.items():
-        out.print(f"  {name:<12} {value:>10,}")
 
 
 # -- serving ---------------------------------------------------------------------------------------------
