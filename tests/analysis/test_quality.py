@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from analysis.quality import check_quality, failures, history
-from analysis.quality_expectations import parse_expectations
+from analysis.quality_expectations import expectations_in_use, parse_expectations
 from graph import Graph
 from loaders.run import load_file, plan
 from resolution import resolve
@@ -121,3 +121,11 @@ def test_each_check_is_kept_as_a_quality_run(graph: Graph, tmp_path: Path) -> No
     assert runs[1].report["results"][0]["value"] == 0.75
     [stored] = query(graph, "MATCH (q:QualityRun {id: $id}) RETURN keys(q) AS keys", id=second["id"])
     assert sorted(stored["keys"]) == ["at", "checks", "failed", "id", "passed", "report"]
+
+
+def test_an_empty_graph_passes_the_shipped_expectations(graph: Graph, tmp_path: Path) -> None:
+    expectations, name = expectations_in_use(tmp_path)
+    report = check_quality(graph, expectations, name)
+    assert report["passed"], failures(report)
+    assert measured(report, "profile_size", stat="max") == 0
+    assert not [m for m in report["measurements"] if m["measure"] in ("completeness", "validity", "freshness")]
