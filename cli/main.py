@@ -25,6 +25,7 @@ from rich.text import Text
 import pipeline
 from cli.marketing import print_locate, print_scores
 from cli.marketing import register as register_marketing
+from cli.quality import register as register_quality
 from cli.rights import TicketOption
 from cli.rights import register as register_rights
 from graph import C360Error, InputError, PortInUseError, Settings, open_graph
@@ -50,6 +51,7 @@ app.add_typer(export_app, name="export")
 
 register_marketing(app)
 register_rights(app)
+register_quality(app)
 
 out = Console()
 err = Console(stderr=True)
@@ -445,16 +447,6 @@ def _login() -> str:
         return getpass.getuser()
     except (OSError, KeyError):  # no login name in the environment nor the password database (a container)
         return "unknown"
-
-
-@app.command()
-def check() -> None:
-    """Check that the store answers and show what the graph holds."""
-    with open_graph(Settings()) as graph:
-        counts = graph.read("graph_counts")[0]
-        out.print(f"store {graph.connection.uri} ({graph.capabilities.name}) answers")
-    for name, value in counts.items():
-        out.print(f"  {name:<12} {value:>10,}")
 
 
 # -- serving ---------------------------------------------------------------------------------------------
