@@ -94,6 +94,5 @@ def saved_query(name: str) -> SavedQuery:
     """One saved query by name; an unknown name is a clear error listing the known ones."""
     found = catalogue().get(name)
     if found is None:
-        raise InputError(f"no saved query {name!r}; `c360 query --list` shows them: {', '.join(catalogue())}",
-                         field="name")
+        raise InputError(f"no saved query {name!r}; `c360 query --list` shows them: {', '.join(catalogue())}")
     return found
