@@ -18,7 +18,8 @@ CALL (identifiers) {
 }
 CALL (identifiers) {
   UNWIND identifiers AS i
-  MATCH (i)<-[:LOGGED_IN_AS]-(:WebSession)-[:FROM]->(:Identifier)<-[:FROM]-(w:WebSession)
+  MATCH (i)<-[:LOGGED_IN_AS]-(:WebSession)-[:FROM]->(cookie:Identifier)
+  MATCH (cookie)<-[:FROM]-(w:WebSession)
   WITH DISTINCT w
   RETURN count(w) AS sessions, min(w.started_at) AS first_visit
 }

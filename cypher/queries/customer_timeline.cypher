@@ -15,7 +15,8 @@ CALL (identifiers) {
          t.channel + ' ' + toString(t.amount) + ' ' + t.currency + coalesce(' at ' + s.name, '') AS detail
   UNION
   UNWIND identifiers AS i
-  MATCH (i)<-[:LOGGED_IN_AS]-(:WebSession)-[:FROM]->(:Identifier)<-[:FROM]-(w:WebSession)
+  MATCH (i)<-[:LOGGED_IN_AS]-(:WebSession)-[:FROM]->(cookie:Identifier)
+  MATCH (cookie)<-[:FROM]-(w:WebSession)
   RETURN DISTINCT w.started_at AS at, 'web session' AS event, w.key AS key,
          toString(w.page_views) + ' pages' AS detail
   UNION
