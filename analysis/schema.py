@@ -72,10 +72,28 @@ def meta_graph(graph: Graph) -> MetaGraph:
         labels=[Label(r["label"], r["nodes"]) for r in graph.read("schema_labels")],
         connections=[Connection(r["type"], r["from_label"], r["to_label"], r["relationships"])
                      for r in graph.read("schema_relationships")],
-        node_properties=[Property(r["label"], r["key"], r["value_type"], r["count"])
-                         for r in graph.read("schema_node_properties")],
-        relationship_properties=[Property(r["type"], r["key"], r["value_type"], r["count"])
-                                 for r in graph.read("schema_relationship_properties")])
+        node_properties=_properties(graph.read("schema_node_properties"), "label"),
+        relationship_properties=_properties(graph.read("schema_relationship_properties"), "type"))
+
+
+def portable_type(value_type: str) -> str:
+    """A value type as both stores name it for the same data. The embedded store names every list
+    ``LIST<ANY>`` where Neo4j names its elements, so lists are ``LIST``; and it keeps an instant without its
+    zone (``LOCAL DATETIME``, read back as UTC) where Neo4j keeps ``ZONED DATETIME``, so both are ``DATETIME``."""
+    value_type = value_type.replace(" NOT NULL", "").strip()
+    if value_type.startswith("LIST"):
+        return "LIST"
+    if value_type in ("LOCAL DATETIME", "ZONED DATETIME"):
+        return "DATETIME"
+    return value_type
+
+
+def _properties(rows: list[dict[str, Any]], owner: str) -> list[Property]:
+    counts: dict[tuple[str, str, str], int] = {}
+    for r in rows:
+        key = (r[owner], r["key"], portable_type(r["value_type"]))
+        counts[key] = counts.get(key, 0) + r["count"]
+    return [Property(o, k, t, n) for (o, k, t), n in sorted(counts.items())]
 
 
 def vocabulary(graph: Graph) -> Vocabulary:
