@@ -186,7 +186,8 @@ def to_svg(meta: MetaGraph) -> str:
             parts.append(f'<path d="M {x1 - 30:.1f} {top:.1f} C {x1 - 40:.1f} {top - lift:.1f} {x1 + 40:.1f} '
                          f'{top - lift:.1f} {x1 + 30:.1f} {top:.1f}" fill="none" stroke="#555" '
                          f'marker-end="url(#arrow)"/>')
-            captions.append(f'<text x="{x1:.1f}" y="{top - lift + 8:.1f}" text-anchor="middle" fill="#333">{text}</text>')
+            captions.append(f'<text x="{x1:.1f}" y="{top - lift + 8:.1f}" text-anchor="middle" fill="#333">'
+                            f'{text}</text>')
             continue
         x2, y2 = where[c.to_label]
         key = (min(c.from_label, c.to_label), max(c.from_label, c.to_label))

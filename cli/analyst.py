@@ -3,6 +3,7 @@ questions). They read whichever store c360 uses, the embedded one or Neo4j, and 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import threading
@@ -105,10 +106,8 @@ def _shell(graph: Graph, params: dict[str, Any], output: Format, write: bool, hi
     names: list[Vocabulary] = []
 
     def learn() -> None:
-        try:
+        with contextlib.suppress(C360Error):  # completion then offers keywords only
             names.append(vocabulary(graph))
-        except C360Error:
-            pass  # completion then offers keywords only
 
     threading.Thread(target=learn, daemon=True).start()
     bindings = KeyBindings()
@@ -205,7 +204,8 @@ def _print_table(answer: Answer) -> None:
             table.add_row(*(Text(as_text(row.get(c)), style="dim" if row.get(c) is None else "")
                             for c in answer.columns))
         out.print(table)
-    shown = f" (the first {TABLE_ROWS:,} shown; --format csv or json gives all)" if len(answer.rows) > TABLE_ROWS else ""
+    cut = len(answer.rows) > TABLE_ROWS
+    shown = f" (the first {TABLE_ROWS:,} shown; --format csv or json gives all)" if cut else ""
     took = f", {answer.milliseconds:.0f} ms" if answer.milliseconds is not None else ""
     changes = ("; " + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in answer.changes.items())
                if answer.changes else "")

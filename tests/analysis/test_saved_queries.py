@@ -158,7 +158,8 @@ def test_shared_identifiers(graph: Graph, dump: Dump) -> None:
 
 
 def test_profiles_spanning_sources(graph: Graph, dump: Dump) -> None:
-    expected = sorted(({"customer": c, "source_count": len(dump.sources_of(c)), "sources": dump.sources_of(c),
+    expected: list[dict[str, Any]] = sorted(({"customer": c, "source_count": len(dump.sources_of(c)),
+                                              "sources": dump.sources_of(c),
                         "records": len(rs)} for c, rs in dump.records.items() if len(dump.sources_of(c)) >= 2),
                       key=lambda r: (-r["source_count"], -r["records"], r["customer"]))
     got = answer(graph, "profiles_spanning_sources", limit=1000)
@@ -176,9 +177,9 @@ def test_segment_store_customers(graph: Graph, dump: Dump) -> None:
             key = (r["store"], r["name"], dump.customers[r["c"]]["segment"] or "not scored")
             groups[key].add(r["c"])
             visits[key] += r["visits"]
-        expected = sorted(({"store": s, "store_name": n, "segment": g, "customers": len(cs), "visits": visits[s, n, g]}
-                           for (s, n, g), cs in groups.items()), key=lambda r: (r["store"], -r["customers"],
-                                                                                 r["segment"]))
+        expected: list[dict[str, Any]] = sorted(
+            ({"store": s, "store_name": n, "segment": g, "customers": len(cs), "visits": visits[s, n, g]}
+             for (s, n, g), cs in groups.items()), key=lambda r: (r["store"], -r["customers"], r["segment"]))
         assert answer(graph, "segment_store_customers", usual_only=usual_only) == expected
         assert expected
 
@@ -275,8 +276,9 @@ def test_source_overlap(graph: Graph, dump: Dump) -> None:
             for b in sources:
                 if a < b:
                     pairs[a, b] += 1
-    expected = sorted(({"source": a, "other_source": b, "customers": n} for (a, b), n in pairs.items()),
-                      key=lambda r: (-r["customers"], r["source"], r["other_source"]))
+    expected: list[dict[str, Any]] = sorted(
+        ({"source": a, "other_source": b, "customers": n} for (a, b), n in pairs.items()),
+        key=lambda r: (-r["customers"], r["source"], r["other_source"]))
     assert answer(graph, "source_overlap") == expected
     assert len(expected) == 3
 
