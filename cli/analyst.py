@@ -150,6 +150,9 @@ def _shell(graph: Graph, params: dict[str, Any], output: Format, write: bool, hi
                 _print(run(graph, statement, params, write=write), output)
             except C360Error as error:
                 err.print(Text("error: " + " ".join(str(error).split()), style="red"), soft_wrap=True)
+            except KeyboardInterrupt:  # Ctrl-C stops the statement (its transaction rolls back), not the shell
+                err.print(Text("interrupted", style="red"))
+                break
 
 
 def _shell_command(text: str, params: dict[str, Any], output: list[Format]) -> bool:
