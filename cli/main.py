@@ -23,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 import pipeline
+from cli.analyst import register as register_analyst
 from cli.marketing import print_locate, print_scores
 from cli.marketing import register as register_marketing
 from cli.quality import register as register_quality
@@ -50,6 +51,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(export_app, name="export")
 
 register_marketing(app)
+register_analyst(app)
 register_rights(app)
 register_quality(app)
 
