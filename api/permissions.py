@@ -53,6 +53,10 @@ class MayErase(_OperationPermission):
     operation = Operation.ERASE
 
 
+class MaySeeDashboard(_OperationPermission):
+    operation = Operation.DASHBOARD
+
+
 class MayLookUpByType(BasePermission):
     """Looking people up by an identifier the role sees only masked would confirm a guessed value."""
 

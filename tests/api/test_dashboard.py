@@ -22,7 +22,7 @@ from scoring.score import score_customers
 from tests.api.test_map import CHROMIUM, serving
 from tests.api.test_map_xss import INJECTED, WATCH
 from tests.geo.test_campaigns import PEOPLE, _load, _till, paris  # noqa: F401  (the fixture)
-from tests.helpers import api_client, query
+from tests.helpers import api_client, graphql, query
 
 pytestmark = pytest.mark.store
 
@@ -68,6 +68,28 @@ def test_the_figures_name_no_one_and_follow_the_policy(dashboard: Graph, embedde
         assert client.get("/dashboard/indicators.json").status_code == 401
         page = client.get("/dashboard")
         assert page.status_code == 200 and "script-src 'self'" in page.headers["content-security-policy"]
+
+
+CAMPAIGNS = ("{ campaigns(days: 30) { name venue open invited { people buyers buyersShare spendPerHead { amount "
+             "currency } } heldOut { people buyers buyersShare } buyersUplift { estimate low high } "
+             "incrementalRevenue { estimate } } }")
+
+
+def test_campaign_results_in_graphql(dashboard: Graph, embedded_settings: Settings) -> None:
+    with api_client(embedded_settings, "marketing") as client:
+        data = graphql(client, CAMPAIGNS)
+        assert "errors" not in data, data
+        summer, spring = data["data"]["campaigns"]
+        assert (summer["name"], spring["name"]) == (IMG, "Spring preview")
+        assert (summer["invited"]["people"], summer["heldOut"]["people"]) == (15, 5)
+        shares = summer["invited"]["buyersShare"] - summer["heldOut"]["buyersShare"]
+        uplift = summer["buyersUplift"]
+        assert uplift["estimate"] == pytest.approx(shares) and uplift["low"] < uplift["estimate"] < uplift["high"]
+        assert summer["invited"]["spendPerHead"]["currency"] == "EUR" and not summer["open"]
+        assert spring["invited"]["buyers"] == 0 and spring["invited"]["spendPerHead"] is None
+    with api_client(embedded_settings, "agent") as client:
+        [error] = graphql(client, CAMPAIGNS)["errors"]
+        assert error["extensions"]["code"] == "FORBIDDEN" and "may not see the dashboard" in error["message"]
 
 
 @pytest.fixture
