@@ -21,7 +21,7 @@ from graph import Graph, Settings
 from scoring.score import score_customers
 from tests.api.test_map import CHROMIUM, serving
 from tests.api.test_map_xss import INJECTED, WATCH
-from tests.geo.test_campaigns import PEOPLE, _load, _till, paris  # noqa: F401  (the fixture)
+from tests.geo.test_campaigns import PEOPLE, load_sources, paris, till  # noqa: F401  (the fixture)
 from tests.helpers import api_client, graphql, query
 
 pytestmark = pytest.mark.store
@@ -36,7 +36,7 @@ def dashboard(paris: Graph, embedded_settings: Settings, tmp_path: Path) -> Grap
     place = venue(paris, "S1")
     save_campaign(paris, IMG, place, 10, date(2024, 6, 1), control_share=0.25, seed=7)
     save_campaign(paris, "Spring preview", place, 10, date(2024, 4, 1), control_share=0.5, seed=1)
-    _load(paris, tmp_path / "after", embedded_settings.home, _till(
+    load_sources(paris, tmp_path / "after", embedded_settings.home, till(
         [(f"A{n}", "2024-06-03T10:00:00Z", "20.00", p[3]) for n, p in enumerate(PEOPLE[:10])]))
     score_customers(paris)
     query(paris, "CREATE (:QualityRun {id: 'Q1', at: $at, passed: false, checks: 9, failed: 2, report: $report})",

@@ -46,14 +46,14 @@ EVENT = date(2024, 6, 1)
 SEED = 7
 
 
-def _load(graph: Graph, directory: Path, home: Path, sources: dict[str, tuple[str, list[str], list[list[str]]]]
+def load_sources(graph: Graph, directory: Path, home: Path, sources: dict[str, tuple[str, list[str], list[list[str]]]]
           ) -> None:
     write_field_sources(directory, sources)
     for path, mapping in plan([directory]):
         load_file(graph, path, mapping, home)
 
 
-def _till(rows: list[tuple[str, str, str, str]]) -> dict[str, tuple[str, list[str], list[list[str]]]]:
+def till(rows: list[tuple[str, str, str, str]]) -> dict[str, tuple[str, list[str], list[list[str]]]]:
     """Purchases ``(id, at, amount, email)`` at the Paris store, in euros."""
     return {"tills": ("transactions", ["id", "at", "amount", "store", "email", "currency"],
                       [[i, at, amount, "S1", email, "EUR"] for i, at, amount, email in rows])}
@@ -61,14 +61,14 @@ def _till(rows: list[tuple[str, str, str, str]]) -> dict[str, tuple[str, list[st
 
 @pytest.fixture
 def paris(embedded_graph: Graph, embedded_settings: Settings, tmp_path: Path) -> Graph:
-    _load(embedded_graph, tmp_path / "people", embedded_settings.home, {
+    load_sources(embedded_graph, tmp_path / "people", embedded_settings.home, {
         "crm": ("customers", PERSON, PEOPLE + ZOE),
         "stores": ("stores", ["id", "name", "city", "country", "latitude", "longitude"], STORES),
         "consents": ("consents", ["id", "at", "purpose", "granted", "email"],
                      [[f"K{p[0]}", "2024-01-01T00:00:00Z", "marketing_email", "yes", p[3]] for p in PEOPLE])})
     # before the event: everyone bought once, which no window after it may count
-    _load(embedded_graph, tmp_path / "before", embedded_settings.home,
-          _till([(f"B{p[0]}", "2024-05-01T10:00:00Z", "99.00", p[3]) for p in PEOPLE]))
+    load_sources(embedded_graph, tmp_path / "before", embedded_settings.home,
+          till([(f"B{p[0]}", "2024-05-01T10:00:00Z", "99.00", p[3]) for p in PEOPLE]))
     resolve(embedded_graph, deterministic())
     locate(embedded_graph)
     return embedded_graph
@@ -102,6 +102,11 @@ def test_the_bootstrap_interval_holds_the_difference_and_is_seeded() -> None:
     first, again = mean_difference(x, y, seed=3), mean_difference(x, y, seed=3)
     assert first == again and first.low < first.estimate < first.high
     assert first.estimate == pytest.approx(x.mean() - y.mean())
+    # large sides: Welch's normal interval, which the bootstrap's agrees with at this size
+    big_x, big_y = np.tile(x, 60), np.tile(y, 60)
+    normal = mean_difference(big_x, big_y, seed=3)
+    half = 1.959963984540054 * np.sqrt(big_x.var(ddof=1) / len(big_x) + big_y.var(ddof=1) / len(big_y))
+    assert (normal.low, normal.high) == pytest.approx((normal.estimate - half, normal.estimate + half))
 
 
 def test_the_held_out_draw_is_seeded_and_of_the_stated_share() -> None:
@@ -153,7 +158,7 @@ def test_results_count_the_window_and_survive_re_resolution(paris: Graph, embedd
     invited = _emails(saved.sent)
     held = sorted(set(_emails(listed)) - set(invited))
     buyers, control_buyer, quiet = invited[:6], held[0], invited[-1]
-    _load(paris, tmp_path / "after", embedded_settings.home, _till(
+    load_sources(paris, tmp_path / "after", embedded_settings.home, till(
         [(f"A{n}", "2024-06-02T10:00:00Z", "10.00", email) for n, email in enumerate(buyers)]
         + [("A90", "2024-06-30T23:00:00Z", "5.00", buyers[0]),  # a second basket, inside the window
            ("A91", "2024-07-01T00:00:00Z", "500.00", quiet),  # the window's end is not in it
