@@ -562,7 +562,8 @@ def demo(
     bearer = issue_token(signing_key(settings), "admin", "demo", timedelta(hours=8))
     marketer = issue_token(signing_key(settings), "marketing", "demo-marketing", timedelta(hours=8))
     banner = (_DEMO_QUERY.replace("$ID", customer_id).replace("$TOKEN", bearer)
-              + f"\nMap (stores, homes, invitations; a marketing token):\n  http://127.0.0.1:{port}/map#token={marketer}")
+              + f"\nMap (stores, homes, invitations; a marketing token):\n  http://127.0.0.1:{port}/map#token={marketer}"
+              + f"\nDashboard (key indicators, campaigns' return):\n  http://127.0.0.1:{port}/dashboard#token={marketer}")
     _serve(settings, "127.0.0.1", port, banner=lambda url: out.print(banner, soft_wrap=True, markup=False))
 
 

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Refresh the vendored browser libraries of the map and of GraphiQL from npm (exact versions in package.json /
+# Refresh the vendored browser libraries of the map, the dashboard and GraphiQL from npm (exact versions in package.json /
 # package-lock.json). The copies are committed: serving the map or GraphiQL needs neither npm nor the network.
 set -euo pipefail
 cd "$(dirname "$0")"
 npm ci --no-audit --no-fund --silent
 to=../api/static/vendor
-rm -rf "$to" && mkdir -p "$to/leaflet/images" "$to/markercluster" "$to/graphiql"
+rm -rf "$to" && mkdir -p "$to/leaflet/images" "$to/markercluster" "$to/graphiql" "$to/chartjs"
 cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/LICENSE "$to/leaflet/"
 cp node_modules/leaflet/dist/images/*.png "$to/leaflet/images/"
 cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js node_modules/leaflet.markercluster/dist/MarkerCluster.css \
@@ -30,3 +30,6 @@ cp node_modules/@graphiql/plugin-explorer/dist/style.css "$g/plugin-explorer.css
 node -e 'const p = require("./node_modules/@graphiql/plugin-explorer/package.json");
   console.log(`${p.name} ${p.version}: ${p.license} licence, from ${p.repository.url || p.repository}; the text is graphiql.LICENSE.`)' \
   > "$g/plugin-explorer.LICENSE"
+# Chart.js (/dashboard): its UMD build, which draws on canvas and needs no stylesheet; no source map
+sed '/^\/\/# sourceMappingURL=/d' node_modules/chart.js/dist/chart.umd.min.js > "$to/chartjs/chart.umd.min.js"
+cp node_modules/chart.js/LICENSE.md "$to/chartjs/LICENSE.md"

@@ -101,7 +101,7 @@ REFUSED: dict[str, set[str]] = {
     "customerByIdentifier(NATIONAL_ID)": {"analyst", "marketing"},
     "searchCustomers(name)": {"analyst"}, "searchCustomers(emailPrefix)": {"analyst"},
     "customersNear": {"analyst", "dpo"}, "storeCatchment": {"analyst", "dpo"}, "farShoppers": {"analyst", "dpo"},
-    "invitations": {"agent", "analyst", "dpo"},
+    "invitations": {"agent", "analyst", "dpo"}, "campaigns": {"agent", "dpo"},
     "Customer.explainLink": EVERYONE - ONE_PERSON, "Customer.changes": EVERYONE - ONE_PERSON,
     **{m: EVERYONE - STAFF for m in ("correctContact", "recordConsent", "openTicket", "annotateTicket")},
     "subjectAccess": EVERYONE - RIGHTS, "eraseCustomer": EVERYONE - RIGHTS,
@@ -109,6 +109,7 @@ REFUSED: dict[str, set[str]] = {
     "/geo/near.geojson": {"analyst", "dpo"}, "/geo/catchment.geojson": {"analyst", "dpo"},
     "/geo/far.geojson": {"analyst", "dpo"},
     "/geo/invitations.geojson": {"agent", "analyst", "dpo"}, "/geo/invitations.csv": {"agent", "analyst", "dpo"},
+    "/dashboard/indicators.json": {"agent", "dpo"},
 }
 
 # -- how to call each path (a rule per root field, variant, nested argument and route) ---------------------
@@ -123,6 +124,7 @@ ROOT_ARGUMENTS: dict[str, dict[str, str]] = {  # root field → variant → argu
     "storeCatchment": {"": 'storeKey: "S2"'},
     "farShoppers": {"": "minKm: 100"},
     "invitations": {"": 'venue: "S1", radiusKm: 30, limit: 5'},
+    "campaigns": {"": ""},
     "correctContact": {"": 'customerId: "{other}", correction: {{email: "bruno.new@example.fr"}}, why: "moved"'},
     "recordConsent": {"": 'customerId: "{other}", purpose: "marketing_sms", granted: true'},
     "openTicket": {"": 'customerId: "{other}", subject: "Parcel late"'},
@@ -146,6 +148,7 @@ NESTED_ARGUMENTS = {"Customer.explainLink": 'otherRecordKey: "crm:C900002"'}
 GUARDED = ("Customer.explainLink", "Customer.changes")
 #: paths whose answer is about Hélène when allowed: her profile id must be in it (the walk is not vacuous)
 ABOUT_OTHERS = {"segments", "/healthz", "/readyz", "/map", "/static", "/geo/stores.geojson", "/geo/homes.geojson",
+                "campaigns", "/dashboard", "/dashboard/indicators.json",  # aggregates: no one in them
                 "correctContact", "recordConsent", "openTicket", "eraseCustomer", "restrictProcessing",
                 "liftRestriction",
                 # a lookup by cookie or device finds records that carry one, and customer sources carry neither
@@ -161,6 +164,7 @@ ROUTE_REQUESTS: dict[str, str | None] = {  # route → what to GET (None: walked
     "/geo/catchment.geojson": "/geo/catchment.geojson?storeKey=S2", "/geo/far.geojson": "/geo/far.geojson?minKm=100",
     "/geo/invitations.geojson": "/geo/invitations.geojson?venue=S1&radiusKm=30",
     "/geo/invitations.csv": "/geo/invitations.csv?venue=S1&radiusKm=30",
+    "/dashboard": "/dashboard", "/dashboard/indicators.json": "/dashboard/indicators.json",  # aggregates only
 }
 
 
