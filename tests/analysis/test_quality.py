@@ -80,7 +80,7 @@ def test_profiles_blocked_values_consents_and_constraints(report: dict[str, Any]
     assert measured(report, "blocked", type="email", reason="blocklist") == 1
     assert report["blocked_largest"] == [{"key": "email:test@test.com", "type": "email", "reason": "blocklist",
                                           "records": 1}]
-    assert measured(report, "consent", purpose="marketing_email") == 0.25  # Ann, of 4 customers
+    assert measured(report, "consent", purpose="marketing") == 0.25  # Ann ("marketing_email"), of 4 customers
     assert {m["check"]: m["value"] for m in report["measurements"] if m["measure"] == "constraint"} == {
         "unique_source_record_key": 0, "unique_identifier_key": 0, "unique_customer_id": 0, "unique_store_key": 0,
         "unique_transaction_key": 0, "unique_ticket_key": 0, "unique_web_session_key": 0,
