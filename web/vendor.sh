@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Refresh the vendored browser libraries of the map and of GraphiQL from npm (exact versions in package.json /
-# package-lock.json). The copies are committed: serving the map or GraphiQL needs neither npm nor the network.
+# Refresh the vendored browser libraries of the map, of GraphiQL and of the explorer from npm (exact versions in
+# package.json / package-lock.json). The copies are committed: serving the map, GraphiQL or the explorer needs
+# neither npm nor the network.
 set -euo pipefail
 cd "$(dirname "$0")"
 npm ci --no-audit --no-fund --silent
@@ -30,3 +31,6 @@ cp node_modules/@graphiql/plugin-explorer/dist/style.css "$g/plugin-explorer.css
 node -e 'const p = require("./node_modules/@graphiql/plugin-explorer/package.json");
   console.log(`${p.name} ${p.version}: ${p.license} licence, from ${p.repository.url || p.repository}; the text is graphiql.LICENSE.`)' \
   > "$g/plugin-explorer.LICENSE"
+# the explorer (/explore): cytoscape.js, one self-contained UMD build drawing on a canvas
+cp node_modules/cytoscape/dist/cytoscape.min.js "$to/"
+cp node_modules/cytoscape/LICENSE "$to/cytoscape.LICENSE"
