@@ -28,6 +28,8 @@ from api.context import Context
 from api.cors import Cors
 from api.dataloaders import DataLoaders
 from api.errors import request_refused, store_unavailable
+from api.explore import ROUTES as EXPLORE_ROUTES
+from api.explore import explore_page
 from api.geojson import ROUTES as GEO_ROUTES
 from api.geojson import STATIC, map_page
 from api.headers import SecurityHeaders
@@ -142,7 +144,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes = [Route("/healthz", healthz), Route("/readyz", readyz),
               Route("/graphql", graphql, methods=["GET", "POST"]),
               Route("/map", map_page), Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
-              Mount("/geo", RequireToken(Router(GEO_ROUTES)))]
+              Mount("/geo", RequireToken(Router(GEO_ROUTES))),
+              Route("/explore", explore_page), Mount("/explore", RequireToken(Router(EXPLORE_ROUTES)))]
     key = signing_key(resolved)
     outer = [Middleware(SecurityHeaders)]
     if resolved.c360_cors_origins:

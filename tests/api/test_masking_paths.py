@@ -142,7 +142,7 @@ NESTED_ARGUMENTS = {"Customer.explainLink": 'otherRecordKey: "crm:C900002"'}
 #: fields refused to some roles, walked on their own (a refusal nulls its parent: it would hide the rest)
 GUARDED = ("Customer.explainLink", "Customer.changes")
 #: paths whose answer is about Hélène when allowed: her profile id must be in it (the walk is not vacuous)
-ABOUT_OTHERS = {"segments", "/healthz", "/readyz", "/map", "/static", "/geo/stores.geojson", "/geo/homes.geojson",
+ABOUT_OTHERS = {"segments", "/healthz", "/readyz", "/map", "/explore", "/static", "/geo/stores.geojson", "/geo/homes.geojson",
                 "correctContact", "recordConsent", "openTicket", "eraseCustomer",
                 # a lookup by cookie or device finds records that carry one, and customer sources carry neither
                 # (web events tie them to people through logins): refused or empty, both checked
@@ -157,6 +157,8 @@ ROUTE_REQUESTS: dict[str, str | None] = {  # route → what to GET (None: walked
     "/geo/catchment.geojson": "/geo/catchment.geojson?storeKey=S2", "/geo/far.geojson": "/geo/far.geojson?minKm=100",
     "/geo/invitations.geojson": "/geo/invitations.geojson?venue=S1&radiusKm=30",
     "/geo/invitations.csv": "/geo/invitations.csv?venue=S1&radiusKm=30",
+    # the explorer: its page, and her neighbourhood ({id}: her profile id; deeper walks in test_explore_masking)
+    "/explore": "/explore", "/explore/neighbours": "/explore/neighbours?customer={id}",
 }
 
 
@@ -324,7 +326,7 @@ def _walk(store: Store, role: str) -> dict[str, tuple[int, str, list[str]]]:
     assert app_paths == set(ROUTE_REQUESTS), f"routes without a rule: {app_paths ^ set(ROUTE_REQUESTS)}"
     for path, request in ROUTE_REQUESTS.items():
         if request is not None:
-            response = store.client.get(request, headers=headers)
+            response = store.client.get(request.format(id=store.helene), headers=headers)
             answers[path] = (response.status_code, response.text, [])
     return answers
 
