@@ -32,6 +32,15 @@ const cy = cytoscape({
     { selector: ".filtered", style: { display: "none" } },
   ],
 });
+// the colour of each label, as a legend under the relationship filter
+$("legend").replaceChildren(...Object.entries(COLOURS).map(([label, colour]) => {
+  const item = document.createElement("li");
+  const swatch = document.createElement("span");
+  swatch.className = "swatch";
+  swatch.style.backgroundColor = colour; // CSSOM, which the policy allows (an inline style attribute it would not)
+  item.append(swatch, document.createTextNode(label));
+  return item;
+}));
 const more = new Map(); // node id → {type: how many neighbours were not returned}
 const expanded = new Set();
 const known = new Set(); // every relationship type the server knows, as checkboxes

@@ -142,7 +142,8 @@ NESTED_ARGUMENTS = {"Customer.explainLink": 'otherRecordKey: "crm:C900002"'}
 #: fields refused to some roles, walked on their own (a refusal nulls its parent: it would hide the rest)
 GUARDED = ("Customer.explainLink", "Customer.changes")
 #: paths whose answer is about Hélène when allowed: her profile id must be in it (the walk is not vacuous)
-ABOUT_OTHERS = {"segments", "/healthz", "/readyz", "/map", "/explore", "/static", "/geo/stores.geojson", "/geo/homes.geojson",
+ABOUT_OTHERS = {"segments", "/healthz", "/readyz", "/map", "/static", "/geo/stores.geojson", "/geo/homes.geojson",
+                "/explore",
                 "correctContact", "recordConsent", "openTicket", "eraseCustomer",
                 # a lookup by cookie or device finds records that carry one, and customer sources carry neither
                 # (web events tie them to people through logins): refused or empty, both checked
