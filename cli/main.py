@@ -23,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 import pipeline
+from cli.exports import register as register_exports
 from cli.marketing import print_locate, print_scores
 from cli.marketing import register as register_marketing
 from graph import C360Error, InputError, PortInUseError, Settings, open_graph
@@ -47,6 +48,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(export_app, name="export")
 
 register_marketing(app)
+register_exports(export_app)
 
 out = Console()
 err = Console(stderr=True)

@@ -1,0 +1,1 @@
+"""Tests of what analysts ask of the graph."""
