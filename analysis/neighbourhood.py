@@ -47,6 +47,9 @@ class Ref:
 class Node:
     ref: Ref
     properties: dict[str, Any]
+    #: the customers whose data the node is: a profile itself, a record's, an identifier's, a home's, an
+    #: event's (through the identifiers it carries); none for stores, purposes, segments
+    holders: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,10 @@ class Neighbourhood:
     links: list[Link] = field(default_factory=list)
     #: how many neighbours each relationship type has in all, shown or not
     totals: dict[str, int] = field(default_factory=dict)
+
+    def holders(self) -> set[str]:
+        """Every customer whose data the neighbourhood holds."""
+        return set(self.centre.holders).union(*(link.neighbour.holders for link in self.links))
 
     def more(self) -> dict[str, int]:
         """Per relationship type, the neighbours beyond those returned."""
@@ -102,9 +109,10 @@ def neighbourhood(graph: Graph, ref: Ref, types: Iterable[str] | None = None, li
     rows = graph.read("explore_node", **parameters)
     if not rows:
         return None
-    found = Neighbourhood(Node(Ref(rows[0]["label"], ref.key), rows[0]["node"]),
+    found = Neighbourhood(Node(Ref(rows[0]["label"], ref.key), rows[0]["node"], frozenset(rows[0]["holders"])),
                           totals={r["type"]: r["total"] for r in rows if r["total"]})
     if found.totals:
-        found.links = [Link(r["type"], r["outgoing"], r["relationship"], Node(Ref(r["label"], r["key"]), r["node"]))
+        found.links = [Link(r["type"], r["outgoing"], r["relationship"],
+                            Node(Ref(r["label"], r["key"]), r["node"], frozenset(r["holders"])))
                        for r in graph.read("explore_neighbours", limit=limit, **parameters)]
     return found

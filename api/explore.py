@@ -14,7 +14,8 @@ GraphQL global id (``api.node``) from its label and business key, so ids stay st
 store's element ids do not), a record's key (which may be a card number) does not show through its id, and
 the page can name only nodes the server showed it — a forged id opens to nothing. Starting from an
 identifier follows the rule of ``customerByIdentifier``: a role may not look up a value it may not see in
-clear. Customers whose profile the answer shows are written to the access log.
+clear. The customers whose data an answer shows — a profile, a record, an identifier, a home, an event
+they are reached by — are written to the access log, with the properties shown.
 """
 
 from __future__ import annotations
@@ -75,6 +76,9 @@ SHOWN_ON_LINKS: dict[str, tuple[str, ...]] = {
     "IN_SEGMENT": ("since",), "LOGGED_IN_AS": ("first_seen", "last_seen", "events"),
 }
 DECISION_DETAIL = ("by", "why")
+#: the labels whose nodes are someone's data (``Node.holders``)
+PERSONAL_LABELS = {"Customer", "SourceRecord", "Identifier", "Home", "Transaction", "Ticket", "TicketNote",
+                   "WebSession", "ConsentEvent"}
 #: properties that are free text, by label (``why`` on links)
 FREE_TEXT = {"subject", "text", "pages", "user_agent", "why"}
 
@@ -225,9 +229,10 @@ async def neighbours(request: Request) -> Response:
     if found is None:
         return JSONResponse({"error": "not_found", "message": "no such node"}, status_code=404)
     body = answer(masker, request.app.state.signing_key, found)
-    customers = [n for n in body["nodes"] if n["label"] == "Customer"]
-    if customers:
-        await log_route(request, [n["id"] for n in customers], {k for n in customers for k in n["properties"]})
+    people = found.holders()
+    if people:  # the fields: every property the answer shows of a node that is someone's data
+        await log_route(request, sorted(people), {k for n in body["nodes"] if n["label"] in PERSONAL_LABELS
+                                                  for k in n["properties"]})
     return JSONResponse(body)
 
 

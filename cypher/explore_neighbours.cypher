@@ -1,6 +1,7 @@
 // The neighbours of one node of the customer domain over each relationship type asked, at most $limit per
 // type (the first the store finds: a hub's thousands are never all read), nodes of other labels and
-// identifiers of a type left out ($leave_out) excepted. One row per relationship.
+// identifiers of a type left out ($leave_out) excepted. One row per relationship, with the customers whose
+// data the neighbour is (``holders``: the access log names them).
 CALL () {
   MATCH (n:Customer {id: $key}) WHERE $label = 'Customer' RETURN n
   UNION
@@ -37,4 +38,17 @@ CALL (n, type) {
 }
 RETURN type, outgoing, properties(r) AS relationship, labels(m)[0] AS label,
        CASE WHEN m:Customer THEN m.id WHEN m:Purpose OR m:Segment THEN m.name ELSE m.key END AS key,
-       properties(m) AS node
+       properties(m) AS node,
+       CASE
+         WHEN m:Customer THEN [m.id]
+         WHEN m:SourceRecord THEN [(c:Customer)-[:HAS_RECORD]->(m) | c.id]
+         WHEN m:Identifier THEN [(c:Customer)-[:HAS_RECORD]->(:SourceRecord)-[:HAS_IDENTIFIER]->(m) | c.id]
+         WHEN m:Home THEN [(c:Customer)-[:LIVES_AT|LIVED_AT]->(m) | c.id]
+         WHEN m:Transaction OR m:Ticket OR m:ConsentEvent OR m:WebSession
+           THEN [(m)-[:BY|RAISED_BY|FOR|FROM|LOGGED_IN_AS]->(:Identifier)<-[:HAS_IDENTIFIER]-(:SourceRecord)
+                 <-[:HAS_RECORD]-(c:Customer) | c.id]
+         WHEN m:TicketNote
+           THEN [(m)-[:ON]->(:Ticket)-[:RAISED_BY]->(:Identifier)<-[:HAS_IDENTIFIER]-(:SourceRecord)
+                 <-[:HAS_RECORD]-(c:Customer) | c.id]
+         ELSE []
+       END AS holders

@@ -25,7 +25,7 @@ from graph import Graph, Settings
 from tests.api.pages import browser_page
 from tests.api.test_map import CHROMIUM, serving
 from tests.api.test_map_xss import IMG, INJECTED, _safe_headers, hostile  # noqa: F401  (the fixture)
-from tests.helpers import bearer, customer_of
+from tests.helpers import bearer, customer_of, query
 
 pytestmark = pytest.mark.store
 BROWSER = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="the explorer's page test needs Debian's chromium "
@@ -199,3 +199,24 @@ def test_the_explorer_page_draws_expands_filters_and_keeps_source_text_as_text(
         assert page.evaluate("typeof window.__pwned") == "undefined"
         assert opened.violations() == [], "the page's own code must run under its policy"
         assert opened.errors == []
+
+
+def test_whose_data_an_answer_shows_goes_to_the_access_log(client: TestClient, hostile: Graph,  # noqa: F811
+                                                          embedded_settings: Settings) -> None:
+    """Starting from an email shows her identifier and records, not her profile: she is logged all the same."""
+    anne = customer_of(hostile, "email:anne@x.fr")
+    logged = "MATCH (a:AccessLog {customer: $id}) RETURN a.operation AS operation, a.fields AS fields, a.role AS role"
+    assert query(hostile, logged, id=anne) == []
+    response = _get(client, "agent", embedded_settings, type="email", value="anne@x.fr", types="HAS_IDENTIFIER")
+    assert response.status_code == 200 and {n["label"] for n in response.json()["nodes"]} == {"Identifier",
+                                                                                              "SourceRecord"}
+    [entry] = query(hostile, logged, id=anne)
+    assert entry["operation"] == "/explore/neighbours" and entry["role"] == "agent"
+    assert {"value", "first_name", "email"} <= set(entry["fields"])
+    # a store is nobody's data, its shoppers are
+    store = next(n["id"] for n in _get(client, "agent", embedded_settings, customer=anne).json()["nodes"]
+                 if n["label"] == "Store")
+    others = {n["id"] for n in _get(client, "analyst", embedded_settings, node=store, types="SHOPS_AT").json()["nodes"]
+              if n["label"] == "Customer"}
+    assert len(others) >= 2
+    assert all("analyst" in {e["role"] for e in query(hostile, logged, id=c)} for c in others)
