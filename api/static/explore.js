@@ -104,7 +104,8 @@ function add(body) {
   more.set(body.centre, body.more);
   expanded.add(body.centre);
   applyFilter();
-  cy.layout({ name: "cose", animate: false, nodeDimensionsIncludeLabels: true, randomize: false }).run();
+  cy.layout({ name: "cose", animate: false, nodeDimensionsIncludeLabels: true, randomize: false, padding: 30,
+              idealEdgeLength: () => 90, nodeRepulsion: () => 60000 }).run();
 }
 
 function row(name, value) {
