@@ -27,7 +27,8 @@ would locate a home more precisely than a role coarsening ``location`` may see i
 hundred: not for the officer either, who works one person at a time. Invitation lists are marketing's
 contact lists. A subject-access export and an erasure act on a person's rights: the officer's and the
 admins'. Lookups and searches follow the field table: a role may not find people by a value it may not see
-in clear.
+in clear. The dashboard's figures (aggregates, no person in them) are for those who follow the business:
+analysts, marketing and admins.
 """
 
 from __future__ import annotations
@@ -87,6 +88,8 @@ class Operation(Enum):
     INVITE = "invite"
     SUBJECT_ACCESS = "subject_access"
     ERASE = "erase"
+    RESTRICT = "restrict"
+    DASHBOARD = "dashboard"
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,11 @@ OPERATIONS: dict[Operation, Rule] = {
     Operation.SUBJECT_ACCESS: Rule(RIGHTS, "export everything held about a person (data-protection officers and "
                                            "admins only)"),
     Operation.ERASE: Rule(RIGHTS, "erase a person (data-protection officers and admins only)"),
+    Operation.RESTRICT: Rule(RIGHTS, "restrict a person's processing or lift a restriction (data-protection "
+                                     "officers and admins only)"),
+    Operation.DASHBOARD: Rule(frozenset({Role.ANALYST, Role.MARKETING, Role.ADMIN}),
+                              "see the dashboard: it follows the business's figures (analysts, marketing and "
+                              "admins only)"),
 }
 
 

@@ -26,6 +26,8 @@ from api.auth import BearerTokens, Principal, RequireToken, signing_key, unautho
 from api.body_limit import BodyLimit
 from api.context import Context
 from api.cors import Cors
+from api.dashboard import ROUTES as DASHBOARD_ROUTES
+from api.dashboard import dashboard_page
 from api.dataloaders import DataLoaders
 from api.errors import request_refused, store_unavailable
 from api.explore import ROUTES as EXPLORE_ROUTES
@@ -145,6 +147,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
               Route("/graphql", graphql, methods=["GET", "POST"]),
               Route("/map", map_page), Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
               Mount("/geo", RequireToken(Router(GEO_ROUTES))),
+              Route("/dashboard", dashboard_page), Mount("/dashboard", RequireToken(Router(DASHBOARD_ROUTES))),
               Route("/explore", explore_page), Mount("/explore", RequireToken(Router(EXPLORE_ROUTES)))]
     key = signing_key(resolved)
     outer = [Middleware(SecurityHeaders)]

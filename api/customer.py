@@ -20,6 +20,7 @@ from api.events import (
     Consent,
     EventConnection,
     Money,
+    Restriction,
     StoreVisits,
     Ticket,
     TicketConnection,
@@ -31,6 +32,7 @@ from api.events import (
 from api.node import Node
 from api.pagination import Window, page_request, window
 from api.permissions import MayExplain, MaySeeHistory
+from customers import consents as consent_ledger
 from customers.repository import CustomerData, RecordData
 from customers.segments import DESCRIPTIONS
 from graph.errors import InputError
@@ -323,9 +325,23 @@ class Customer(Person, Node):
         return await _events(info, "web_sessions", WebSessionConnection, session, str(self.id),
                              window(first, last, after, before), since)
 
-    @strawberry.field(description="The current consent per purpose (a withdrawal wins over older grants).")
+    @strawberry.field(description="The current consent per purpose and channel, derived from the ledger: the "
+                                  "newest choice covering a channel decides it (a withdrawal wins over older grants).")
     async def consents(self, info: Info) -> list[Consent]:
-        return [Consent.from_row(row) for row in await info.context.dataloaders.consents.load(str(self.id))]
+        ledger = await info.context.dataloaders.consents.load(str(self.id))
+        redact = await self.redact(info)
+        return [Consent.from_row(row, redact) for row in consent_ledger.current(ledger)]
+
+    @strawberry.field(description="Every consent choice about the customer's identifiers, oldest first: the "
+                                  "ledger the current consents are derived from.")
+    async def consent_history(self, info: Info) -> list[Consent]:
+        redact = await self.redact(info)
+        return [Consent.from_row(row, redact) for row in await info.context.dataloaders.consents.load(str(self.id))]
+
+    @strawberry.field(description="The purposes the customer restricted or objected to, in force now: those "
+                                  "processings skip them (docs/privacy.md#restriction-and-objection).")
+    async def restrictions(self, info: Info) -> list[Restriction]:
+        return [Restriction.from_row(row) for row in await info.context.dataloaders.restrictions.load(str(self.id))]
 
     @strawberry.field(description="The stores the customer bought at, most visited first.")
     async def stores(self, info: Info) -> list[StoreVisits]:

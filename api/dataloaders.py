@@ -55,9 +55,10 @@ class DataLoaders:
         self.identities: SharedLoader[str, Identities] = SharedLoader(_threaded(repository.identities))
         self.pages: SharedLoader[tuple[str, PageRequest], Rows] = SharedLoader(self._pages)
         self.counts: SharedLoader[tuple[str, PageRequest], Rows] = SharedLoader(self._counts)
-        self.consents: SharedLoader[str, Rows] = SharedLoader(self._per_customer(repository.consents))
+        self.consents: SharedLoader[str, Rows] = SharedLoader(self._per_customer(repository.consent_ledgers))
         self.stores: SharedLoader[str, Rows] = SharedLoader(self._per_customer(repository.stores))
         self.changes: SharedLoader[str, Rows] = SharedLoader(_threaded(repository.changes))
+        self.restrictions: SharedLoader[str, Rows] = SharedLoader(_threaded(repository.restrictions))
         self.homes: SharedLoader[str, dict[str, Any] | None] = SharedLoader(_threaded(repository.homes))
         # what ``node(id:)`` and ``nodes(ids:)`` fetch: every id of one type in one query
         self.records: SharedLoader[str, RecordData | None] = SharedLoader(_threaded(repository.records))

@@ -63,13 +63,15 @@ class DeskMutation:
         return await _change(info, partial(pipeline.correct_contact, context.graph, context.rules, str(customer_id),
                                            changes, context.principal.subject, why))
 
-    @strawberry.mutation(description="Record that the customer gave or withdrew consent for a purpose "
-                                     "(e.g. marketing_email); the newest choice wins.",
+    @strawberry.mutation(description="Record that the customer gave or withdrew consent for a purpose through a "
+                                     "channel (email, sms, post, phone; none: every channel), with what proves it "
+                                     "(a call reference, a form); `marketing_email` names both at once. The newest "
+                                     "choice covering a channel wins.",
                          permission_classes=[MayChange])
     async def record_consent(self, info: Info, customer_id: strawberry.ID, purpose: str, granted: bool,
-                             channel: str | None = None) -> ChangeResult:
+                             channel: str | None = None, proof: str | None = None) -> ChangeResult:
         return await _change(info, partial(record_consent, info.context.graph, str(customer_id), purpose, granted,
-                                           channel, info.context.principal.subject))
+                                           channel, info.context.principal.subject, proof))
 
     @strawberry.mutation(description="Open a support ticket for the customer.", permission_classes=[MayChange])
     async def open_ticket(self, info: Info, customer_id: strawberry.ID, subject: str,

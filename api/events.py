@@ -115,18 +115,40 @@ class WebSession(Node):
                    pages=[redact(page) for page in node.get("pages") or []], user_agent=node.get("user_agent"))
 
 
-@strawberry.type(description="The customer's current choice for one purpose: the newest event wins.")
+@strawberry.type(description="A choice about one purpose and channel: where it was made, what proves it. In "
+                             "`consents` the current state, derived from the ledger; in `consentHistory` each "
+                             "event as recorded.")
 class Consent:
-    purpose: str
+    purpose: str = strawberry.field(description="What the data may be used for: marketing, profiling …")
+    channel: str | None = strawberry.field(
+        description="email, sms, post or phone; null: every channel of the purpose.")
     granted: bool
     at: dt.datetime
-    channel: str | None
     source: str | None
+    captured_via: str | None = strawberry.field(description="Where the choice was made: web, store, crm, "
+                                                            "service-desk …")
+    proof: str | None = strawberry.field(description="What records the choice (a form, a call, a letter).")
+    event: str | None = strawberry.field(description="The ledger event that decides this state.")
 
     @classmethod
-    def from_row(cls, row: Row) -> Consent:
-        return cls(purpose=row["purpose"], granted=row["granted"], at=row["at"], channel=row.get("channel"),
-                   source=row.get("source"))
+    def from_row(cls, row: Row, redact: Redact) -> Consent:
+        proof = row.get("proof")
+        return cls(purpose=row["purpose"], channel=row.get("channel"), granted=row["granted"], at=row["at"],
+                   source=row.get("source"), captured_via=row.get("captured_via"),
+                   proof=redact(proof) if proof else None, event=row.get("event_key"))
+
+
+@strawberry.type(description="A purpose of processing the customer restricted (GDPR art. 18) or objected to "
+                             "(art. 21): marketing, profiling or sync stop for them until it is lifted.")
+class Restriction:
+    purpose: str
+    kind: str = strawberry.field(description="restriction or objection.")
+    since: dt.datetime
+    event: str = strawberry.field(description="The ledger event that put it in force.")
+
+    @classmethod
+    def from_row(cls, row: Row) -> Restriction:
+        return cls(purpose=row["purpose"], kind=row["kind"], since=row["since"], event=row["event"])
 
 
 @strawberry.type(description="A change service staff made: who, when, what, the values before and after.")

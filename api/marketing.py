@@ -1,13 +1,15 @@
-"""Marketing in GraphQL: segments, who is near a place, a store's catchment, far shoppers, who to invite.
+"""Marketing in GraphQL: segments, who is near a place, a store's catchment, far shoppers, who to invite, and
+what saved campaigns brought back.
 
 The same functions as ``c360 score`` and ``c360 invite``; personal data in the answers follows the caller's
 role like everywhere else (the customer objects are masked the usual way), and who may find customers by
 place or make invitation lists is an operation of the policy (``api.access.OPERATIONS``), as on the map's
-GeoJSON routes.
+GeoJSON routes. Campaign results are aggregates, the dashboard's figures: they follow its operation.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -19,9 +21,11 @@ from api.customer import Customer, customers
 from api.errors import UserInputError, graphql_name
 from api.events import Money
 from api.pagination import DEFAULT_PAGE, MAX_PAGE, check_first
-from api.permissions import MayFindNearby, MayInvite
+from api.permissions import MayFindNearby, MayInvite, MaySeeDashboard
 from customers.segments import segment_sizes
 from geo import near
+from geo.campaigns import DEFAULT_DAYS, Interval, Results, Side, results
+from geo.campaigns import campaigns as saved_campaigns
 from geo.invitations import CONSENT_PURPOSE, Invitation, invitations
 from graph.errors import InputError
 
@@ -67,6 +71,69 @@ class FarShopper:
     customer: Customer
     store_key: str
     distance_km: float
+
+
+@strawberry.type(description="An estimate with its 95% confidence interval.")
+class Estimate:
+    estimate: float
+    low: float
+    high: float
+
+    @classmethod
+    def of(cls, value: Interval | None, scale: float = 1.0) -> Estimate | None:
+        return None if value is None else cls(estimate=value.estimate * scale, low=value.low * scale,
+                                              high=value.high * scale)
+
+
+@strawberry.type(description="One side of a campaign over its window: the invited, or the held-out.")
+class CampaignSide:
+    people: int
+    buyers: int
+    purchases: int
+    buyers_share: float | None
+    spend: Money | None = strawberry.field(description="In the campaign's currency (null: no purchase).")
+    spend_per_head: Money | None = strawberry.field(description="Spend over people, to the cent.")
+
+    @classmethod
+    def of(cls, side: Side, currency: str | None) -> CampaignSide:
+        per_head = side.spend_per_head_minor
+        return cls(people=side.people, buyers=side.buyers, purchases=side.purchases, buyers_share=side.buyers_share,
+                   spend=Money.from_minor(side.spend_minor, currency) if currency else None,
+                   spend_per_head=Money.from_minor(round(per_head), currency)
+                   if currency and per_head is not None else None)
+
+
+@strawberry.type(description="A saved campaign (`c360 invite --campaign`) and what it brought back in the `days` "
+                             "after its event: the invited against the held-out, a random share of the same "
+                             "list that was not invited.")
+class CampaignResult:
+    name: str
+    event_at: dt.datetime
+    venue: str
+    radius_km: float
+    segment: str | None
+    control_share: float
+    days: int
+    until: dt.datetime
+    open: bool = strawberry.field(description="The window has not ended: the figures will still change.")
+    currency: str | None
+    invited: CampaignSide
+    held_out: CampaignSide
+    buyers_uplift: Estimate | None = strawberry.field(description="Invited buyers share minus held-out's.")
+    spend_per_head_uplift: Estimate | None = strawberry.field(description="In the currency's units.")
+    incremental_revenue: Estimate | None = strawberry.field(description="Spend per head uplift times the invited.")
+    shared: int = strawberry.field(description="Members of the two sides resolution now holds in one customer.")
+
+    @classmethod
+    def of(cls, found: Results) -> CampaignResult:
+        c = found.campaign
+        return cls(name=c.name, event_at=c.event_at, venue=c.venue, radius_km=c.radius_km, segment=c.segment,
+                   control_share=c.control_share, days=found.days, until=found.until, open=found.open,
+                   currency=found.currency, invited=CampaignSide.of(found.invited, found.currency),
+                   held_out=CampaignSide.of(found.held_out, found.currency),
+                   buyers_uplift=Estimate.of(found.buyers_uplift),
+                   spend_per_head_uplift=Estimate.of(found.spend_uplift_minor, 0.01),
+                   incremental_revenue=Estimate.of(found.incremental_revenue_minor, 0.01), shared=found.shared)
 
 
 async def _run(function: Callable[..., T], *args: Any) -> T:
@@ -137,3 +204,14 @@ class MarketingQuery:
         masker = info.context.masker
         return [Invitee(customer=by_id[i.customer_id], distance_km=i.distance_km, via=i.via, segment=i.segment,
                         reason=masker.text(i.reason)) for i in found if i.customer_id in by_id]
+
+    @strawberry.field(description="The saved campaigns, the newest event first, with their results over `days` "
+                                  "days after each event (aggregates only).", permission_classes=[MaySeeDashboard])
+    async def campaigns(self, info: Info, first: int = 20, days: int = DEFAULT_DAYS) -> list[CampaignResult]:
+        check_first(first)
+        graph = info.context.graph
+
+        def found() -> list[Results]:
+            return [results(graph, c.name, days) for c in saved_campaigns(graph, first)]
+
+        return [CampaignResult.of(r) for r in await _run(found)]

@@ -53,6 +53,14 @@ class MayErase(_OperationPermission):
     operation = Operation.ERASE
 
 
+class MayRestrict(_OperationPermission):
+    operation = Operation.RESTRICT
+
+
+class MaySeeDashboard(_OperationPermission):
+    operation = Operation.DASHBOARD
+
+
 class MayLookUpByType(BasePermission):
     """Looking people up by an identifier the role sees only masked would confirm a guessed value."""
 

@@ -1,5 +1,5 @@
-"""A person's rights through the API: the subject-access export and erasure, for data-protection officers and
-admins (``api.access``).
+"""A person's rights through the API: the subject-access export, erasure, restriction and objection, for
+data-protection officers and admins (``api.access``).
 
 Both call the very functions the command line calls (``c360 subject-access``, ``c360 erase``), so the
 document and the erasure are the same whichever way they are asked for; ``by`` is the token's subject, as the
@@ -16,8 +16,9 @@ from strawberry.scalars import JSON
 
 from api.context import Info
 from api.errors import UserInputError
-from api.permissions import MayErase, MaySeeSubjectAccess
+from api.permissions import MayErase, MayRestrict, MaySeeSubjectAccess
 from graph.errors import InputError
+from privacy import restrictions
 from privacy.erase import erase
 from privacy.subject_access import Requester, subject_access
 
@@ -43,6 +44,14 @@ class Erasure:
     tombstone: str
     audit_id: str
     counts: list[ErasedCount]
+
+
+@strawberry.type(description="A restriction decision written to the ledger: its event, its audit event, and how "
+                             "many of the customer's source records it covers.")
+class RestrictionDecision:
+    event: str
+    audit_id: str
+    records: int
 
 
 @strawberry.type
@@ -79,3 +88,32 @@ class RightsMutation:
             raise _input_error(error, "id") from None
         return Erasure(tombstone=done.tombstone, audit_id=done.audit_id,
                        counts=[ErasedCount(kind=k, count=v) for k, v in sorted(done.counts.items())])
+
+    @strawberry.mutation(description="Stop one purpose of processing for a customer (GDPR art. 18; `objection: "
+                                     "true` for art. 21): marketing (invitation lists, the map, campaigns), "
+                                     "profiling (scores and segments) or sync, at once and until lifted. `why` is "
+                                     "kept in the audit trail.",
+                         permission_classes=[MayRestrict])
+    async def restrict_processing(self, info: Info, customer_id: strawberry.ID, purpose: str, why: str,
+                                  objection: bool = False) -> RestrictionDecision:
+        context = info.context
+        try:
+            done = await to_thread.run_sync(lambda: restrictions.restrict(
+                context.graph, str(customer_id), purpose, by=context.principal.subject, why=why,
+                objection=objection))
+        except InputError as error:
+            raise _input_error(error, "customerId") from None
+        return RestrictionDecision(event=done.event, audit_id=done.audit_id, records=done.records)
+
+    @strawberry.mutation(description="Lift a customer's restriction or objection for one purpose; the ledger keeps "
+                                     "both decisions.",
+                         permission_classes=[MayRestrict])
+    async def lift_restriction(self, info: Info, customer_id: strawberry.ID, purpose: str,
+                               why: str) -> RestrictionDecision:
+        context = info.context
+        try:
+            done = await to_thread.run_sync(lambda: restrictions.lift(
+                context.graph, str(customer_id), purpose, by=context.principal.subject, why=why))
+        except InputError as error:
+            raise _input_error(error, "customerId") from None
+        return RestrictionDecision(event=done.event, audit_id=done.audit_id, records=done.records)

@@ -23,9 +23,13 @@ from rich.table import Table
 from rich.text import Text
 
 import pipeline
+from cli.analyst import register as register_analyst
 from cli.exports import register as register_exports
 from cli.marketing import print_locate, print_scores
 from cli.marketing import register as register_marketing
+from cli.quality import register as register_quality
+from cli.rights import TicketOption
+from cli.rights import register as register_rights
 from graph import C360Error, InputError, PortInUseError, Settings, open_graph
 from graph.embedded import DATABASE, USER, EmbeddedServer
 from graph.home import owner_only
@@ -49,6 +53,9 @@ app.add_typer(export_app, name="export")
 
 register_marketing(app)
 register_exports(export_app)
+register_analyst(app)
+register_rights(app)
+register_quality(app)
 
 out = Console()
 err = Console(stderr=True)
@@ -268,20 +275,28 @@ def erase(
     record: Annotated[str | None, typer.Option("--record", help="A source record key, SOURCE:SOURCE_ID: the "
                                                                 "customer holding it is erased.")] = None,
     by: Annotated[str | None, typer.Option("--by", help="Who erases (default: the system user).")] = None,
+    ticket: TicketOption = None,
 ) -> None:
     """Erase a person (GDPR art. 17): every personal value leaves the graph and C360_HOME, and later loads
     refuse their rows. Non-personal facts (amounts, times, statuses) stay, anonymous (docs/privacy.md)."""
     import getpass
 
+    from privacy import requests
     from privacy.erase import erase as erase_person
 
     settings = Settings()
+    who = by or getpass.getuser()
     with open_graph(settings) as graph:
-        done = erase_person(graph, settings.home, by=by or getpass.getuser(), why=why, customer_id=customer,
-                            record_key=record)
+        if ticket is not None:
+            if customer is None:
+                raise typer.BadParameter("a ticket is answered for a customer: give --customer", param_hint="--ticket")
+            requests.check_ticket(graph, ticket, customer)
+        done = erase_person(graph, settings.home, by=who, why=why, customer_id=customer, record_key=record)
+        if ticket is not None:
+            requests.close(graph, ticket, done.tombstone, by=who, why=f"erased: audit {done.audit_id}")
     what = "customer" if done.customer_erased else "unresolved record"
-    out.print(f"erased one {what} in {done.seconds:.1f}s; tombstone {done.tombstone}, audit {done.audit_id}",
-              markup=False)
+    out.print(f"erased one {what} in {done.seconds:.1f}s; tombstone {done.tombstone}, audit {done.audit_id}"
+              + (f"; ticket {ticket} closed" if ticket else ""), markup=False)
     for name, count in sorted(done.counts.items()):
         out.print(f"  {name.replace('_', ' '):<16} {count:>8,}", markup=False)
 
@@ -370,18 +385,26 @@ def subject_access_command(
     by: Annotated[str | None, typer.Option("--by", help="Who produces the export (default: the login name).")
                   ] = None,
     rules_file: RulesOption = None,
+    ticket: TicketOption = None,
 ) -> None:
     """Everything c360 holds about one person (GDPR art. 15 and 20), as JSON and/or a readable page (0600)."""
+    from privacy import requests
+
     settings = Settings()
     formats = [format_of(path, fmt.value if fmt else None) for path in out_files]  # refused before any read
     requester = Requester(by or _login(), settings.c360_controller)
     with open_graph(settings) as graph:
+        if ticket is not None:
+            requests.check_ticket(graph, ticket, customer)
         document = subject_access(graph, customer, requester, rules_in_use(settings.home, rules_file),
                                   datetime.now(UTC))
-    for path, chosen in zip(out_files, formats, strict=True):
-        write(document, path, chosen)
-        out.print(f"wrote {chosen} of customer {customer} ({document['counts']['records']} records, "
-                  f"{document['counts']['transactions']} purchases) to {path} (owner-only)", markup=False)
+        for path, chosen in zip(out_files, formats, strict=True):
+            write(document, path, chosen)
+            out.print(f"wrote {chosen} of customer {customer} ({document['counts']['records']} records, "
+                      f"{document['counts']['transactions']} purchases) to {path} (owner-only)", markup=False)
+        if ticket is not None:
+            requests.close(graph, ticket, customer, by=requester.by, why="subject access answered")
+            out.print(f"ticket {ticket} closed", markup=False)
 
 
 # -- who looked at whom ----------------------------------------------------------------------------------
@@ -428,16 +451,6 @@ def _login() -> str:
         return getpass.getuser()
     except (OSError, KeyError):  # no login name in the environment nor the password database (a container)
         return "unknown"
-
-
-@app.command()
-def check() -> None:
-    """Check that the store answers and show what the graph holds."""
-    with open_graph(Settings()) as graph:
-        counts = graph.read("graph_counts")[0]
-        out.print(f"store {graph.connection.uri} ({graph.capabilities.name}) answers")
-    for name, value in counts.items():
-        out.print(f"  {name:<12} {value:>10,}")
 
 
 # -- serving ---------------------------------------------------------------------------------------------
@@ -551,7 +564,8 @@ def demo(
     bearer = issue_token(signing_key(settings), "admin", "demo", timedelta(hours=8))
     marketer = issue_token(signing_key(settings), "marketing", "demo-marketing", timedelta(hours=8))
     banner = (_DEMO_QUERY.replace("$ID", customer_id).replace("$TOKEN", bearer)
-              + f"\nMap (stores, homes, invitations; a marketing token):\n  http://127.0.0.1:{port}/map#token={marketer}")
+              + f"\nMap (stores, homes, invitations; a marketing token):\n  http://127.0.0.1:{port}/map#token={marketer}"
+              + f"\nDashboard (key indicators, campaigns' return):\n  http://127.0.0.1:{port}/dashboard#token={marketer}")
     _serve(settings, "127.0.0.1", port, banner=lambda url: out.print(banner, soft_wrap=True, markup=False))
 
 

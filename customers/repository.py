@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from customers import consents
 from customers.identifiers import identifier_key
 from graph.database import Graph
 from loaders import normalise
@@ -174,9 +175,20 @@ class CustomerRepository:
         found = {row["key"]: row["store"] for row in self.graph.read("node_stores", keys=keys)}
         return [found.get(key) for key in keys]
 
-    def consents(self, identities: list[Identities]) -> list[list[dict[str, Any]]]:
-        """Per customer, the current consent per purpose: the newest event about any of their identifiers."""
+    def consent_ledgers(self, identities: list[Identities]) -> list[list[dict[str, Any]]]:
+        """Per customer, every consent event about any of their identifiers, oldest first."""
         return self._per_customer("customer_consents", identities)
+
+    def consents(self, identities: list[Identities]) -> list[list[dict[str, Any]]]:
+        """Per customer, the current consent per purpose and channel, derived from their ledger."""
+        return [consents.current(ledger) for ledger in self.consent_ledgers(identities)]
+
+    def restrictions(self, ids: list[str]) -> list[list[dict[str, Any]]]:
+        """Per customer id, the purposes they restricted or objected to, in force now (``privacy.restrictions``)."""
+        found: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for row in self.graph.read("customer_restrictions", ids=ids):
+            found[row.pop("id")].append(row)
+        return [found.get(i, []) for i in ids]
 
     def stores(self, identities: list[Identities]) -> list[list[dict[str, Any]]]:
         """Per customer, the stores they bought at with visits, spend and last visit, most visited first."""

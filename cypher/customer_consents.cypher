@@ -1,14 +1,11 @@
-// The current consent per purpose of each customer: the newest event about any of their identifiers
-// wins, so a withdrawal overrides every older grant.
+// The consent ledger of each customer: every event about any of their identifiers, oldest first. The
+// current choice per purpose and channel is derived from it (customers/consents.py), never stored.
 UNWIND $requests AS q
 CALL (q) {
   UNWIND q.keys AS k
   MATCH (:Identifier {key: k})<-[:FOR]-(e:ConsentEvent)-[:ABOUT]->(p:Purpose)
-  WITH DISTINCT e, p
-  ORDER BY e.at DESC, e.key DESC
-  WITH p.name AS purpose, collect(e)[0] AS latest
-  RETURN purpose, latest
+  RETURN DISTINCT e, p.name AS purpose
 }
-RETURN q.request AS request, purpose, latest.granted AS granted, latest.at AS at, latest.channel AS channel,
-       latest.source AS source, latest.key AS event_key
-ORDER BY request, purpose
+RETURN q.request AS request, e.key AS event_key, purpose, e.channel AS channel, e.granted AS granted, e.at AS at,
+       e.source AS source, e.captured_via AS captured_via, e.proof AS proof
+ORDER BY request, at, event_key

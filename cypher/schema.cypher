@@ -30,6 +30,7 @@ CREATE INDEX audit_event_customer IF NOT EXISTS FOR (e:AuditEvent) ON (e.custome
 CREATE CONSTRAINT home_key IF NOT EXISTS FOR (h:Home) REQUIRE h.key IS UNIQUE;
 CREATE INDEX home_cell IF NOT EXISTS FOR (h:Home) ON (h.cell);
 CREATE CONSTRAINT segment_name IF NOT EXISTS FOR (s:Segment) REQUIRE s.name IS UNIQUE;
+CREATE CONSTRAINT campaign_name IF NOT EXISTS FOR (c:Campaign) REQUIRE c.name IS UNIQUE;
 CREATE CONSTRAINT hash_key_name IF NOT EXISTS FOR (k:HashKey) REQUIRE k.name IS UNIQUE;
 CREATE CONSTRAINT erased_id IF NOT EXISTS FOR (e:Erased) REQUIRE e.id IS UNIQUE;
 CREATE CONSTRAINT erased_key_hash IF NOT EXISTS FOR (k:ErasedKey) REQUIRE k.hash IS UNIQUE;

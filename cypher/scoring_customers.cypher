@@ -1,4 +1,6 @@
-// Every customer id, to score in batches.
+// Every customer id, to score in batches, with the segment the last run gave (what the run moves them from);
+// not those who restricted or objected to profiling.
 MATCH (c:Customer)
-RETURN c.id AS id
+WHERE NOT EXISTS { (c)-[:HAS_RECORD]->(:SourceRecord)-[:RESTRICTED]->(:Purpose {name: 'profiling'}) }
+RETURN c.id AS id, c.segment AS segment
 ORDER BY id

@@ -1,4 +1,7 @@
-// The segments of the last scoring run and their sizes.
+// The segments and how many customers are in each now (a restriction of profiling takes its customer out at
+// once, before the next scoring run).
 MATCH (s:Segment)
-RETURN s.name AS name, s.description AS description, coalesce(s.customers, 0) AS customers
+OPTIONAL MATCH (s)<-[:IN_SEGMENT]-(c:Customer)
+WITH s, count(c) AS customers
+RETURN s.name AS name, s.description AS description, customers
 ORDER BY customers DESC, name

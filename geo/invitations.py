@@ -1,14 +1,16 @@
 """Who to invite to an event: consent-clean lists of the customers near a venue.
 
-An invitation list has one row per customer (never per source record), only customers whose current
-consent for the purpose is a grant (the newest event wins, so a withdrawal beats any older grant), nearest
-first, each with the reason it was chosen.
+An invitation list has one row per customer (never per source record), only customers whose consent
+ledger allows the purpose through its channel (``marketing_email``: the newest choice about marketing by
+email or about all marketing is a grant) and who have not restricted or objected to marketing, nearest
+first, each with the reason it was chosen and the consent event that allows it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from customers import consents
 from customers.repository import CustomerRepository
 from customers.segments import DESCRIPTIONS
 from geo.near import Venue, km, near
@@ -43,10 +45,9 @@ def invitations(graph: Graph, place: Venue, radius_km: float, *, segment: str | 
     candidates = near(graph, place, radius_km)
     repository = CustomerRepository(graph)
     ids = [c["id"] for c in candidates]
-    consents = repository.consents(repository.identities(ids)) if ids else []
-    granted = {customer_id: next(r for r in rows if r["purpose"] == purpose)
-               for customer_id, rows in zip(ids, consents, strict=True)
-               if any(r["purpose"] == purpose and r["granted"] for r in rows)}
+    ledgers = repository.consent_ledgers(repository.identities(ids)) if ids else []
+    granted = {customer_id: grant for customer_id, ledger in zip(ids, ledgers, strict=True)
+               if (grant := consents.allows(ledger, purpose)) is not None}
     details = {row["id"]: row for row in graph.read("geo_invitees", ids=sorted(granted))}
     chosen: list[Invitation] = []
     for candidate in candidates:
@@ -58,7 +59,7 @@ def invitations(graph: Graph, place: Venue, radius_km: float, *, segment: str | 
         reason = f"{candidate['via']} {distance} km from {place.label}"
         if person["segment"]:
             reason += f"; segment {person['segment']} (RFM {person['rfm']})"
-        reason += f"; {purpose} granted {consent['at']:%Y-%m-%d}"
+        reason += f"; {purpose} granted {consent['at']:%Y-%m-%d} ({consent['event_key']})"
         chosen.append(Invitation(person["id"], person["first_name"], person["last_name"], person["email"],
                                  person["phone"], person["postcode"], person["city"], distance, candidate["via"],
                                  person["segment"], person["rfm"], reason))

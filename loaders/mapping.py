@@ -21,7 +21,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
                      "loyalty_card", "device", "cookie", "lines"),
     "web_events": ("at", "cookie", "device", "user_agent", "page", "email", "customer_number"),
     "tickets": ("opened_at", "closed_at", "channel", "status", "subject", "email", "phone", "customer_number"),
-    "consents": ("at", "purpose", "granted", "channel", "email", "phone", "customer_number"),
+    "consents": ("at", "purpose", "granted", "channel", "captured_via", "proof", "email", "phone",
+                 "customer_number"),
 }
 KINDS = tuple(FIELDS)  # also the load order: reference data first, then people, then what they do
 Kind = Literal["stores", "customers", "transactions", "web_events", "tickets", "consents"]

@@ -14,6 +14,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, model_validator
 
 from loaders import normalise
+from loaders.consent_terms import contact_channel, purpose_and_channel
 
 
 def _context(info: ValidationInfo) -> dict[str, Any]:
@@ -179,10 +180,28 @@ class ConsentRecord(SourceModel):
     at: Timestamp
     purpose: Keyword
     granted: Flag
-    channel: Keyword | None = None
+    #: the one channel the choice is about (email, sms, post, phone); none: every channel of the purpose
+    channel: Annotated[str, BeforeValidator(contact_channel)] | None = None
+    #: the proof of the choice: where it was made (web, store, crm, service-desk) and what records it
+    captured_via: Keyword | None = None
+    proof: Text | None = None
     email: Email | None = None
     phone: Phone | None = None
     customer_number: Code | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _channel_in_purpose(cls, data: Any) -> Any:
+        """Sources often name purpose and channel in one word (``marketing_email``): the ledger keeps them
+        apart, so that a refusal by SMS does not withdraw email and a purpose-wide refusal withdraws both."""
+        if isinstance(data, dict) and data.get("channel") is None and isinstance(data.get("purpose"), str):
+            try:
+                purpose, channel = purpose_and_channel(data["purpose"])
+            except ValueError:
+                return data  # the purpose's own validation says what is wrong
+            if channel is not None:
+                return {**data, "purpose": purpose, "channel": channel}
+        return data
 
     @model_validator(mode="after")
     def _names_someone(self) -> ConsentRecord:

@@ -21,8 +21,11 @@ SECTIONS: list[tuple[str, tuple[str, ...], str]] = [
     ("Service tickets", ("events", "tickets"), "newest first, with their notes"),
     ("Web sessions", ("events", "web_sessions"), "newest first, with the cookie they came from"),
     ("Cookies and devices", ("web_identities",), "cookies tied to you by a login, and the devices they were on"),
-    ("Consents now", ("consents", "current"), "the newest choice per purpose"),
+    ("Consents now", ("consents", "current"), "per purpose and channel, the choice that decides it"),
     ("Consent history", ("consents", "history"), "every consent event, oldest first"),
+    ("Restrictions in force", ("restrictions", "in_force"), "uses of your data you stopped (restriction or "
+                                                            "objection)"),
+    ("Restriction history", ("restrictions", "history"), "every restriction, objection and lifting, oldest first"),
     ("Homes", ("homes",), "where you live and lived, as placed from your address"),
     ("Stores", ("stores",), "the stores you bought at"),
     ("Scores and segment", ("scores",), "marketing scores and how they are computed"),

@@ -197,6 +197,7 @@ def _write(tx: Transaction, subject: _Subject, key: bytes, tombstone: str, at: d
                                       hashed=hashed, marker=MARKER, tombstone=tombstone)[0]["events"]
     counts["audit_events"] += tx.write("erase_audit_decisions", keys=subject.records, hashed=hashed,
                                        marker=MARKER)[0]["events"]
+    counts["restrictions"] = sum(row["restrictions"] for row in tx.write("erase_restrictions", keys=subject.records))
     tx.write("erase_identifiers", keys=[i["key"] for i in subject.identifiers])
     tx.write("erase_records", keys=subject.records)
     counts["customers"] = 0

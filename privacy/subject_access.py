@@ -29,6 +29,7 @@ from customers.segments import DESCRIPTIONS
 from graph.database import Graph
 from graph.errors import InputError
 from graph.home import private_dir
+from privacy import restrictions
 from privacy.access_log import entries
 from privacy.access_page import render
 from resolution.golden import ATTRIBUTES
@@ -82,6 +83,8 @@ def subject_access(graph: Graph, customer_id: str, requester: Requester, rules: 
         "consents": {"current": [_without(row, "request") for row in repository.consents([identities])[0]],
                      "history": [{**row["event"], "purpose": row["purpose"], "identifiers": row["identifiers"]}
                                  for row in graph.read("subject_access_consents", keys=list(identities.keys))]},
+        "restrictions": {"in_force": restrictions.in_force(graph, customer_id),
+                         "history": restrictions.history(graph, customer_id)},
         "homes": graph.read("subject_access_homes", id=customer_id),
         "stores": [_without(row, "request") for row in repository.stores([identities])[0]],
         "scores": _scores(graph, customer_id, customer.properties),
@@ -238,6 +241,7 @@ def _counts(document: dict[str, Any]) -> dict[str, int]:
     return {"records": len(document["records"]), "identifiers": len(document["identifiers"]),
             **{kind: len(items) for kind, items in document["events"].items()},
             "cookies": len(document["web_identities"]), "consent_events": len(document["consents"]["history"]),
+            "restriction_events": len(document["restrictions"]["history"]),
             "homes": len(document["homes"]), "stores": len(document["stores"]),
             "decisions": len(document["resolution"]["decisions"]),
             "service_desk_audit": len(document["service_desk_audit"]), "seen_by": len(document["seen_by"])}

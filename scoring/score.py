@@ -6,8 +6,10 @@ with the purchases their 360 shows.
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +34,8 @@ class ScoreSummary:
     as_of: datetime | None
     segments: dict[str, int]
     seconds: float
+    #: customers per (segment before the run, segment after it); None before: not scored yet
+    moves: dict[tuple[str | None, str], int] = field(default_factory=dict)
 
 
 def _purchases(graph: Graph, ids: list[str]) -> list[dict[str, Any] | None]:
@@ -55,12 +59,18 @@ def _purchases(graph: Graph, ids: list[str]) -> list[dict[str, Any] | None]:
 def score_customers(graph: Graph) -> ScoreSummary:
     with running(graph, "score") as run:
         summary = _score(graph, run)
-        run.record(customers=summary.customers, buyers=summary.buyers, as_of=summary.as_of)
+        # the segments' history, for the dashboard: each run's sizes and who moved where (JSON, as a run's
+        # node holds no maps)
+        run.record(customers=summary.customers, buyers=summary.buyers, as_of=summary.as_of,
+                   segments=json.dumps(summary.segments),
+                   moves=json.dumps([[before, after, n] for (before, after), n in sorted(
+                       summary.moves.items(), key=lambda m: (m[0][0] or "", m[0][1]))]))
     return summary
 
 
 def _score(graph: Graph, run: Run) -> ScoreSummary:
-    ids = [row["id"] for row in graph.read("scoring_customers")]
+    customers = graph.read("scoring_customers")
+    ids = [row["id"] for row in customers]
     purchases = _purchases(graph, ids)
     buyers = [(i, p) for i, p in zip(ids, purchases, strict=True) if p]
     as_of = max((p["last_at"] for _, p in buyers), default=None)
@@ -83,4 +93,6 @@ def _score(graph: Graph, run: Run) -> ScoreSummary:
     graph.write_batches("scoring_write", rows, batch_size=5000, now=run.started_at)
     sizes = {row["name"]: row["customers"] for row in graph.write(
         "scoring_segments", segments=[{"name": n, "description": d} for n, d in SEGMENTS])}
-    return ScoreSummary(run.run_id, len(ids), len(buyers), as_of, sizes, run.seconds)
+    before = {row["id"]: row["segment"] for row in customers}
+    moves = Counter((before[row["id"]], row["scores"]["segment"]) for row in rows)
+    return ScoreSummary(run.run_id, len(ids), len(buyers), as_of, sizes, run.seconds, dict(moves))

@@ -115,7 +115,7 @@ EVENT_MAPPINGS: dict[str, MappingFile] = {
     "consents": MappingFile(
         name="consents", kind="consents", data_file="consents.csv", format="csv", delimiter=",",
         id_column="consent_id", date_format="%Y-%m-%d",
-        columns={"at": "ts", "purpose": "purpose", "granted": "status", "channel": "channel", "email": "email",
-                 "phone": "phone"},
+        columns={"at": "ts", "purpose": "purpose", "granted": "status", "captured_via": "channel",
+                 "proof": "proof", "email": "email", "phone": "phone"},
     ),
 }

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Refresh the vendored browser libraries of the map, of GraphiQL and of the explorer from npm (exact versions in
-# package.json / package-lock.json). The copies are committed: serving the map, GraphiQL or the explorer needs
-# neither npm nor the network.
+# Refresh the vendored browser libraries of the map, the dashboard, GraphiQL and the explorer from npm (exact
+# versions in package.json / package-lock.json). The copies are committed: serving the map, the dashboard,
+# GraphiQL or the explorer needs neither npm nor the network.
 set -euo pipefail
 cd "$(dirname "$0")"
 npm ci --no-audit --no-fund --silent
 to=../api/static/vendor
-rm -rf "$to" && mkdir -p "$to/leaflet/images" "$to/markercluster" "$to/graphiql"
+rm -rf "$to" && mkdir -p "$to/leaflet/images" "$to/markercluster" "$to/graphiql" "$to/chartjs"
 cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/LICENSE "$to/leaflet/"
 cp node_modules/leaflet/dist/images/*.png "$to/leaflet/images/"
 cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js node_modules/leaflet.markercluster/dist/MarkerCluster.css \
@@ -31,6 +31,9 @@ cp node_modules/@graphiql/plugin-explorer/dist/style.css "$g/plugin-explorer.css
 node -e 'const p = require("./node_modules/@graphiql/plugin-explorer/package.json");
   console.log(`${p.name} ${p.version}: ${p.license} licence, from ${p.repository.url || p.repository}; the text is graphiql.LICENSE.`)' \
   > "$g/plugin-explorer.LICENSE"
+# Chart.js (/dashboard): its UMD build, which draws on canvas and needs no stylesheet; no source map
+sed '/^\/\/# sourceMappingURL=/d' node_modules/chart.js/dist/chart.umd.min.js > "$to/chartjs/chart.umd.min.js"
+cp node_modules/chart.js/LICENSE.md "$to/chartjs/LICENSE.md"
 # the explorer (/explore): cytoscape.js, one self-contained UMD build drawing on a canvas
 cp node_modules/cytoscape/dist/cytoscape.min.js "$to/"
 cp node_modules/cytoscape/LICENSE "$to/cytoscape.LICENSE"

@@ -101,13 +101,15 @@ REFUSED: dict[str, set[str]] = {
     "customerByIdentifier(NATIONAL_ID)": {"analyst", "marketing"},
     "searchCustomers(name)": {"analyst"}, "searchCustomers(emailPrefix)": {"analyst"},
     "customersNear": {"analyst", "dpo"}, "storeCatchment": {"analyst", "dpo"}, "farShoppers": {"analyst", "dpo"},
-    "invitations": {"agent", "analyst", "dpo"},
+    "invitations": {"agent", "analyst", "dpo"}, "campaigns": {"agent", "dpo"},
     "Customer.explainLink": EVERYONE - ONE_PERSON, "Customer.changes": EVERYONE - ONE_PERSON,
     **{m: EVERYONE - STAFF for m in ("correctContact", "recordConsent", "openTicket", "annotateTicket")},
     "subjectAccess": EVERYONE - RIGHTS, "eraseCustomer": EVERYONE - RIGHTS,
+    "restrictProcessing": EVERYONE - RIGHTS, "liftRestriction": EVERYONE - RIGHTS,
     "/geo/near.geojson": {"analyst", "dpo"}, "/geo/catchment.geojson": {"analyst", "dpo"},
     "/geo/far.geojson": {"analyst", "dpo"},
     "/geo/invitations.geojson": {"agent", "analyst", "dpo"}, "/geo/invitations.csv": {"agent", "analyst", "dpo"},
+    "/dashboard/indicators.json": {"agent", "dpo"},
 }
 
 # -- how to call each path (a rule per root field, variant, nested argument and route) ---------------------
@@ -122,12 +124,15 @@ ROOT_ARGUMENTS: dict[str, dict[str, str]] = {  # root field → variant → argu
     "storeCatchment": {"": 'storeKey: "S2"'},
     "farShoppers": {"": "minKm: 100"},
     "invitations": {"": 'venue: "S1", radiusKm: 30, limit: 5'},
+    "campaigns": {"": ""},
     "correctContact": {"": 'customerId: "{other}", correction: {{email: "bruno.new@example.fr"}}, why: "moved"'},
     "recordConsent": {"": 'customerId: "{other}", purpose: "marketing_sms", granted: true'},
     "openTicket": {"": 'customerId: "{other}", subject: "Parcel late"'},
     "annotateTicket": {"": 'ticketKey: "desk:Q1", note: "Called back"'},
     "subjectAccess": {"": 'customerId: "{id}"'},
     "eraseCustomer": {"": 'id: "{erasable}", why: "request 1"'},
+    "restrictProcessing": {"": 'customerId: "{other}", purpose: "sync", why: "request 2"'},
+    "liftRestriction": {"": 'customerId: "{other}", purpose: "sync", why: "request 3"'},
     # every object of hers with a global id, fetched again by it ({name}: ids read as admin, ``NODE_IDS``)
     "node": {name: f'id: "{{{name}}}"' for name in ("Customer", "SourceRecord_crm", "SourceRecord_loyalty",
                                                    "Transaction", "Ticket", "WebSession_1", "WebSession_2", "Store",
@@ -143,8 +148,10 @@ NESTED_ARGUMENTS = {"Customer.explainLink": 'otherRecordKey: "crm:C900002"'}
 GUARDED = ("Customer.explainLink", "Customer.changes")
 #: paths whose answer is about Hélène when allowed: her profile id must be in it (the walk is not vacuous)
 ABOUT_OTHERS = {"segments", "/healthz", "/readyz", "/map", "/static", "/geo/stores.geojson", "/geo/homes.geojson",
+                "campaigns", "/dashboard", "/dashboard/indicators.json",  # aggregates: no one in them
                 "/explore",
-                "correctContact", "recordConsent", "openTicket", "eraseCustomer",
+                "correctContact", "recordConsent", "openTicket", "eraseCustomer", "restrictProcessing",
+                "liftRestriction",
                 # a lookup by cookie or device finds records that carry one, and customer sources carry neither
                 # (web events tie them to people through logins): refused or empty, both checked
                 "customerByIdentifier(COOKIE)", "customerByIdentifier(DEVICE)",
@@ -158,6 +165,7 @@ ROUTE_REQUESTS: dict[str, str | None] = {  # route → what to GET (None: walked
     "/geo/catchment.geojson": "/geo/catchment.geojson?storeKey=S2", "/geo/far.geojson": "/geo/far.geojson?minKm=100",
     "/geo/invitations.geojson": "/geo/invitations.geojson?venue=S1&radiusKm=30",
     "/geo/invitations.csv": "/geo/invitations.csv?venue=S1&radiusKm=30",
+    "/dashboard": "/dashboard", "/dashboard/indicators.json": "/dashboard/indicators.json",  # aggregates only
     # the explorer: its page, and her neighbourhood ({id}: her profile id; deeper walks in test_explore_masking)
     "/explore": "/explore", "/explore/neighbours": "/explore/neighbours?customer={id}",
 }

@@ -37,9 +37,9 @@ def client(embedded_graph: Graph, embedded_settings: Settings, tmp_path: Path) -
                                    "2,Marie,Curie,marie@x.com,06 98 76 54 32,FR,75005,CN2"])
     (tmp_path / "consents.toml").write_text('[source]\nname = "consents"\nkind = "consents"\nid = "id"\n'
                                             '[columns]\nat = "at"\npurpose = "purpose"\ngranted = "granted"\n'
-                                            'email = "email"\n', encoding="utf-8")
-    (tmp_path / "consents.csv").write_text("id,at,purpose,granted,email\n"
-                                           "K1,2024-01-01T10:00:00Z,marketing_email,yes,jean@x.com\n",
+                                            'email = "email"\ncaptured_via = "where"\n', encoding="utf-8")
+    (tmp_path / "consents.csv").write_text("id,at,purpose,granted,email,where\n"
+                                           "K1,2024-01-01T10:00:00Z,marketing_email,yes,jean@x.com,Web\n",
                                            encoding="utf-8")
     for path, mapping in plan([tmp_path]):
         load_file(embedded_graph, path, mapping, tmp_path)
@@ -114,15 +114,50 @@ def test_unknown_customer_is_a_clear_error(client: TestClient) -> None:
 
 def test_consent_withdrawal_wins_and_is_audited(client: TestClient) -> None:
     jean = _jean(client)
-    read = "query($id: ID!) { customer(id: $id) { consents { purpose granted source } } }"
+    read = "query($id: ID!) { customer(id: $id) { consents { purpose channel granted source } } }"
     assert graphql_data(client, read, id=jean)["customer"]["consents"] == [
-        {"purpose": "marketing_email", "granted": True, "source": "consents"}]
+        {"purpose": "marketing", "channel": "email", "granted": True, "source": "consents"}]
     result = graphql_data(client, CONSENT, id=jean, purpose="Marketing_Email", granted=False)["recordConsent"]
-    assert result["customer"]["consents"] == [
-        {"purpose": "marketing_email", "granted": False, "source": "service-desk"}]
+    assert result["customer"]["consents"] == [{"purpose": "marketing", "granted": False, "source": "service-desk"}]
     [change] = graphql_data(client, READ, id=jean)["customer"]["changes"]
     assert (change["kind"], change["why"], change["before"], change["after"]) == \
-        ("record_consent", "marketing_email", {"granted": True}, {"granted": False})
+        ("record_consent", "marketing by email", {"granted": True}, {"granted": False})
+
+
+LEDGER = """query($id: ID!) { customer(id: $id) {
+  consents { purpose channel granted capturedVia proof event }
+  consentHistory { purpose channel granted capturedVia proof event } } }"""
+CHOICE = """mutation($id: ID!, $purpose: String!, $granted: Boolean!, $channel: String, $proof: String) {
+  recordConsent(customerId: $id, purpose: $purpose, granted: $granted, channel: $channel, proof: $proof) { key } }"""
+
+
+def test_the_consent_ledger_decides_per_channel_and_keeps_every_choice(client: TestClient) -> None:
+    """An SMS grant, then "no marketing at all", then email again: SMS stays refused, email is allowed,
+    and the history holds all four choices, each with where it was made and what proves it."""
+    jean = _jean(client)
+    sms = graphql_data(client, CHOICE, id=jean, purpose="marketing", granted=True, channel="SMS",
+                       proof="call ref 4411")["recordConsent"]["key"]
+    refusal = graphql_data(client, CHOICE, id=jean, purpose="marketing", granted=False, channel=None,
+                           proof="letter of 3 May")["recordConsent"]["key"]
+    email = graphql_data(client, CHOICE, id=jean, purpose="marketing", granted=True, channel="e-mail",
+                         proof=None)["recordConsent"]["key"]
+    customer = graphql_data(client, LEDGER, id=jean)["customer"]
+    state = {(c["purpose"], c["channel"]): (c["granted"], c["event"]) for c in customer["consents"]}
+    assert state == {("marketing", None): (False, refusal), ("marketing", "sms"): (False, refusal),
+                     ("marketing", "email"): (True, email)}
+    history = customer["consentHistory"]
+    assert [(c["channel"], c["granted"], c["event"]) for c in history[1:]] == \
+        [("sms", True, sms), (None, False, refusal), ("email", True, email)]
+    assert history[0]["capturedVia"] == "web" and history[0]["channel"] == "email"
+    assert [c["capturedVia"] for c in history[1:]] == ["service_desk"] * 3
+    assert [c["proof"] for c in history[1:]] == ["call ref 4411 (taken by agent-007)",
+                                                 "letter of 3 May (taken by agent-007)", "taken by agent-007"]
+
+
+def test_a_channel_that_is_not_one_is_refused_by_name(client: TestClient) -> None:
+    error = graphql(client, CHOICE, id=_jean(client), purpose="marketing", granted=True, channel="pigeon",
+                    proof=None)["errors"][0]
+    assert error["message"] == "channel: expected a contact channel: email, sms, post, phone"
 
 
 def test_open_and_annotate_a_ticket(client: TestClient) -> None:

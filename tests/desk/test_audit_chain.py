@@ -202,7 +202,7 @@ def test_concurrent_consent_changes_are_a_chain(jean: str, embedded_graph: Graph
     _together(8, lambda n: record_consent(embedded_graph, jean, "marketing_email", n % 2 == 0, None, "agent-7"))
     events = _events(embedded_graph, jean, "record_consent")
     assert len(events) == 8
-    [current] = embedded_graph.read("desk_consent", id=jean, purpose="marketing_email")
+    [current] = embedded_graph.read("desk_consent", id=jean, purpose="marketing", channel="email")
     assert_chain(events, "granted", None, current["granted"])
 
 

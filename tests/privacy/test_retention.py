@@ -61,15 +61,18 @@ def _events(graph: Graph) -> dict[str, dict[str, tuple[str, datetime]]]:
 
 
 def _expired_consents(graph: Graph) -> set[str]:
-    """Consents replaced, before the cutoff, by a newer event for the same purpose and holder."""
+    """Consents replaced, before the cutoff, by a newer event for the same purpose and holder that covers
+    their channel: about the same channel or the whole purpose (a purpose-wide one only by a purpose-wide)."""
     rows = query(graph, "MATCH (e:ConsentEvent)-[:ABOUT]->(p:Purpose) MATCH (e)-[:FOR]->(h) "
-                        "RETURN e.key AS key, p.name AS purpose, e.at AS at, coalesce(h.key, h.id) AS holder")
-    by_holder: dict[tuple[str, str], list[tuple[datetime, str]]] = defaultdict(list)
+                        "RETURN e.key AS key, p.name AS purpose, e.channel AS channel, e.at AS at, "
+                        "coalesce(h.key, h.id) AS holder")
+    by_holder: dict[tuple[str, str], list[tuple[datetime, str | None]]] = defaultdict(list)
     for r in rows:
-        by_holder[(r["purpose"], r["holder"])].append((r["at"], r["key"]))
+        by_holder[(r["purpose"], r["holder"])].append((r["at"], r["channel"]))
     ended: dict[str, datetime] = {}
     for r in rows:
-        later = [at for at, _ in by_holder[(r["purpose"], r["holder"])] if at > r["at"]]
+        later = [at for at, channel in by_holder[(r["purpose"], r["holder"])]
+                 if at > r["at"] and channel in (None, r["channel"])]
         if later:
             ended[r["key"]] = min(min(later), ended.get(r["key"], min(later)))
     return {key for key, at in ended.items() if at < CUTOFFS["consents"]}

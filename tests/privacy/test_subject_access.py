@@ -98,8 +98,8 @@ def chosen(graph: Graph) -> list[str]:
         keys = _attaching_keys(graph, row["id"])
         purchases = _events(graph, keys, "(e:Transaction)-[:BY]->(i)")
         consents = query(graph, "MATCH (p:Purpose)<-[:ABOUT]-(e:ConsentEvent)-[:FOR]->(i) WHERE i.key IN $keys "
-                                "RETURN DISTINCT e.key AS e, p.name AS p", keys=sorted(keys))
-        if purchases and len(consents) > len({c["p"] for c in consents}):
+                                "RETURN DISTINCT e.key AS e, p.name AS p, e.channel AS channel", keys=sorted(keys))
+        if purchases and len(consents) > len({(c["p"], c["channel"]) for c in consents}):
             picked.append(row["id"])
         if len(picked) == 3:
             break
@@ -203,7 +203,7 @@ def test_decisions_and_desk_changes_are_in_the_export(graph: Graph, chosen: list
     [raised] = [t for t in document["events"]["tickets"] if t["key"] == ticket.key]
     assert [n["text"] for n in raised["notes"]] == ["Export sent by post"] and raised["status"] == "closed"
     [withdrawn] = [e for e in document["consents"]["history"] if e["key"] == withdrawal.key]
-    assert withdrawn["granted"] is False and withdrawn["purpose"] == "marketing_email"
+    assert withdrawn["granted"] is False and (withdrawn["purpose"], withdrawn["channel"]) == ("marketing", "email")
     changes = {e["id"]: e for e in document["service_desk_audit"]}
     assert {ticket.audit_id, withdrawal.audit_id} <= changes.keys()
     assert changes[withdrawal.audit_id]["after"] == {"granted": False}  # before and after as values, not text

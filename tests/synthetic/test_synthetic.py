@@ -53,7 +53,7 @@ EVENT_FIELDS = {
                      "loyalty_card", "device", "cookie", "lines"},
     "web_events": {"at", "cookie", "device", "user_agent", "page", "email", "customer_number"},
     "tickets": {"opened_at", "closed_at", "channel", "status", "subject", "email", "phone", "customer_number"},
-    "consents": {"at", "purpose", "granted", "channel", "email", "phone", "customer_number"},
+    "consents": {"at", "purpose", "granted", "channel", "captured_via", "proof", "email", "phone", "customer_number"},
 }
 EVENT_ID_PATTERNS = {"stores": r"S\d{3}", "transactions": r"T\d{9}", "web": r"E\d{10}", "tickets": r"TK\d{7}",
                      "consents": r"CO\d{8}"}
@@ -810,14 +810,25 @@ def test_tickets_use_their_timestamp_format_and_name_someone(events: Events) -> 
 
 def test_consents_are_withdrawn_after_grants_and_sometimes_granted_again(events: Events) -> None:
     history: dict[tuple[str, str, str], list[tuple[datetime, str]]] = defaultdict(list)
+    refusals: list[tuple[str, datetime]] = []  # "no marketing at all": after the person's other marketing
+    last_marketing: dict[str, datetime] = {}
     for row in events.rows["consents"]:
         assert bool(row["email"]) != bool(row["phone"]), row
-        assert row["purpose"] in ("marketing_email", "marketing_sms", "profiling")
+        assert row["purpose"] in ("marketing_email", "marketing_sms", "profiling", "marketing")
         assert row["status"] in ("granted", "withdrawn") and row["channel"] in ("web", "store", "crm")
+        assert row["proof"], row  # every choice says what proves it
         at = _instant(row["ts"])
         assert at is not None
+        person = events.person("consents", row)
+        if row["purpose"] == "marketing":
+            assert row["status"] == "withdrawn" and row["email"], row
+            refusals.append((person, at))
+            continue
+        if row["purpose"].startswith("marketing"):
+            last_marketing[person] = max(at, last_marketing.get(person, at))
         identifier = row["email"] or re.sub(r"\D", "", row["phone"])[-9:]
-        history[(events.person("consents", row), row["purpose"], identifier)].append((at, row["status"]))
+        history[(person, row["purpose"], identifier)].append((at, row["status"]))
+    assert refusals and all(at > last_marketing[person] for person, at in refusals)
     sequences = Counter(tuple(status for _, status in sorted(changes)) for changes in history.values())
     assert sequences[("granted", "withdrawn")] + sequences[("granted", "withdrawn", "granted")] > 20
     assert sequences[("granted", "withdrawn", "granted")] + sequences[("withdrawn", "granted")] > 0
