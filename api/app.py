@@ -30,6 +30,8 @@ from api.dashboard import ROUTES as DASHBOARD_ROUTES
 from api.dashboard import dashboard_page
 from api.dataloaders import DataLoaders
 from api.errors import request_refused, store_unavailable
+from api.explore import ROUTES as EXPLORE_ROUTES
+from api.explore import explore_page
 from api.geojson import ROUTES as GEO_ROUTES
 from api.geojson import STATIC, map_page
 from api.headers import SecurityHeaders
@@ -145,7 +147,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
               Route("/graphql", graphql, methods=["GET", "POST"]),
               Route("/map", map_page), Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
               Mount("/geo", RequireToken(Router(GEO_ROUTES))),
-              Route("/dashboard", dashboard_page), Mount("/dashboard", RequireToken(Router(DASHBOARD_ROUTES)))]
+              Route("/dashboard", dashboard_page), Mount("/dashboard", RequireToken(Router(DASHBOARD_ROUTES))),
+              Route("/explore", explore_page), Mount("/explore", RequireToken(Router(EXPLORE_ROUTES)))]
     key = signing_key(resolved)
     outer = [Middleware(SecurityHeaders)]
     if resolved.c360_cors_origins:

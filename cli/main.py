@@ -24,6 +24,7 @@ from rich.text import Text
 
 import pipeline
 from cli.analyst import register as register_analyst
+from cli.exports import register as register_exports
 from cli.marketing import print_locate, print_scores
 from cli.marketing import register as register_marketing
 from cli.quality import register as register_quality
@@ -51,6 +52,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(export_app, name="export")
 
 register_marketing(app)
+register_exports(export_app)
 register_analyst(app)
 register_rights(app)
 register_quality(app)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Refresh the vendored browser libraries of the map, the dashboard and GraphiQL from npm (exact versions in package.json /
-# package-lock.json). The copies are committed: serving the map or GraphiQL needs neither npm nor the network.
+# Refresh the vendored browser libraries of the map, the dashboard, GraphiQL and the explorer from npm (exact
+# versions in package.json / package-lock.json). The copies are committed: serving the map, the dashboard,
+# GraphiQL or the explorer needs neither npm nor the network.
 set -euo pipefail
 cd "$(dirname "$0")"
 npm ci --no-audit --no-fund --silent
@@ -33,3 +34,6 @@ node -e 'const p = require("./node_modules/@graphiql/plugin-explorer/package.jso
 # Chart.js (/dashboard): its UMD build, which draws on canvas and needs no stylesheet; no source map
 sed '/^\/\/# sourceMappingURL=/d' node_modules/chart.js/dist/chart.umd.min.js > "$to/chartjs/chart.umd.min.js"
 cp node_modules/chart.js/LICENSE.md "$to/chartjs/LICENSE.md"
+# the explorer (/explore): cytoscape.js, one self-contained UMD build drawing on a canvas
+cp node_modules/cytoscape/dist/cytoscape.min.js "$to/"
+cp node_modules/cytoscape/LICENSE "$to/cytoscape.LICENSE"

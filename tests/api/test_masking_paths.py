@@ -149,6 +149,7 @@ GUARDED = ("Customer.explainLink", "Customer.changes")
 #: paths whose answer is about Hélène when allowed: her profile id must be in it (the walk is not vacuous)
 ABOUT_OTHERS = {"segments", "/healthz", "/readyz", "/map", "/static", "/geo/stores.geojson", "/geo/homes.geojson",
                 "campaigns", "/dashboard", "/dashboard/indicators.json",  # aggregates: no one in them
+                "/explore",
                 "correctContact", "recordConsent", "openTicket", "eraseCustomer", "restrictProcessing",
                 "liftRestriction",
                 # a lookup by cookie or device finds records that carry one, and customer sources carry neither
@@ -165,6 +166,8 @@ ROUTE_REQUESTS: dict[str, str | None] = {  # route → what to GET (None: walked
     "/geo/invitations.geojson": "/geo/invitations.geojson?venue=S1&radiusKm=30",
     "/geo/invitations.csv": "/geo/invitations.csv?venue=S1&radiusKm=30",
     "/dashboard": "/dashboard", "/dashboard/indicators.json": "/dashboard/indicators.json",  # aggregates only
+    # the explorer: its page, and her neighbourhood ({id}: her profile id; deeper walks in test_explore_masking)
+    "/explore": "/explore", "/explore/neighbours": "/explore/neighbours?customer={id}",
 }
 
 
@@ -332,7 +335,7 @@ def _walk(store: Store, role: str) -> dict[str, tuple[int, str, list[str]]]:
     assert app_paths == set(ROUTE_REQUESTS), f"routes without a rule: {app_paths ^ set(ROUTE_REQUESTS)}"
     for path, request in ROUTE_REQUESTS.items():
         if request is not None:
-            response = store.client.get(request, headers=headers)
+            response = store.client.get(request.format(id=store.helene), headers=headers)
             answers[path] = (response.status_code, response.text, [])
     return answers
 
