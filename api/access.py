@@ -27,7 +27,8 @@ would locate a home more precisely than a role coarsening ``location`` may see i
 hundred: not for the officer either, who works one person at a time. Invitation lists are marketing's
 contact lists. A subject-access export and an erasure act on a person's rights: the officer's and the
 admins'. Lookups and searches follow the field table: a role may not find people by a value it may not see
-in clear.
+in clear. Sending a source's rows (``POST /ingest/<source>``) is for that source's own token (the ``source``
+role, bound to one source name, which may do nothing else) and for admins.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ class Access(Enum):
 IDENTIFIER_TYPES = ("email", "phone", "customer_number", "loyalty_card", "national_id", "cookie", "device")
 _ANALYST_PSEUDONYMISED = (*IDENTIFIER_TYPES, "source_id")
 _ANALYST_HIDDEN = ("first_name", "last_name", "birth_date", "street", "house_number")
+PERSONAL_FIELDS = (*IDENTIFIER_TYPES, *_ANALYST_HIDDEN, "postcode", "city", "country")
 
 POLICY: dict[Role, dict[str, Access]] = {
     Role.ADMIN: {},
@@ -63,6 +65,8 @@ POLICY: dict[Role, dict[str, Access]] = {
                    **dict.fromkeys(_ANALYST_HIDDEN, Access.HIDDEN), "location": Access.COARSENED},
     Role.MARKETING: {"national_id": Access.HIDDEN, "source_id": Access.PSEUDONYMISED},
     Role.DPO: {},
+    #: a sending system reads nothing (``RequireToken`` refuses it everywhere but ``/ingest``): hidden all the same
+    Role.SOURCE: dict.fromkeys((*PERSONAL_FIELDS, "source_id", "location"), Access.HIDDEN),
 }
 
 #: what free text may hold, by the fields whose rule it follows: a number in a note may be a national id, a
@@ -87,6 +91,7 @@ class Operation(Enum):
     INVITE = "invite"
     SUBJECT_ACCESS = "subject_access"
     ERASE = "erase"
+    INGEST = "ingest"
 
 
 @dataclass(frozen=True)
@@ -101,7 +106,7 @@ OPERATIONS: dict[Operation, Rule] = {
     Operation.HISTORY: Rule(ONE_PERSON, "see the change history: it quotes personal data (agents, data-protection "
                                         "officers and admins only)"),
     Operation.CHANGE: Rule(SERVICE_STAFF, "change data (agents and admins only)"),
-    Operation.MAP: Rule(frozenset(Role), "see the map"),
+    Operation.MAP: Rule(frozenset(Role) - {Role.SOURCE}, "see the map"),
     Operation.NEARBY: Rule(SERVICE_STAFF | {Role.MARKETING}, "find customers by place: a radius or a distance "
                                                              "locates a home (agents, marketing and admins only)"),
     Operation.INVITE: Rule(frozenset({Role.MARKETING, Role.ADMIN}), "make invitation lists: they are contact "
@@ -109,6 +114,8 @@ OPERATIONS: dict[Operation, Rule] = {
     Operation.SUBJECT_ACCESS: Rule(RIGHTS, "export everything held about a person (data-protection officers and "
                                            "admins only)"),
     Operation.ERASE: Rule(RIGHTS, "erase a person (data-protection officers and admins only)"),
+    Operation.INGEST: Rule(frozenset({Role.SOURCE, Role.ADMIN}), "send source rows (a source's own token, for its "
+                                                                 "source only, and admins)"),
 }
 
 
