@@ -44,7 +44,8 @@ def accounts(count: int, prefix: str) -> list[dict[str, Any]]:
     """New web-shop accounts, in the web shop's own column names (synthetic/mappings.py) but for the id, sent
     by its canonical name (``source_id``)."""
     return [{"source_id": f"{prefix}{i}", "first_name": "Bench", "last_name": f"Row{i}",
-             "email": f"bench{i}@example.org", "zip": "75011", "town": "Paris", "country_code": "FR"} for i in range(count)]
+             "email": f"bench{i}@example.org", "zip": "75011", "town": "Paris", "country_code": "FR"}
+            for i in range(count)]
 
 
 def file_load(settings: Settings, scratch: Path, rows: list[dict[str, Any]]) -> tuple[float, float]:
