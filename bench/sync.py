@@ -9,7 +9,7 @@ and how soon a posted record is part of its customer.
    each, on the same machine in the same run. The server resolves what the posts touch while they arrive
    (micro-batches), so its figure includes that work; `c360 load` resolves nothing.
 3. POST → resolved: ``--samples`` single-row posts, one after another, each a new account sharing its email
-   with a CRM record; the time from sending the POST until GraphQL (``customerByIdentifier``) shows one
+   and the names of a CRM record; the time from sending the POST until GraphQL (``customerByIdentifier``) shows one
    customer holding both records, polled every 20 ms.
 
     .venv/bin/python -m bench.sync --customers 2000 --rows 5000 --samples 100
@@ -97,19 +97,21 @@ def http_ingest(client: httpx2.Client, rows: list[dict[str, Any]], batch: int) -
     return time.perf_counter() - started
 
 
-def crm_emails(graph: Graph, count: int) -> list[tuple[str, str]]:
-    """(record key, email) of CRM records whose email links records (not blocked as junk, a hub or a household)."""
-    return [(r["key"], r["email"]) for r in graph.read("ingest_bench_crm_emails", limit=count)]
+def crm_people(graph: Graph, count: int) -> list[dict[str, str]]:
+    """CRM records whose email links records (not blocked as junk, a hub or a household), with their names: a
+    new account under another first name with the same email would make it a household's."""
+    return graph.read("ingest_bench_crm_emails", limit=count)
 
 
-def latencies(ingest: httpx2.Client, reader: httpx2.Client, targets: list[tuple[str, str]]) -> tuple[list[float], int]:
+def latencies(ingest: httpx2.Client, reader: httpx2.Client, targets: list[dict[str, str]]) -> tuple[list[float], int]:
     """Seconds from each POST to the customer holding both records; how many never got there in GIVE_UP_S."""
     samples, missed = [], 0
-    for number, (crm_key, email) in enumerate(targets):
-        key = f"webshop:lat{number}"
+    for number, person in enumerate(targets):
+        crm_key, email, key = person["key"], person["email"], f"webshop:lat{number}"
+        row = {"source_id": f"lat{number}", "first_name": person["first_name"], "last_name": person["last_name"],
+               "email": email}
         started = time.perf_counter()
-        ingest.post("/ingest/webshop", json={"rows": [{"source_id": f"lat{number}", "first_name": "Late",
-                                                       "email": email}]}).raise_for_status()
+        ingest.post("/ingest/webshop", json={"rows": [row]}).raise_for_status()
         while time.perf_counter() - started < GIVE_UP_S:
             found = reader.post("/graphql", json={"query": BY_EMAIL, "variables": {"email": email}}).json()
             if any({crm_key, key} <= {r["key"] for r in c["records"]} for c in found["data"]["customerByIdentifier"]):
@@ -139,7 +141,7 @@ def main() -> None:
         with open_graph(settings) as graph:
             demo_graph(graph, settings.home, scratch / "sources", args.customers)
             counts = graph.read("graph_counts")[0]
-            targets = crm_emails(graph, args.samples)
+            targets = crm_people(graph, args.samples)
         print(f"demo graph: {args.customers:,} people, {counts['customers']:,} customers, "
               f"{counts['records']:,} source records")
         wall, seconds = file_load(settings, scratch, accounts(args.rows, "f"))
