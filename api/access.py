@@ -29,6 +29,8 @@ contact lists. A subject-access export and an erasure act on a person's rights: 
 admins'. Lookups and searches follow the field table: a role may not find people by a value it may not see
 in clear. The dashboard's figures (aggregates, no person in them) are for those who follow the business:
 analysts, marketing and admins.
+in clear. Sending a source's rows (``POST /ingest/<source>``) is for that source's own token (the ``source``
+role, bound to one source name, which may do nothing else) and for admins.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ class Access(Enum):
 IDENTIFIER_TYPES = ("email", "phone", "customer_number", "loyalty_card", "national_id", "cookie", "device")
 _ANALYST_PSEUDONYMISED = (*IDENTIFIER_TYPES, "source_id")
 _ANALYST_HIDDEN = ("first_name", "last_name", "birth_date", "street", "house_number")
+PERSONAL_FIELDS = (*IDENTIFIER_TYPES, *_ANALYST_HIDDEN, "postcode", "city", "country")
 
 POLICY: dict[Role, dict[str, Access]] = {
     Role.ADMIN: {},
@@ -64,6 +67,8 @@ POLICY: dict[Role, dict[str, Access]] = {
                    **dict.fromkeys(_ANALYST_HIDDEN, Access.HIDDEN), "location": Access.COARSENED},
     Role.MARKETING: {"national_id": Access.HIDDEN, "source_id": Access.PSEUDONYMISED},
     Role.DPO: {},
+    #: a sending system reads nothing (``RequireToken`` refuses it everywhere but ``/ingest``): hidden all the same
+    Role.SOURCE: dict.fromkeys((*PERSONAL_FIELDS, "source_id", "location"), Access.HIDDEN),
 }
 
 #: what free text may hold, by the fields whose rule it follows: a number in a note may be a national id, a
@@ -90,6 +95,7 @@ class Operation(Enum):
     ERASE = "erase"
     RESTRICT = "restrict"
     DASHBOARD = "dashboard"
+    INGEST = "ingest"
 
 
 @dataclass(frozen=True)
@@ -104,7 +110,7 @@ OPERATIONS: dict[Operation, Rule] = {
     Operation.HISTORY: Rule(ONE_PERSON, "see the change history: it quotes personal data (agents, data-protection "
                                         "officers and admins only)"),
     Operation.CHANGE: Rule(SERVICE_STAFF, "change data (agents and admins only)"),
-    Operation.MAP: Rule(frozenset(Role), "see the map"),
+    Operation.MAP: Rule(frozenset(Role) - {Role.SOURCE}, "see the map"),
     Operation.NEARBY: Rule(SERVICE_STAFF | {Role.MARKETING}, "find customers by place: a radius or a distance "
                                                              "locates a home (agents, marketing and admins only)"),
     Operation.INVITE: Rule(frozenset({Role.MARKETING, Role.ADMIN}), "make invitation lists: they are contact "
@@ -117,6 +123,8 @@ OPERATIONS: dict[Operation, Rule] = {
     Operation.DASHBOARD: Rule(frozenset({Role.ANALYST, Role.MARKETING, Role.ADMIN}),
                               "see the dashboard: it follows the business's figures (analysts, marketing and "
                               "admins only)"),
+    Operation.INGEST: Rule(frozenset({Role.SOURCE, Role.ADMIN}), "send source rows (a source's own token, for its "
+                                                                 "source only, and admins)"),
 }
 
 

@@ -35,12 +35,14 @@ from api.explore import explore_page
 from api.geojson import ROUTES as GEO_ROUTES
 from api.geojson import STATIC, map_page
 from api.headers import SecurityHeaders
+from api.ingest import ROUTES as INGEST_ROUTES
 from api.request_text import NOT_UTF8, NotText, request_json, undecodable_parameter
 from api.schema import schema
 from customers.repository import CustomerRepository
 from graph.database import open_graph
 from graph.errors import StoreUnavailableError
 from graph.settings import Settings
+from pipeline.micro_batches import MicroBatches, resolving
 from resolution.rules import rules_in_use
 
 #: read once: the page is static, its script and styles are files under /static
@@ -139,8 +141,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
             app.state.signing_key = key
             app.state.max_query_cost = resolved.c360_max_query_cost
             app.state.settings = resolved
-            async with keeping_access_log(graph, resolved.c360_access_log_days):
-                yield
+            app.state.micro_batches = MicroBatches(resolving(graph, app.state.rules, resolved.home / "cache",
+                                                             resolved.c360_match_backend))
+            app.state.micro_batches.start()
+            try:
+                async with keeping_access_log(graph, resolved.c360_access_log_days):
+                    yield
+            finally:
+                await to_thread.run_sync(app.state.micro_batches.stop)
 
     graphql = RequireToken(C360GraphQL(schema, graphql_ide="graphiql"), page=True)
     routes = [Route("/healthz", healthz), Route("/readyz", readyz),
@@ -148,7 +156,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
               Route("/map", map_page), Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
               Mount("/geo", RequireToken(Router(GEO_ROUTES))),
               Route("/dashboard", dashboard_page), Mount("/dashboard", RequireToken(Router(DASHBOARD_ROUTES))),
-              Route("/explore", explore_page), Mount("/explore", RequireToken(Router(EXPLORE_ROUTES)))]
+              Route("/explore", explore_page), Mount("/explore", RequireToken(Router(EXPLORE_ROUTES))),
+              Mount("/ingest", RequireToken(Router(INGEST_ROUTES), sources=True))]
     key = signing_key(resolved)
     outer = [Middleware(SecurityHeaders)]
     if resolved.c360_cors_origins:

@@ -10,6 +10,7 @@ a header when opening a URL; the page sends the token with every query).
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -36,6 +37,8 @@ ALGORITHM = "HS256"
 KEY_FILE = "jwt-secret"
 #: the shortest signing key accepted: HS256's output size
 MIN_KEY_BYTES = 32
+#: a source's name, as ``[source].name`` takes it (``loaders.mapping``)
+SOURCE_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 #: signs and verifies with keys of MIN_KEY_BYTES at least, whatever path a key came by
 _JWT = jwt.PyJWT(options={"enforce_minimum_key_length": True})
 
@@ -47,12 +50,16 @@ class Role(StrEnum):
     #: the data-protection officer: answers the rights requests of the people c360 holds data about
     DPO = "dpo"
     ADMIN = "admin"
+    #: a sending system, bound to one source: it may post that source's rows (``api.ingest``) and read nothing
+    SOURCE = "source"
 
 
 @dataclass(frozen=True)
 class Principal(BaseUser):
     subject: str
     role: Role
+    #: the one source a ``source`` token may send rows for; None for every other role
+    source: str | None = None
 
     @property
     def is_authenticated(self) -> bool:
@@ -91,13 +98,21 @@ def _create_key(path: Path) -> None:
         handle.write(secrets.token_urlsafe(48))
 
 
-def issue_token(key: str, role: str, subject: str, lifetime: timedelta) -> str:
+def issue_token(key: str, role: str, subject: str, lifetime: timedelta, source: str | None = None) -> str:
+    """A signed token; a ``source`` token names its source (``source``), no other role's does."""
     try:
         checked = Role(role)
     except ValueError:
         raise InputError(f"{role!r} is not a role; roles: {', '.join(r.value for r in Role)}", "role") from None
+    if (checked is Role.SOURCE) != (source is not None):
+        raise InputError("a source token names its source (--source crm); no other role's does", "source")
+    if source is not None and not SOURCE_NAME.match(source):
+        raise InputError("not a source name: lower-case letters, digits, '-' or '_', starting with a letter",
+                         "source")
     now = datetime.now(UTC)
     claims = {"iss": ISSUER, "sub": subject, "role": checked.value, "iat": now, "exp": now + lifetime}
+    if source is not None:
+        claims["source"] = source
     return _JWT.encode(claims, key, algorithm=ALGORITHM)
 
 
@@ -111,9 +126,14 @@ def verify_token(key: str, token: str) -> Principal:
     except jwt.InvalidTokenError as error:
         raise AuthenticationError(f"invalid token: {error}") from None
     try:
-        return Principal(subject=str(claims["sub"]), role=Role(claims["role"]))
+        role = Role(claims["role"])
     except ValueError:
         raise AuthenticationError(f"invalid token: unknown role {claims['role']!r}") from None
+    source = claims.get("source")
+    if (role is Role.SOURCE) != (source is not None) or (source is not None and not (
+            isinstance(source, str) and SOURCE_NAME.match(source))):
+        raise AuthenticationError("invalid token: a source token names one source, no other role's does")
+    return Principal(subject=str(claims["sub"]), role=role, source=source)
 
 
 class BearerTokens(AuthenticationBackend):
@@ -136,13 +156,19 @@ def unauthorized(conn: HTTPConnection, error: Exception) -> Response:
                         headers={"WWW-Authenticate": 'Bearer realm="c360"'})
 
 
+def forbidden(message: str) -> Response:
+    return JSONResponse({"error": "forbidden", "message": message}, status_code=403)
+
+
 class RequireToken:
     """Refuses unauthenticated requests to the wrapped app with 401, except (``page``) a browser opening the
-    app's own page, like GraphiQL: the page then sends the token with every request."""
+    app's own page, like GraphiQL: the page then sends the token with every request. ``source`` tokens,
+    which may only send rows (``api.ingest``), are refused with 403 unless ``sources`` says the app takes them."""
 
-    def __init__(self, app: ASGIApp, page: bool = False) -> None:
+    def __init__(self, app: ASGIApp, page: bool = False, sources: bool = False) -> None:
         self.app = app
         self.page = page
+        self.sources = sources
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         opens_page = self.page and _opens_page(scope)
@@ -150,6 +176,12 @@ class RequireToken:
             response = unauthorized(HTTPConnection(scope), AuthenticationError(
                 "a token is required: 'Authorization: Bearer <token>' (c360 token --role agent)"))
             await response(scope, receive, send)
+            return
+        user = scope.get("user")
+        if (scope["type"] == "http" and not self.sources and isinstance(user, Principal)
+                and user.role is Role.SOURCE):
+            await forbidden("the source role may only send its source's rows (POST /ingest/<source>)")(
+                scope, receive, send)
             return
         await self.app(scope, receive, send)
 

@@ -456,14 +456,17 @@ def _login() -> str:
 # -- serving ---------------------------------------------------------------------------------------------
 @app.command()
 def token(
-    role: Annotated[str, typer.Option(help="agent, analyst, marketing, dpo or admin.")],
+    role: Annotated[str, typer.Option(help="agent, analyst, marketing, dpo, admin or source.")],
     subject: Annotated[str, typer.Option(help="Who the token is for (shown in audit trails).")] = "local-user",
     hours: Annotated[float, typer.Option(min=0.01, max=24 * 365, help="Lifetime.")] = 8.0,
+    source: Annotated[str | None, typer.Option(help="For --role source: the one source it may send rows for "
+                                                    "(POST /ingest/<source>).")] = None,
 ) -> None:
     """Issue an API token for local use; send it as 'Authorization: Bearer <token>'."""
     from api.auth import issue_token, signing_key
 
-    out.print(issue_token(signing_key(Settings()), role, subject, timedelta(hours=hours)), soft_wrap=True)
+    out.print(issue_token(signing_key(Settings()), role, subject, timedelta(hours=hours), source=source),
+              soft_wrap=True)
 
 
 @app.command()

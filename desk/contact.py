@@ -17,7 +17,8 @@ from resolution.rules import Rules
 CONTACT_FIELDS = ("email", "phone", "street", "house_number", "postcode", "city", "country")
 #: the fields of an address are corrected together, or the golden one would mix two addresses
 ADDRESS_FIELDS = ("street", "house_number", "postcode", "city", "country")
-_RESOLVING = threading.Lock()  # one re-resolution at a time per process: runs must not interleave
+#: one re-resolution at a time per process: runs must not interleave (micro-batches of ingests take it too)
+RESOLVING = threading.Lock()
 
 
 def correct_contact(graph: Graph, rules: Rules, customer_id: str, changes: dict[str, Any], by: str,
@@ -56,7 +57,7 @@ def correct_contact(graph: Graph, rules: Rules, customer_id: str, changes: dict[
         return change, anchor
 
     change, anchor = locked(graph, customer_id, work)
-    with _RESOLVING:
+    with RESOLVING:
         resolve(graph, rules, seeds=[change.key, anchor])
     now_of = graph.read("desk_customer_of_record", key=change.key)[0]["id"]
     return Change(str(now_of), change.key, change.audit_id)

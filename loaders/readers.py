@@ -12,7 +12,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -69,6 +69,36 @@ def read_rows(path: Path, mapping: SourceMapping) -> Iterator[RawRow]:
         delimiter = mapping.source.delimiter or detect_delimiter(path, sample.decode(encoding, errors="replace"))
         return _read_csv(path, mapping, encoding, delimiter)
     return _read_jsonl(path, encoding)
+
+
+def memory_rows(rows: Sequence[Any], mapping: SourceMapping) -> Iterator[RawRow]:
+    """Rows handed over in memory (the API's JSON body), numbered by their index in the list, as JSONL lines.
+
+    A row names its values by the source's own columns, as a file does, or by c360's canonical fields
+    (``source_id`` for the id column): a canonical name is read as the column the mapping gives it. A row
+    that names one value twice (column and field) with two different values is refused, not guessed.
+    """
+    columns = set(required_columns(mapping))
+    column_of: dict[str, str] = {**mapping.columns}
+    if mapping.source.id:
+        column_of["source_id"] = mapping.source.id
+    for index, row in enumerate(rows):
+        if not isinstance(row, dict):
+            yield RawRow(index, error="a row must be a JSON object")
+            continue
+        values: dict[str, Any] = {}
+        twice = None
+        for name, value in row.items():
+            column = str(name) if name in columns else column_of.get(str(name), str(name))
+            if column in values and values[column] != value:
+                twice = column
+            values[column] = value
+        if twice is not None:
+            yield RawRow(index, error=f"column {twice!r} given twice (by its name and by its field's)")
+        elif not any(value is not None and str(value).strip() for value in values.values()):
+            yield RawRow(index, error="an empty row holds no record")
+        else:
+            yield RawRow(index, values)
 
 
 def required_columns(mapping: SourceMapping) -> list[str]:

@@ -5,12 +5,23 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from graph.home import open_private
 
 MAX_VALUE_CHARS = 500
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """One entry of the reject file without its value: what a caller told of its refusals is shown."""
+
+    line: int
+    field: str | None
+    reason: str
+    action: str
 
 
 class RejectLog:
@@ -20,7 +31,7 @@ class RejectLog:
     (``loaders.erased``): the values of an erased person's row never reach the file, not even for a moment.
     """
 
-    def __init__(self, path: Path, hold: bool = False) -> None:
+    def __init__(self, path: Path, hold: bool = False, keep: bool = False) -> None:
         self.path = path
         self.records = 0
         self.values = 0
@@ -29,6 +40,8 @@ class RejectLog:
         self._out: IO[str] | None = None
         self._hold = hold
         self._held: list[tuple[Path, int, str, Any, str]] = []
+        #: with ``keep``, every entry written, without its value, for a caller that answers with them (the API)
+        self.kept: list[Refusal] | None = [] if keep else None
 
     def reject_record(self, file: Path, line: int, reason: str, field: str | None = None,
                       value: Any = None) -> None:
@@ -65,6 +78,8 @@ class RejectLog:
                  "action": action}
         with self._named():
             self._out.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
+        if self.kept is not None:
+            self.kept.append(Refusal(line, field, reason, action))
 
     def close(self) -> None:
         """Values still held belong to rows never checked against the tombstones (the load failed): they

@@ -13,10 +13,10 @@ from typing import Any
 from graph.database import Graph
 from graph.errors import InputError
 from graph.runs import running
-from loaders import consents, customers, erased, stores, tickets, transactions, web_events
+from loaders import consents, customers, erased, sources, stores, tickets, transactions, web_events
 from loaders.kinds import EventTime, SourceKind
 from loaders.mapping import KINDS, SourceMapping, mapping_for, read_mapping
-from loaders.readers import read_rows
+from loaders.readers import RawRow, read_rows
 from loaders.rejects import RejectLog
 from loaders.validation import Accepted, validate
 
@@ -114,8 +114,7 @@ def load_file(graph: Graph, path: Path, mapping: SourceMapping, home: Path,
         rejects = RejectLog(home / "rejects" / f"{run.run_id}.jsonl", hold=True)
         tally = _Tally(progress)
         try:
-            valid = validate(read_rows(path, mapping), mapping, kind.model, path, rejects)
-            records = tally.count(erased.refused(graph, valid, mapping, path, rejects))
+            records = tally.count(accepted_records(graph, read_rows(path, mapping), mapping, path, rejects))
             if kind.event_time:
                 records = tally.newer_than(records, kind.event_time, _watermark(graph, mapping))
             written = _write_pipelined(graph, kind.query, kind.rows(records, mapping), run.run_id, run.started_at)
@@ -128,7 +127,17 @@ def load_file(graph: Graph, path: Path, mapping: SourceMapping, home: Path,
                               rejects.erased, rejects.values, tally.skipped_old, written, run.seconds,
                               str(rejects.path) if rejects.records or rejects.values or rejects.erased else None)
         run.record(**asdict(summary))
+    sources.register(home, mapping)
     return summary
+
+
+def accepted_records(graph: Graph, rows: Iterator[RawRow], mapping: SourceMapping, where: Path,
+                     rejects: RejectLog, unit: str = "line") -> Iterator[Accepted]:
+    """The one way raw rows become records, for a file and for rows posted to the API (``loaders.batch``):
+    validated by the kind's model, then the rows of erased people refused."""
+    model = SOURCE_KINDS[mapping.source.kind].model
+    valid = validate(rows, mapping, model, where, rejects, unit)
+    return erased.refused(graph, valid, mapping, where, rejects)
 
 
 def _write_pipelined(graph: Graph, query: str, rows: Iterator[dict[str, Any]], run_id: str,

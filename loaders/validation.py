@@ -39,8 +39,12 @@ class Accepted:
 
 
 def validate(rows: Iterator[RawRow], mapping: SourceMapping, model: type[SourceModel], file: Path,
-             rejects: RejectLog) -> Iterator[Accepted]:
-    """Accepted records in file order; every refusal goes to ``rejects`` with its line and reason."""
+             rejects: RejectLog, unit: str = "line") -> Iterator[Accepted]:
+    """Accepted records in file order; every refusal goes to ``rejects`` with its line and reason.
+
+    ``unit`` is what a row's number counts in the reasons: a file's ``line``, or the ``row`` of a list handed
+    over in memory (``loaders.batch``), which goes through this same function.
+    """
     context = mapping.context()
     id_column = mapping.source.id
     mapped = {id_column, *mapping.columns.values()}
@@ -57,7 +61,7 @@ def validate(rows: Iterator[RawRow], mapping: SourceMapping, model: type[SourceM
             continue
         if record.source_id in first_seen:
             what = "source id" if id_column else "row (identical to an earlier one)"
-            rejects.reject_record(file, row.line, f"duplicate {what}; first seen at line "
+            rejects.reject_record(file, row.line, f"duplicate {what}; first seen at {unit} "
                                   f"{first_seen[record.source_id]}", "source_id", record.source_id)
             continue
         first_seen[record.source_id] = row.line

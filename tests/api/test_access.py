@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from api.app import create_app
+from api.auth import issue_token, signing_key
 from graph import Graph, Settings
 from loaders.run import load_file, plan
 from resolution import resolve
@@ -129,3 +131,18 @@ def test_role_operations(app: tuple[TestClient, str], embedded_settings: Setting
             assert _nodes(embedded_graph) == before, name  # a refusal writes nothing
     looked_up = _as(client, embedded_settings, "agent", BY_NATIONAL_ID)
     assert [c["id"] for c in looked_up["data"]["customerByIdentifier"]] == [customer_id]
+
+
+def test_a_source_token_runs_no_operation(app: tuple[TestClient, str], embedded_settings: Settings,
+                                          embedded_graph: Graph) -> None:
+    """The ``source`` role is a sending system's (``/ingest`` only): every field and operation above is
+    refused with 403 before GraphQL runs, and nothing is written."""
+    client, customer_id = app
+    token = issue_token(signing_key(embedded_settings), "source", "crm-system", timedelta(minutes=5), source="crm")
+    before = _nodes(embedded_graph)
+    for query in (QUERY, *(q for q, _ in OPERATIONS.values())):
+        answer = client.post("/graphql", json={"query": query, "variables": {"id": customer_id}},
+                             headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code == 403, answer.text
+        assert answer.json()["error"] == "forbidden" and customer_id not in answer.text
+    assert _nodes(embedded_graph) == before
