@@ -4,8 +4,9 @@ A profile changes with the records it gains or loses, and a record moves between
 linked by moving records (a merge, a split, a new profile taking records from old ones) are rewritten together,
 in one transaction — created, given their records, emptied ones deleted, golden values computed from the
 records they have inside that transaction, what changed appended to the outbox (``feed``). A reader (the API,
-``c360 export``) sees each group as it was before the run or as the run leaves it; a run killed midway leaves whole groups done and the rest untouched,
-and the next run carries on from there. Nothing needs to be hidden from readers, on either store.
+``c360 export``) sees each group as it was before the run or as the run leaves it; a run killed midway leaves
+whole groups done and the rest untouched, and the next run carries on from there. Nothing needs to be hidden
+from readers, on either store.
 """
 
 from __future__ import annotations

@@ -117,7 +117,7 @@ def test_concurrent_writers_get_distinct_numbers_without_gaps(embedded_graph: Gr
             for i in range(each):
                 embedded_graph.transaction(lambda tx, i=i: outbox.append_all(  # type: ignore[misc]
                     tx, [outbox.Event("golden_changed", f"C{n}", {"i": i}), outbox.Event("segment_left", f"C{n}")]))
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
