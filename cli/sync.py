@@ -69,7 +69,7 @@ def status_command(
         found = status(graph, destinations)
     if as_json:
         for row in found:
-            out.print_json(json.dumps({**asdict(row), "lag": row.lag}))
+            typer.echo(json.dumps({**asdict(row), "lag": row.lag}))
         return
     table = Table(title="sync")
     for column in ("destination", "kind", "head", "cursor", "lag", "failed attempts", "dead letters", "last error"):
