@@ -56,3 +56,28 @@ def test_a_missing_secret_is_named_and_never_shown(tmp_path: Path) -> None:
     key.write_text("", encoding="utf-8")
     with pytest.raises(InputError, match="is empty"):
         from_file.secret({})
+
+
+def test_the_documented_verification_accepts_what_c360_signs_and_nothing_else() -> None:
+    """The receiver's snippet in docs/sync.md, run on a message as c360 sends it."""
+    from datetime import UTC, datetime
+
+    from graph.outbox import ChangeEvent
+    from sync.messages import message, signature
+
+    text = (ROOT / "docs" / "sync.md").read_text(encoding="utf-8")
+    snippet = text.split("```python\n", 1)[1].split("```", 1)[0]
+    scope: dict[str, object] = {}
+    exec(snippet, scope)  # the documented code, as a receiver would paste it
+    verify = scope["verify"]
+    hook = Destination.model_validate({"name": "crm", "kind": "webhook", "url": "https://crm.example.com/h",
+                                       "secret_env": "K", "rename": {"email": "Email"}})
+    event = ChangeEvent(7, datetime(2026, 12, 2, 10, 15, tzinfo=UTC), "golden_changed", "C1", (),
+                        {"changes": {"email": {"old": "a@x.com", "new": "b@x.com"}}, "created": False}, "service-desk")
+    body = message(hook, event, "urn:c360").body()
+    received = verify(body, signature(b"key", body), b"key")  # type: ignore[operator]
+    assert received["id"] == "7" and received["data"]["changes"] == {"Email": {"old": "a@x.com", "new": "b@x.com"}}
+    with pytest.raises(PermissionError):
+        verify(body.replace(b"b@x.com", b"c@x.com"), signature(b"key", body), b"key")  # type: ignore[operator]
+    with pytest.raises(PermissionError):
+        verify(body, signature(b"other", body), b"key")  # type: ignore[operator]
