@@ -158,3 +158,22 @@ def test_a_destination_is_not_sent_its_own_changes_back(loaded: Graph, tmp_path:
     assert echoed and all(e["type"] == "c360.customer.golden_changed" for e in lines)
     assert [int(e["id"]) for e in lines] == sorted({int(e["id"]) for e in lines})
     assert all(p.stat().st_mode & 0o077 == 0 for p in (tmp_path / "wh", *(tmp_path / "wh").iterdir()))
+
+
+@pytest.mark.store
+def test_gates_send_only_customers_with_the_consent_but_every_erasure(loaded: Graph) -> None:
+    from desk.consents import record_consent
+
+    ids = {r["email"]: r["id"] for r in query(loaded, "MATCH (c:Customer) RETURN c.email AS email, c.id AS id")}
+    jean, marie = ids["jean@x.com"], ids["marie@x.com"]
+    record_consent(loaded, jean, "marketing", True, None, by="agent-7")
+    crm = Crm()
+    with serving(crm) as url:
+        destination = crm_destination(url, kinds=["golden_changed", "erased"], gates={"consent": "marketing"})
+        first = send(loaded, destination)
+        loaded.transaction(lambda tx: outbox.append(tx, kind="erased", customer_id=marie))
+        second = send(loaded, destination)
+    assert first.skipped["gate"] == 1 and first.sent == 1
+    assert second.sent == 1
+    assert [(e["type"], e["subject"]) for e in crm.applied] == [
+        ("c360.customer.golden_changed", jean), ("c360.customer.erased", marie)]
