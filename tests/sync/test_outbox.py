@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -148,3 +149,24 @@ def test_an_event_exists_if_and_only_if_its_change_committed(embedded_graph: Gra
 
     embedded_graph.transaction(lambda tx: outbox.append(tx, kind="erased", customer_id="C1"))
     assert [(e.seq, e.kind) for e in events(embedded_graph)] == [(1, "erased")]
+
+
+@pytest.mark.store
+def test_redaction_leaves_numbers_and_kinds_and_no_value(embedded_graph: Graph, tmp_path: Path) -> None:
+    graph = embedded_graph
+    load(graph, tmp_path / "s", "crm", ROWS, tmp_path / "home")
+    resolve(graph, deterministic())
+    jean = query(graph, "MATCH (c:Customer {email: 'jean@x.com'}) RETURN c.id AS id")[0]["id"]
+    before = events(graph)
+
+    def erase(tx: Transaction) -> int:
+        outbox.append(tx, kind="erased", customer_id=jean)
+        return outbox.redact(tx, [jean], "erased-0001")
+
+    assert graph.transaction(erase) == len([e for e in before if e.customer_id == jean])
+    after = events(graph)
+    assert [(e.seq, e.kind, e.at) for e in after[:-1]] == [(e.seq, e.kind, e.at) for e in before]
+    text = json.dumps([e.payload for e in after[:-1]] + [e.customer_id for e in after[:-1]])
+    assert "jean" not in text.casefold() and "612345678" not in text and jean not in text
+    assert "marie@x.com" in text  # the others' events are untouched
+    assert (after[-1].kind, after[-1].customer_id, after[-1].payload) == ("erased", jean, {})
