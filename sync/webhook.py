@@ -16,6 +16,16 @@ from dataclasses import dataclass
 from sync.destinations import Destination
 from sync.messages import CONTENT_TYPE, IDEMPOTENCY_HEADER, SIGNATURE_HEADER, Message, signature
 
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer, not a delivery: urllib would follow a 302 to a POST with a bodiless GET and
+    count its 200 as delivered. The 3xx is kept as a refusal (a dead letter naming it) instead."""
+
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
 #: answers worth trying again: the receiver is busy, restarting or timed out; other 4xx will not change
 RETRYABLE = frozenset({408, 425, 429, 500, 502, 503, 504})
 
@@ -63,7 +73,7 @@ class Webhook:
             "Content-Type": CONTENT_TYPE, SIGNATURE_HEADER: signature(self._secret, body),
             IDEMPOTENCY_HEADER: message.event["id"], "User-Agent": "c360-sync/1"})
         try:
-            with urllib.request.urlopen(request, timeout=self.destination.retry.timeout_seconds) as response:
+            with _OPENER.open(request, timeout=self.destination.retry.timeout_seconds) as response:
                 response.read(65536)
                 return response.status, None, None
         except urllib.error.HTTPError as refused:
