@@ -43,16 +43,16 @@ def state(tx: Queries, ids: Iterable[str], reported: bool = False) -> State:
     wanted = sorted(set(ids))
     if not wanted:
         return found
-    for row in tx.read("outbox_customer_state", ids=wanted):
-        customer_id = row["id"]
-        found.golden.setdefault(customer_id, row["customer"])
-        values = found.identifiers.setdefault(customer_id, {})
-        if row["record"] is None:
-            continue
-        found.holder[row["record"]] = customer_id
+    for row in tx.read("outbox_customer_golden", ids=wanted):
+        found.golden[row["id"]] = row["customer"]
+        found.identifiers[row["id"]] = {}
+    for row in tx.read("outbox_customer_records", ids=wanted):
+        values = found.identifiers[row["id"]]
+        found.holder[row["record"]] = row["id"]
         found.source[row["record"]] = row["source"]
-        for identifier in row["identifiers"]:
-            values.setdefault((identifier["type"], identifier["value"]), set()).add(row["source"])
+        for key in row["identifiers"]:
+            kind, _, value = str(key).partition(":")
+            values.setdefault((kind, value), set()).add(row["source"])
     if reported:
         for customer_id, golden in found.golden.items():
             if (kept := golden.get("reported_identifiers")) is not None:
