@@ -9,7 +9,8 @@ event ``n`` has seen every event before it. Destinations follow the outbox by nu
 Append at the end of a transaction, once, with every event it makes (``append_all``): the counter's lock is
 then held only for the commit. The counter is made by the store's first event (a MERGE): should two writers
 append the very first events of a store at once, the embedded store refuses one with ``ConstraintError``,
-which callers that create nodes already retry (``desk.changes.locked``, ``Graph.upsert``). The kinds and their payloads are listed in ``KINDS`` and docs/sync.md.
+which callers that create nodes already retry (``desk.changes.locked``, ``Graph.upsert``). The kinds and
+their payloads are listed in ``KINDS`` and docs/sync.md.
 """
 
 from __future__ import annotations
