@@ -163,7 +163,8 @@ def status(graph: Graph, destinations: Destinations) -> list[Status]:
 
 def _screened(graph: Graph, destination: Destination,
               events: list[ChangeEvent]) -> list[tuple[ChangeEvent, str | None]]:
-    """Each event with why it is not sent to ``destination`` (None: it is), gates read once per batch."""
+    """Each event with why it is not sent to ``destination`` (None: it is); gates and restrictions read once
+    per batch."""
     reasons = {e.seq: skip_reason(destination, e) for e in events}
-    let_in = gates.admitted(graph, destination.gates, [e for e in events if reasons[e.seq] is None])
-    return [(e, reasons[e.seq] or (None if e.seq in let_in else "gate")) for e in events]
+    later = gates.screened(graph, destination.gates, [e for e in events if reasons[e.seq] is None])
+    return [(e, reasons[e.seq] or later.get(e.seq)) for e in events]

@@ -177,3 +177,21 @@ def test_gates_send_only_customers_with_the_consent_but_every_erasure(loaded: Gr
     assert second.sent == 1
     assert [(e["type"], e["subject"]) for e in crm.applied] == [
         ("c360.customer.golden_changed", jean), ("c360.customer.erased", marie)]
+
+
+@pytest.mark.store
+def test_a_customer_who_restricted_sync_is_not_sent_but_the_restriction_is(loaded: Graph) -> None:
+    from privacy.restrictions import restrict
+
+    jean = query(loaded, "MATCH (c:Customer {email: 'jean@x.com'}) RETURN c.id AS id")[0]["id"]
+    restrict(loaded, jean, "sync", by="dpo", why="request 2026-118")
+    loaded.transaction(lambda tx: outbox.append(tx, kind="restricted", customer_id=jean,
+                                                payload={"restricted": True}))
+    crm = Crm()
+    with serving(crm) as url:
+        done = send(loaded, crm_destination(url))
+    assert done.skipped["restricted"] >= 2  # jean's values and identifiers
+    sent = {(e["type"], e["subject"]) for e in crm.applied}
+    assert ("c360.customer.restricted", jean) in sent
+    assert not [t for t, s in sent if s == jean and t != "c360.customer.restricted"]
+    assert len({s for _, s in sent}) == 2  # Marie's changes go as before
