@@ -33,7 +33,7 @@ KINDS: dict[str, str] = {
     "consent_changed": "a consent given or withdrawn: {purpose, granted, at, channel}",
     "segment_entered": "the customer entered a segment: {segment}",
     "segment_left": "the customer left a segment: {segment}",
-    "restricted": "processing restricted or lifted (GDPR art. 18): {restricted: bool}",
+    "restricted": "processing restricted, objected to or lifted (GDPR art. 18, 21): {restricted: bool, purpose, kind}",
     "erased": "the customer was erased (GDPR art. 17): a destination deletes what it holds under these ids: {}",
 }
 #: what redacted events hold once the customer they were about is erased
