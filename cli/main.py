@@ -30,6 +30,7 @@ from cli.marketing import register as register_marketing
 from cli.quality import register as register_quality
 from cli.rights import TicketOption
 from cli.rights import register as register_rights
+from cli.sync import sync_app
 from graph import C360Error, InputError, PortInUseError, Settings, open_graph
 from graph.embedded import DATABASE, USER, EmbeddedServer
 from graph.home import owner_only
@@ -50,6 +51,7 @@ db_app = typer.Typer(help="Run the embedded graph store.", no_args_is_help=True)
 export_app = typer.Typer(help="Export results.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(export_app, name="export")
+app.add_typer(sync_app, name="sync")
 
 register_marketing(app)
 register_exports(export_app)

@@ -3,9 +3,10 @@
 A profile changes with the records it gains or loses, and a record moves between two profiles: the profiles
 linked by moving records (a merge, a split, a new profile taking records from old ones) are rewritten together,
 in one transaction — created, given their records, emptied ones deleted, golden values computed from the
-records they have inside that transaction. A reader (the API, ``c360 export``) sees each group as it was
-before the run or as the run leaves it; a run killed midway leaves whole groups done and the rest untouched,
-and the next run carries on from there. Nothing needs to be hidden from readers, on either store.
+records they have inside that transaction, what changed appended to the outbox (``feed``). A reader (the API,
+``c360 export``) sees each group as it was before the run or as the run leaves it; a run killed midway leaves
+whole groups done and the rest untouched, and the next run carries on from there. Nothing needs to be hidden
+from readers, on either store.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from graph import outbox
 from graph.database import Graph, Transaction
-from resolution import golden
+from resolution import feed, golden
 from resolution.rules import Rules
 
 #: records moved and profiles written per transaction, about (a group is never cut)
@@ -99,6 +101,7 @@ def write(graph: Graph, plan: Iterable[Change], rules: Rules, now: datetime, run
 
 def _write(tx: Transaction, *, change: Change, rules: Rules, now: datetime, run_id: str) -> None:
     params: dict[str, Any] = {"now": now, "run_id": run_id}
+    before = feed.state(tx, [*change.refreshed, *change.removed], reported=True)  # what the outbox compares to
     if change.created:
         tx.write("resolve_create_customers", ids=change.created, now=now)
     if change.attached:
@@ -108,3 +111,6 @@ def _write(tx: Transaction, *, change: Change, rules: Rules, now: datetime, run_
     if change.removed:
         tx.write("resolve_delete_customers", ids=change.removed)
     golden.refresh(tx, change.refreshed, rules, now)
+    after = feed.state(tx, change.refreshed)
+    feed.remember(tx, before, after)
+    outbox.append_all(tx, feed.events(before, after))

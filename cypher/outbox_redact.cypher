@@ -1,0 +1,6 @@
+// The events about erased customers keep their number, kind and time; their personal content goes. The
+// erasure's own `erased` event keeps the id: it is how destinations learn whom to delete.
+MATCH (e:ChangeEvent)
+WHERE e.kind <> 'erased' AND (e.customer_id IN $ids OR any(p IN e.previous_customer_ids WHERE p IN $ids))
+SET e.payload = $marker, e.customer_id = $tombstone, e.previous_customer_ids = []
+RETURN count(e) AS events

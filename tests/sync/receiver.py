@@ -1,0 +1,101 @@
+"""A CRM on a real HTTP server in a thread: it checks each event's signature, applies it once (by the
+``Idempotency-Key``) to its own table of customers, and can be told to fail or be down."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+SECRET = "s3cret-of-the-crm"
+
+
+@dataclass
+class Crm:
+    """What the receiver holds and saw."""
+
+    customers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: which customer each record belongs to, as the CRM keys its own contacts
+    records: dict[str, str] = field(default_factory=dict)
+    applied: list[dict[str, Any]] = field(default_factory=list)
+    requests: int = 0
+    bad_signatures: int = 0
+    #: answer 500 this many times (after applying: the answer is what gets lost)
+    fail: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def receive(self, body: bytes, headers: dict[str, str]) -> int:
+        with self.lock:
+            self.requests += 1
+            expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+            if not hmac.compare_digest(expected, headers.get("x-c360-signature", "")):
+                self.bad_signatures += 1
+                return 401
+            event = json.loads(body)
+            if headers.get("idempotency-key") != event["id"]:
+                return 400
+            if event["id"] not in {e["id"] for e in self.applied}:
+                self.applied.append(event)
+                self._apply(event)
+            if self.fail:
+                self.fail -= 1
+                return 500
+            return 204
+
+    def _apply(self, event: dict[str, Any]) -> None:
+        data, kind = event["data"], event["type"].removeprefix("c360.customer.")
+        if kind == "golden_changed":
+            row = self.customers.setdefault(event["subject"], {})
+            row.update({name: change["new"] for name, change in data["changes"].items()})
+        elif kind == "merged":
+            for old, keys in data["from"].items():
+                for key in keys:
+                    self.records[key] = event["subject"]
+                if old not in self.records.values():
+                    gone = self.customers.pop(old, {})
+                    self.customers.setdefault(event["subject"], {}).update(
+                        {k: v for k, v in gone.items() if k not in self.customers.get(event["subject"], {})})
+        elif kind == "split":
+            for customer, keys in data["into"].items():
+                for key in keys:
+                    self.records[key] = customer
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def serving(crm: Crm, port: int = 0) -> Iterator[str]:
+    """The CRM listening on ``port`` (0: any free one); its events URL."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            code = crm.receive(body, {k.lower(): v for k, v in self.headers.items()})
+            self.send_response(code)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    ThreadingHTTPServer.allow_reuse_address = True
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/c360/events"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
