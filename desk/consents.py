@@ -22,6 +22,7 @@ from desk.changes import (
     validated,
     written,
 )
+from graph import outbox
 from graph.database import Graph, Transaction
 from loaders.consent_terms import consent_name
 from loaders.records import ConsentRecord
@@ -42,8 +43,12 @@ def record_consent(graph: Graph, customer_id: str, purpose: str, granted: bool, 
         current = tx.read("desk_consent", id=customer_id, purpose=record.purpose, channel=record.channel)
         before = {"granted": current[0]["granted"] if current else None}
         row = source_row(record, "consents", key) | {"purpose": record.purpose}
-        return written(tx, customer_id, key, ("load_consents", {"rows": [row], **lineage(at)}),
-                       audit("record_consent", by, at, customer_id, key, before, {"granted": record.granted},
-                             consent_name(record.purpose, record.channel)))
+        change = written(tx, customer_id, key, ("load_consents", {"rows": [row], **lineage(at)}),
+                         audit("record_consent", by, at, customer_id, key, before, {"granted": record.granted},
+                               consent_name(record.purpose, record.channel)))
+        outbox.append(tx, kind="consent_changed", customer_id=customer_id, origin=SOURCE,
+                      payload={"purpose": record.purpose, "channel": record.channel, "granted": record.granted,
+                               "at": at})
+        return change
 
     return locked(graph, customer_id, work)

@@ -16,7 +16,7 @@ their payloads are listed in ``KINDS`` and docs/sync.md.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -99,14 +99,30 @@ def after(graph: Queries, seq: int, limit: int = 500, until: int | None = None) 
                         json.loads(r["payload"]), r["origin"]) for r in rows]
 
 
-def redact(tx: Queries, customer_ids: Iterable[str], tombstone: str) -> int:
-    """Erase what the outbox holds about customers (GDPR art. 17): their events keep number, kind and time,
-    name the erasure's ``tombstone`` instead of them, and lose their payload. Call it in the erasure's
-    transaction, after appending its ``erased`` event if destinations must delete the person too."""
-    ids = sorted(set(customer_ids))
-    if not ids:
+def redact(tx: Queries, customer_ids: Iterable[str], tombstone: str, seqs: Iterable[int] = ()) -> int:
+    """Erase what the outbox holds about customers (GDPR art. 17): their events, and the events numbered
+    ``seqs`` (found by ``holding``), keep number, kind and time, name the erasure's ``tombstone`` instead of
+    them, and lose their payload. Call it in the erasure's transaction, after appending its ``erased`` event
+    if destinations must delete the person too."""
+    ids, numbers = sorted(set(customer_ids)), sorted(set(seqs))
+    if not ids and not numbers:
         return 0
-    return int(tx.write("outbox_redact", ids=ids, marker=REDACTED, tombstone=tombstone)[0]["events"])
+    return int(tx.write("outbox_redact", ids=ids, seqs=numbers, marker=REDACTED, tombstone=tombstone)[0]["events"])
+
+
+def former_ids(tx: Queries, customer_id: str) -> set[str]:
+    """Every id the customer had before merges gave them this one: events about those ids are about them."""
+    found: set[str] = set()
+    step = {customer_id}
+    while step:
+        step = {r["previous"] for r in tx.read("outbox_former_ids", ids=sorted(step))} - found - {customer_id}
+        found |= step
+    return found
+
+
+def holding(tx: Queries, held_by: Callable[[str], bool]) -> list[int]:
+    """The numbers of events whose payload ``held_by`` recognises (a person's values, record keys)."""
+    return [int(r["seq"]) for r in tx.read("outbox_payloads", marker=REDACTED) if held_by(r["payload"])]
 
 
 def _json_value(value: Any) -> Any:

@@ -27,6 +27,7 @@ from typing import Any
 
 import phonenumbers
 
+from graph import outbox
 from graph.database import Graph, Transaction
 from graph.errors import InputError
 from graph.keyed import keyed_hash
@@ -198,6 +199,7 @@ def _write(tx: Transaction, subject: _Subject, key: bytes, tombstone: str, at: d
     counts["audit_events"] += tx.write("erase_audit_decisions", keys=subject.records, hashed=hashed,
                                        marker=MARKER)[0]["events"]
     counts["restrictions"] = sum(row["restrictions"] for row in tx.write("erase_restrictions", keys=subject.records))
+    counts["change_events"] = _outbox(tx, subject, tombstone)
     tx.write("erase_identifiers", keys=[i["key"] for i in subject.identifiers])
     tx.write("erase_records", keys=subject.records)
     counts["customers"] = 0
@@ -206,6 +208,20 @@ def _write(tx: Transaction, subject: _Subject, key: bytes, tombstone: str, at: d
         counts["customers"] = 1
     counts["homes"] = tx.write("erase_homes", keys=subject.homes)[0]["homes"] if subject.homes else 0
     return counts
+
+
+def _outbox(tx: Transaction, subject: _Subject, tombstone: str) -> int:
+    """The change feed forgets the person too: an ``erased`` event tells destinations whom to delete (the
+    ids they know the person by, nothing else), then every earlier event about them, or holding their values
+    or record keys, keeps only its number, kind and time."""
+    ids = {subject.customer} if subject.customer else set()
+    if subject.customer:
+        former = outbox.former_ids(tx, subject.customer)
+        outbox.append(tx, kind="erased", customer_id=subject.customer, previous_customer_ids=sorted(former))
+        ids |= former
+    quoted = [json.dumps(key) for key in subject.records]
+    held = outbox.holding(tx, lambda payload: subject.traces.held_by(payload) or any(k in payload for k in quoted))
+    return outbox.redact(tx, ids, tombstone, held)
 
 
 def _anonymous(event: dict[str, Any], key: bytes) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from customers.repository import CustomerRepository
+from graph import outbox
 from graph.database import Graph, Transaction
 from graph.errors import InputError
 
@@ -88,9 +89,14 @@ def _decide(graph: Graph, customer_id: str, purpose: str, *, by: str, why: str, 
         if restricted:
             tx.write("restriction_apply", id=customer_id, purpose=purpose, kind=kind, at=at, key=key)
             if purpose == "profiling":
-                tx.write("restriction_clear_profile", id=customer_id)
+                for row in tx.write("restriction_clear_profile", id=customer_id):
+                    if row["segment"] is not None:
+                        outbox.append(tx, kind="segment_left", customer_id=customer_id,
+                                      payload={"segment": row["segment"]})
         else:
             tx.write("restriction_lift", id=customer_id, purpose=purpose)
+        outbox.append(tx, kind="restricted", customer_id=customer_id,
+                      payload={"restricted": restricted, "purpose": purpose, "kind": kind})
         return records
 
     return Decision(key, audit_id, graph.transaction(work))

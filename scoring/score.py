@@ -17,11 +17,13 @@ import numpy as np
 
 from customers.repository import CustomerRepository, PageRequest
 from customers.segments import PROSPECTS, SEGMENTS
-from graph.database import Graph
+from graph import outbox
+from graph.database import Graph, Transaction
 from graph.runs import Run, running
 from scoring.rfm import score
 
 BATCH = 2000
+WRITE_BATCH = 5000  # customers' scores per transaction
 READERS = 2
 DAY = 86_400.0
 
@@ -90,9 +92,25 @@ def _score(graph: Graph, run: Run) -> ScoreSummary:
                 "recency_days": round(float(recency[k]), 1), "purchases": int(counts[k]),
                 "ltv_minor": int(spend[k]), "predicted_value_minor": int(scores.predicted_minor[k]),
                 "currency": p["currency"]}})
-    graph.write_batches("scoring_write", rows, batch_size=5000, now=run.started_at)
+    before = {row["id"]: row["segment"] for row in customers}
+    for start in range(0, len(rows), WRITE_BATCH):
+        batch = rows[start:start + WRITE_BATCH]
+        graph.transaction(lambda tx, batch=batch: _write(tx, batch, before, run.started_at))  # type: ignore[misc]
     sizes = {row["name"]: row["customers"] for row in graph.write(
         "scoring_segments", segments=[{"name": n, "description": d} for n, d in SEGMENTS])}
-    before = {row["id"]: row["segment"] for row in customers}
     moves = Counter((before[row["id"]], row["scores"]["segment"]) for row in rows)
     return ScoreSummary(run.run_id, len(ids), len(buyers), as_of, sizes, run.seconds, dict(moves))
+
+
+def _write(tx: Transaction, rows: list[dict[str, Any]], before: dict[str, str | None], now: datetime) -> None:
+    """One batch of scores, and the change feed's segment moves in the same transaction: a destination
+    learns that a customer left one segment and entered another exactly when the graph says so."""
+    tx.write("scoring_write", rows=rows, now=now)
+    events = []
+    for row in rows:
+        old, new = before.get(row["id"]), row["scores"]["segment"]
+        if old != new:
+            if old is not None:
+                events.append(outbox.Event("segment_left", row["id"], {"segment": old}))
+            events.append(outbox.Event("segment_entered", row["id"], {"segment": new}))
+    outbox.append_all(tx, events)

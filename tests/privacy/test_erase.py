@@ -84,7 +84,13 @@ def test_the_audit_trail_keeps_who_when_and_why_but_no_value(embedded_graph: Gra
     assert (correction["before"], correction["after"], correction["why"]) == (MARKER, MARKER, MARKER)
     assert (correction["by"], correction["customer"]) == ("agent-7", done.tombstone)
     assert correction["target"] != f"service-desk:{jean}" and len(correction["target"]) == 64
-    everything = json.dumps([row["p"] for row in query(embedded_graph, "MATCH (n) RETURN properties(n) AS p")],
+    # the change feed's "erased" event names the profile id, and nothing else: how destinations delete them
+    [notice] = query(embedded_graph, "MATCH (e:ChangeEvent {kind: 'erased'}) RETURN properties(e) AS p")
+    assert (notice["p"]["customer_id"], notice["p"]["payload"]) == (jean, "{}")
+    assert query(embedded_graph, "MATCH (e:ChangeEvent {customer_id: $tombstone}) RETURN DISTINCT e.payload AS p",
+                 tombstone=done.tombstone) == [{"p": MARKER}]  # his earlier events, redacted
+    everything = json.dumps([row["p"] for row in query(embedded_graph, "MATCH (n) WHERE NOT (n:ChangeEvent AND "
+                                                                       "n.kind = 'erased') RETURN properties(n) AS p")],
                             default=str).casefold()
     assert not [v for v in (*JEAN, "655443322", jean.casefold()) if v in everything]
 
