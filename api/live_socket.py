@@ -4,7 +4,8 @@ A browser cannot set headers on a WebSocket, so the bearer token comes in the ``
 ``{"Authorization": "Bearer <token>"}``, as GraphiQL sends its headers (a token in the handshake's own
 header is taken too). It is checked by the code that checks HTTP requests (``api.auth.BearerTokens``); a
 missing or invalid token, or a ``source`` token (which reads nothing), closes the connection with 4403 before
-any operation runs. A ``subscribe`` sent before that is closed with 4401 (strawberry's own rule).
+any operation runs. A ``subscribe`` sent before that is closed with 4401 (strawberry's own rule). The token
+is checked once, so the connection is closed (4403) when it expires.
 
 Each operation gets its own context — its own DataLoaders and its own list of customers read — so that the
 results of one subscription are logged on their own: every result is written to the access log before it is
@@ -16,9 +17,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
+import anyio
+import jwt
 from starlette.authentication import AuthenticationError
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
@@ -54,6 +57,9 @@ class LiveContext(Context):
     feed: Feed
     #: the ``connection_init`` payload, set by strawberry before ``on_ws_connect``
     connection_params: dict[str, Any] = field(default_factory=dict)
+    #: when the caller's token expires, and set once the caller is known
+    expires: datetime | None = None
+    authenticated: anyio.Event = field(default_factory=anyio.Event)
 
     def for_operation(self) -> LiveContext:
         """The context of one operation: fresh loaders and its own reads. ``response`` is a sub-response, as
@@ -62,22 +68,25 @@ class LiveContext(Context):
                        dataloaders=DataLoaders(CustomerRepository(self.graph)))
 
 
-async def authenticate(key: str, params: dict[str, Any], handshake: object) -> Principal:
-    """The caller ``connection_init`` names (its ``Authorization`` entry, any case), else the one the
-    handshake's header named; ``ConnectionRejectionError`` when there is none or it may read nothing."""
-    given = {str(name).lower(): value for name, value in params.items()}.get("authorization")
-    principal: object = handshake
-    if given is not None:
-        try:
-            header = str(given).encode("latin-1")
-            found = await BearerTokens(key).authenticate(
-                HTTPConnection({"type": "websocket", "headers": [(b"authorization", header)]}))
-        except (UnicodeEncodeError, AuthenticationError):
-            raise ConnectionRejectionError() from None
-        principal = found[1] if found else None
+async def authenticate(key: str, params: dict[str, Any], handshake: str | None) -> tuple[Principal, datetime]:
+    """The caller the ``Authorization`` entry of ``connection_init`` names (any case), else the handshake's
+    header, and when their token expires; ``ConnectionRejectionError`` when there is none, it is not valid, or
+    its role reads nothing."""
+    given = {str(name).lower(): value for name, value in params.items()}.get("authorization", handshake)
+    if given is None:
+        raise ConnectionRejectionError()
+    try:
+        header = str(given).encode("latin-1")
+        found = await BearerTokens(key).authenticate(
+            HTTPConnection({"type": "websocket", "headers": [(b"authorization", header)]}))
+    except (UnicodeEncodeError, AuthenticationError):
+        raise ConnectionRejectionError() from None
+    principal = found[1] if found else None
     if not isinstance(principal, Principal) or principal.role is Role.SOURCE:
         raise ConnectionRejectionError()
-    return principal
+    # verified above: only its expiry is read here
+    claims = jwt.decode(header.decode("latin-1").partition(" ")[2].strip(), options={"verify_signature": False})
+    return principal, datetime.fromtimestamp(int(claims["exp"]), UTC)
 
 
 class _Subscriptions:
@@ -112,6 +121,20 @@ class _Handler(BaseGraphQLTransportWSHandler[LiveContext, None]):
         super().__init__(view, websocket, context, root_value, cast(BaseSchema, _Subscriptions(schema)),
                          connection_init_wait_timeout, max_subscriptions_per_connection)
 
+    async def handle(self) -> None:
+        """The connection, closed (4403) when its token expires: a token is checked once, at the start, and
+        a screen left open must not outlive it."""
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(self._expire)
+            await super().handle()
+            tasks.cancel_scope.cancel()
+
+    async def _expire(self) -> None:
+        await self.context.authenticated.wait()
+        assert self.context.expires is not None
+        await anyio.sleep(max(0.0, (self.context.expires - datetime.now(UTC)).total_seconds()))
+        await self.websocket.close(4403, "the token has expired")
+
 
 class LiveSocket(GraphQL[LiveContext, None]):
     """The WebSocket side of ``/graphql``."""
@@ -133,6 +156,7 @@ class LiveSocket(GraphQL[LiveContext, None]):
                            feed=state.live)
 
     async def on_ws_connect(self, context: LiveContext) -> UnsetType | dict[str, object] | None:
-        context.caller = await authenticate(context.signing_key, context.connection_params,
-                                      context.request.scope.get("user"))
+        context.caller, context.expires = await authenticate(context.signing_key, context.connection_params,
+                                                             context.request.headers.get("authorization"))
+        context.authenticated.set()
         return await super().on_ws_connect(context)

@@ -209,6 +209,25 @@ def test_a_connection_without_a_valid_token_is_refused(served: Served, payload: 
     assert client.messages.empty()  # no ack, nothing sent
 
 
+def test_the_connection_closes_when_its_token_expires(served: Served) -> None:
+    short = issue_token(signing_key(served.settings), "agent", "agent-short", timedelta(seconds=3))
+    with live(served, {"Authorization": f"Bearer {short}"}) as agent:
+        assert agent.subscribe(served.jean)["customer"]["email"] == "jean@x.com"
+        closed = agent.closed.get(timeout=10)
+    assert closed.rcvd is not None and (closed.rcvd.code, closed.rcvd.reason) == (4403, "the token has expired")
+
+
+def test_a_token_in_the_handshake_header_is_taken_too(served: Served) -> None:
+    with connect(f"ws://{served.url}/graphql", subprotocols=[PROTOCOL], proxy=None,
+                 additional_headers=token(served, "analyst")) as connection:
+        client = Live(connection)
+        client.send({"type": "connection_init"})
+        assert client.receive()[1] == {"type": "connection_ack"}
+        customer = client.subscribe(served.jean)["customer"]
+    assert customer["email"].startswith("psn:") and customer["records"][0]["key"].startswith("crm:psn:")
+    assert "jean@x.com" not in json.dumps(customer)
+
+
 def test_subscribing_before_the_token_is_checked_is_refused(served: Served) -> None:
     with connect(f"ws://{served.url}/graphql", subprotocols=[PROTOCOL], proxy=None) as connection:
         client = Live(connection)
