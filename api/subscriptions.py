@@ -12,12 +12,13 @@ import datetime as dt
 from collections.abc import AsyncGenerator
 
 import strawberry
+from graphql import GraphQLError
 
 from api.context import Info
 from api.customer import Customer, customers
 from api.dataloaders import DataLoaders
 from api.errors import UserInputError
-from api.live import Change
+from api.live import Change, FellBehind
 from api.live_socket import LiveContext
 from customers.repository import CustomerRepository
 
@@ -65,11 +66,14 @@ async def _follow(info: Info, context: LiveContext, customer_id: str) -> AsyncGe
         yield change
         if change.customer is None:
             return
-        async for event in subscriber:
-            change = await _state(info, event)
-            yield change
-            if change.customer is None:
-                return
+        try:
+            async for event in subscriber:
+                change = await _state(info, event)
+                yield change
+                if change.customer is None:
+                    return
+        except FellBehind as error:
+            raise GraphQLError(str(error), extensions={"code": "FELL_BEHIND"}) from None
 
 
 async def _state(info: Info, change: Change) -> CustomerChange:

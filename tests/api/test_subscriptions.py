@@ -9,6 +9,7 @@ import socket
 import statistics
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,8 +18,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pytest
 import uvicorn
+from starlette.applications import Starlette
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 from websockets.typing import Subprotocol
@@ -26,6 +29,7 @@ from websockets.typing import Subprotocol
 import pipeline
 from api.app import create_app
 from api.auth import issue_token, signing_key
+from api.live import MAX_PENDING, POLL_EVERY_S, Change, FellBehind, Subscriber
 from graph import Graph, Settings
 from loaders.run import load_file, plan
 from privacy.access_log import entries
@@ -48,6 +52,7 @@ CHANGES = 20
 @dataclass(frozen=True)
 class Served:
     url: str
+    app: Starlette
     settings: Settings
     graph: Graph
     jean: str
@@ -55,11 +60,11 @@ class Served:
 
 
 @contextmanager
-def _serving(settings: Settings) -> Iterator[str]:
+def _serving(app: Starlette) -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -80,8 +85,9 @@ def served(embedded_graph: Graph, embedded_settings: Settings, tmp_path: Path) -
     for path, mapping in plan([tmp_path]):
         load_file(embedded_graph, path, mapping, tmp_path)
     resolve(embedded_graph)
-    with _serving(embedded_settings) as url:
-        yield Served(url, embedded_settings, embedded_graph, customer_of(embedded_graph, "email:jean@x.com"),
+    app = create_app(embedded_settings)
+    with _serving(app) as url:
+        yield Served(url, app, embedded_settings, embedded_graph, customer_of(embedded_graph, "email:jean@x.com"),
                      customer_of(embedded_graph, "email:marie@x.com"))
 
 
@@ -253,6 +259,17 @@ def test_queries_and_mutations_are_not_taken_on_the_socket(served: Served) -> No
     assert message["type"] == "error" and message["id"] == "q", message
 
 
+def test_a_subscription_over_http_is_refused(served: Served) -> None:
+    request = urllib.request.Request(f"http://{served.url}/graphql", method="POST",
+                                     data=json.dumps({"query": SUBSCRIBE, "variables": {"id": served.jean}}).encode(),
+                                     headers={"Content-Type": "application/json", "Accept": "text/event-stream",
+                                              **token(served, "agent")})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=60)
+    assert refused.value.code == 400
+    assert "subscriptions are not allowed" in json.loads(refused.value.read())["errors"][0]["message"]
+
+
 def test_a_merge_continues_the_stream_under_the_new_id(served: Served) -> None:
     with live(served, token(served, "agent")) as agent:
         first = agent.subscribe(served.marie)
@@ -281,3 +298,30 @@ def test_an_erasure_ends_the_stream(served: Served) -> None:
         assert last["customer"] is None
         _, complete = agent.receive()
     assert complete == {"id": "1", "type": "complete"}
+
+
+def test_one_poll_serves_every_subscriber(served: Served) -> None:
+    """Ten screens open cost the store what one does: the outbox is read once per poll, not per subscriber."""
+    graph: Graph = served.app.state.graph
+    with live(served, token(served, "agent")) as agent:
+        for n in range(10):
+            agent.subscribe(served.jean if n % 2 else served.marie, operation=str(n))
+        assert served.app.state.live.subscribers() == 10
+        before = graph.statements
+        time.sleep(2.0)
+        polls = graph.statements - before
+    assert 2.0 / POLL_EVERY_S / 2 <= polls <= 2.0 / POLL_EVERY_S + 2, polls  # ~8 reads, not ~80
+
+
+def test_a_subscriber_that_falls_behind_is_dropped() -> None:
+    async def read_all() -> int:
+        subscriber = Subscriber("C1", 0)
+        for seq in range(MAX_PENDING + 1):
+            subscriber.push(Change(seq, None, "golden_changed", "C1"))
+        read = 0
+        with pytest.raises(FellBehind):
+            async for _ in subscriber:
+                read += 1
+        return read
+
+    assert anyio.run(read_all) == MAX_PENDING
