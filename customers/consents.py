@@ -18,13 +18,23 @@ from loaders.consent_terms import purpose_and_channel
 Event = dict[str, Any]
 
 
+def _read(event: Event) -> Event:
+    """A choice as the ledger reads it: a purpose stored with its channel in the word (``marketing_email``,
+    as stores loaded before purposes and channels were kept apart hold them) is read as purpose and channel."""
+    if event.get("channel") is None and "_" in event["purpose"]:
+        purpose, channel = purpose_and_channel(event["purpose"])
+        if channel is not None:
+            return event | {"purpose": purpose, "channel": channel}
+    return event
+
+
 def _newest(events: Iterable[Event]) -> Event | None:
     return max(events, key=lambda e: (e["at"], e["event_key"]), default=None)
 
 
 def deciding(events: Sequence[Event], purpose: str, channel: str | None) -> Event | None:
     """The event that decides ``purpose`` through ``channel`` (None: the purpose as a whole), or None."""
-    return _newest(e for e in events if e["purpose"] == purpose and e["channel"] in (channel, None))
+    return _newest(e for e in map(_read, events) if e["purpose"] == purpose and e["channel"] in (channel, None))
 
 
 def current(events: Sequence[Event]) -> list[Event]:
@@ -33,6 +43,7 @@ def current(events: Sequence[Event]) -> list[Event]:
     A purpose-wide choice is listed once under the purpose; a channel is listed with the event deciding it,
     which may be a newer purpose-wide one.
     """
+    events = [_read(e) for e in events]
     named = sorted({(e["purpose"], e["channel"]) for e in events}, key=lambda p: (p[0], p[1] or ""))
     states = []
     for purpose, channel in named:

@@ -127,15 +127,20 @@ class Graph:
             rows += run(name, keys=ordered[start:start + batch_size], **params)
         return rows
 
-    def upsert(self, name: str, rows: list[dict[str, Any]], attempts: int = 5, **params: Any) -> None:
-        """An idempotent ``UNWIND $rows … MERGE`` write, retried when a concurrent writer created the same key.
+    def upsert(self, name: str, rows: list[dict[str, Any]], attempts: int = 5,
+               then: Callable[[Transaction], object] | None = None, **params: Any) -> None:
+        """An idempotent ``UNWIND $rows … MERGE`` write, retried when a concurrent writer created the same key;
+        ``then`` runs after it in the same transaction (what the change feed hears of the write).
 
         The embedded store raises ``ConstraintError`` (which the driver does not retry) when two transactions
         MERGE the same new key at once; replaying a MERGE is safe, so c360 retries it.
         """
         for attempt in range(1, attempts + 1):
             try:
-                self.write(name, rows=rows, **params)
+                if then is None:
+                    self.write(name, rows=rows, **params)
+                else:
+                    self.transaction(lambda tx: (tx.write(name, rows=rows, **params), then(tx)))
                 return
             except ConstraintError:
                 if attempt == attempts:

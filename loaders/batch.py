@@ -64,7 +64,7 @@ def load_rows(graph: Graph, rows: Sequence[Any], mapping: SourceMapping, home: P
                                                               keys=[row["key"] for row in made])} if made else {}
             changed = [row for row in made if stored.get(row["key"]) != row["hash"]]
             if changed:
-                graph.upsert(kind.query, changed, run_id=run.run_id, loaded_at=run.started_at)
+                kind.write(graph, changed, run.run_id, run.started_at)
         finally:
             rejects.close()
         summary = BatchSummary(run.run_id, source, kind.name, len(rows), len(accepted), rejects.records,

@@ -10,12 +10,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from graph.database import Graph, Transaction
 from loaders.mapping import SourceMapping
 from loaders.records import SourceModel
 from loaders.validation import Accepted
 
 Rows = Callable[[Iterator[Accepted], SourceMapping], Iterator[dict[str, Any]]]
 EventTime = Callable[[SourceModel], datetime]
+#: what the change feed hears of a batch, in the batch's transaction: (tx, rows written, the load's run id)
+Feed = Callable[[Transaction, list[dict[str, Any]], str], None]
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,14 @@ class SourceKind:
     query: str
     #: for append-only events: a later load takes only what is newer than the last one (the watermark)
     event_time: EventTime | None = None
+    #: changes of customers a load makes without resolution (a consent), told to the change feed
+    feed: Feed | None = None
+
+    def write(self, graph: Graph, rows: list[dict[str, Any]], run_id: str, loaded_at: datetime) -> None:
+        """One batch of rows, with what the change feed hears of it in the same transaction."""
+        feed = self.feed
+        graph.upsert(self.query, rows, run_id=run_id, loaded_at=loaded_at,
+                     then=None if feed is None else lambda tx: feed(tx, rows, run_id))
 
 
 def each(transform: Callable[[Accepted, SourceMapping], dict[str, Any]]) -> Rows:

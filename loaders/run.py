@@ -117,7 +117,7 @@ def load_file(graph: Graph, path: Path, mapping: SourceMapping, home: Path,
             records = tally.count(accepted_records(graph, read_rows(path, mapping), mapping, path, rejects))
             if kind.event_time:
                 records = tally.newer_than(records, kind.event_time, _watermark(graph, mapping))
-            written = _write_pipelined(graph, kind.query, kind.rows(records, mapping), run.run_id, run.started_at)
+            written = _write_pipelined(graph, kind, kind.rows(records, mapping), run.run_id, run.started_at)
         finally:
             rejects.close()
         if tally.latest is not None:
@@ -140,7 +140,7 @@ def accepted_records(graph: Graph, rows: Iterator[RawRow], mapping: SourceMappin
     return erased.refused(graph, valid, mapping, where, rejects)
 
 
-def _write_pipelined(graph: Graph, query: str, rows: Iterator[dict[str, Any]], run_id: str,
+def _write_pipelined(graph: Graph, kind: SourceKind, rows: Iterator[dict[str, Any]], run_id: str,
                      loaded_at: datetime) -> int:
     """Validate the next batch while the store writes this one: one writer, because concurrent writers
     conflict on the embedded store's pages and end up slower than one."""
@@ -150,7 +150,7 @@ def _write_pipelined(graph: Graph, query: str, rows: Iterator[dict[str, Any]], r
         while batch := list(islice(rows, BATCH_SIZE)):
             if pending is not None:
                 pending.result()
-            pending = writer.submit(graph.upsert, query, batch, run_id=run_id, loaded_at=loaded_at)
+            pending = writer.submit(kind.write, graph, batch, run_id, loaded_at)
             written += len(batch)
         if pending is not None:
             pending.result()

@@ -17,10 +17,11 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import phonenumbers
 import pytest
 import strawberry
 from graphql import build_schema
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, from_schema
 from starlette.testclient import TestClient
@@ -95,15 +96,40 @@ def test_invalid_operations_are_refused_cleanly(client: TestClient, query: str) 
 
 
 CORRECT = """mutation($id: ID!, $c: ContactCorrection!) { correctContact(customerId: $id, correction: $c) {
-  customer { id email phone street postcode city } } }"""
+  auditId customer { id email phone street postcode city changes { id after } } } }"""
 TEXT = st.one_of(st.none(), st.text(max_size=30), st.sampled_from(["jean@x.fr", "06 11 22 33 44", "75002", "FR"]))
+# valid addresses and numbers as people type them (any case, blanks around, national or international form),
+# so that most examples are applied and their normalisation is checked, not only refused
+EMAIL = st.builds(lambda user, domain, tld, pad: f"{pad}{user}@{domain}.{tld}{pad}",
+                  st.from_regex(r"[A-Za-z][A-Za-z0-9]{0,9}(\.[A-Za-z0-9]{1,5})?", fullmatch=True),
+                  st.from_regex(r"[A-Za-z][A-Za-z0-9-]{0,8}[A-Za-z0-9]", fullmatch=True),
+                  st.sampled_from(["fr", "COM", "De", "org"]), st.sampled_from(["", " ", "  "]))
+PHONE = st.builds(lambda lead, digits, form: form((lead + digits)[:9]), st.sampled_from(["6", "73", "78"]),
+                  st.from_regex(r"[0-9]{8}", fullmatch=True),
+                  st.sampled_from([lambda n: f"0{n}", lambda n: f"+33 {n[0]} {n[1:]}",
+                                   lambda n: f"0{n[0]} {n[1:3]} {n[3:5]} {n[5:7]} {n[7:]}",
+                                   lambda n: f" 0{n[0]}.{n[1:3]}.{n[3:]} "]))
+
+
+def _expected_email(typed: str) -> str:
+    """What an email correction must become, worked out here rather than by c360's normaliser: the address
+    as typed, blanks around it dropped, in lower case (the generated ones are plain ASCII)."""
+    return typed.strip().lower()
+
+
+def _expected_phone(typed: str, country: str) -> str:
+    """E.164 of the number as read in the customer's country, straight from phonenumbers."""
+    return phonenumbers.format_number(phonenumbers.parse(typed, country), phonenumbers.PhoneNumberFormat.E164)
 
 
 @settings(FUZZ, max_examples=100)
-@given(correction=st.fixed_dictionaries({}, optional={
-    field: TEXT for field in ("email", "phone", "street", "houseNumber", "postcode", "city", "country")}))
+@given(correction=st.one_of(
+    st.fixed_dictionaries({}, optional={"email": st.one_of(EMAIL, TEXT), "phone": st.one_of(PHONE, TEXT)}),
+    st.fixed_dictionaries({}, optional={"email": st.one_of(TEXT, EMAIL), "phone": st.one_of(TEXT, PHONE), **{
+        field: TEXT for field in ("street", "houseNumber", "postcode", "city", "country")}})))
 def test_arbitrary_corrections_of_a_real_customer(client: TestClient, correction: dict[str, str | None]) -> None:
-    """Whatever an agent types: applied and shown, or refused naming a field, never a server error."""
+    """Whatever an agent types: applied and shown normalised (in the customer and in the audit), or refused
+    naming a field, never a server error."""
     [found] = client.post("/graphql", json={"query": '{ customerByIdentifier(type: CUSTOMER_NUMBER, value: "CN1") '
                                                      '{ id } }'}).json()["data"]["customerByIdentifier"]
     response = client.post("/graphql", json={"query": CORRECT, "variables": {"id": found["id"], "c": correction}})
@@ -113,8 +139,20 @@ def test_arbitrary_corrections_of_a_real_customer(client: TestClient, correction
         [error] = body["errors"]
         assert error["extensions"]["code"] == "BAD_USER_INPUT", error
         assert error["message"].split(":")[0] in {*correction, "correction", "postcode", "street", "city"}, error
-    else:
-        assert body["data"]["correctContact"]["customer"]["id"]
+        return
+    result = body["data"]["correctContact"]
+    customer = result["customer"]
+    assert customer["id"]
+    [change] = [c for c in customer["changes"] if c["id"] == result["auditId"]]
+    expected: dict[str, str] = {}
+    if (email := correction.get("email")) is not None:
+        expected["email"] = _expected_email(email)
+    if (phone := correction.get("phone")) is not None:  # read in the corrected country, else the customer's
+        expected["phone"] = _expected_phone(phone, (correction.get("country") or "FR").strip().upper())
+    for field, value in expected.items():
+        event(f"{field} applied")
+        assert customer[field] == value, (field, correction)  # the golden value is the normalised one
+        assert change["after"][field] == value, (field, correction)  # and so is what the audit says was written
 
 
 @pytest.fixture(scope="module")

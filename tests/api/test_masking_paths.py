@@ -110,6 +110,7 @@ REFUSED: dict[str, set[str]] = {
     "/geo/far.geojson": {"analyst", "dpo"},
     "/geo/invitations.geojson": {"agent", "analyst", "dpo"}, "/geo/invitations.csv": {"agent", "analyst", "dpo"},
     "/dashboard/indicators.json": {"agent", "dpo"},
+    "/ingest/{source}": EVERYONE - {"admin"}, "/ingest/status": EVERYONE - {"admin"},
 }
 
 # -- how to call each path (a rule per root field, variant, nested argument and route) ---------------------
@@ -151,7 +152,7 @@ GUARDED = ("Customer.explainLink", "Customer.changes")
 #: paths whose answer is about Hélène when allowed: her profile id must be in it (the walk is not vacuous)
 ABOUT_OTHERS = {"segments", "/healthz", "/readyz", "/map", "/static", "/geo/stores.geojson", "/geo/homes.geojson",
                 "campaigns", "/dashboard", "/dashboard/indicators.json",  # aggregates: no one in them
-                "/explore",
+                "/explore", "/ingest/{source}", "/ingest/status",  # counts of rows and runs
                 "correctContact", "recordConsent", "openTicket", "eraseCustomer", "restrictProcessing",
                 "liftRestriction",
                 # a lookup by cookie or device finds records that carry one, and customer sources carry neither
@@ -170,6 +171,8 @@ ROUTE_REQUESTS: dict[str, str | None] = {  # route → what to GET (None: walked
     "/dashboard": "/dashboard", "/dashboard/indicators.json": "/dashboard/indicators.json",  # aggregates only
     # the explorer: its page, and her neighbourhood ({id}: her profile id; deeper walks in test_explore_masking)
     "/explore": "/explore", "/explore/neighbours": "/explore/neighbours?customer={id}",
+    # sending rows: a source's own token and admins (an empty batch: the answer holds counts, nobody)
+    "/ingest/{source}": "POST /ingest/crm", "/ingest/status": "/ingest/status",
 }
 
 
@@ -340,7 +343,9 @@ def _walk(store: Store, role: str) -> dict[str, tuple[int, str, list[str]]]:
     assert app_paths == set(ROUTE_REQUESTS), f"routes without a rule: {app_paths ^ set(ROUTE_REQUESTS)}"
     for path, request in ROUTE_REQUESTS.items():
         if request is not None:
-            response = store.client.get(request.format(id=store.helene), headers=headers)
+            method, _, target = request.rpartition(" ")
+            response = store.client.request(method or "GET", target.format(id=store.helene), headers=headers,
+                                            json={"rows": []} if method == "POST" else None)
             answers[path] = (response.status_code, response.text, [])
     return answers
 

@@ -61,6 +61,14 @@ def test_a_refusal_of_all_marketing_beats_an_older_channel_grant_and_a_newer_gra
     assert allows(ledger, "profiling") is None
 
 
+def test_a_purpose_stored_with_its_channel_in_the_word_is_read_as_both() -> None:
+    """Stores loaded before purposes and channels were kept apart hold ``marketing_email``, no channel."""
+    legacy = _ledger([("marketing", None, True, 0)])[0] | {"purpose": "marketing_email"}
+    assert allows([legacy], "marketing_email") == legacy | {"purpose": "marketing", "channel": "email"}
+    assert allows([legacy], "marketing_sms") is None
+    assert [(s["purpose"], s["channel"]) for s in current([legacy])] == [("marketing", "email")]
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("marketing_email", ("marketing", "email")), ("Marketing SMS", ("marketing", "sms")),
     ("newsletter", ("newsletter", None)), ("offers_e-mail", ("offers", "email")), ("profiling", ("profiling", None)),

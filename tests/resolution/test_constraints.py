@@ -43,6 +43,19 @@ def test_split_respects_constraints_and_links(raw: list[tuple[str, str, float]],
     kept_graph.add_nodes_from(KEYS)
     kept_graph.add_edges_from((x.a, x.b) for x in kept)
     assert {frozenset(g) for g in result.groups} == {frozenset(c) for c in nx.connected_components(kept_graph)}
+    # ...and keeps together all it may: no link between two parts could join them without a forbidden pair,
+    # so splitting a component into single records (or cutting one link too many) fails here
+    part_of = {k: frozenset(g) for g in result.groups for k in g}
+    for link in links:
+        left, right = part_of[link.a], part_of[link.b]
+        if left == right:
+            assert link not in result.cut  # a cut link really keeps its records apart
+            continue
+        assert link in result.cut, link  # every link between two parts was reported cut
+        refused = any(not_same.get(k, set()) & right for k in left)
+        clashing = link.via != "SAME_AS" and any(values[k] != values[o] for k in left if k in values
+                                                 for o in right if o in values)
+        assert refused or clashing, (link, sorted(left), sorted(right))  # the cut was necessary
 
 
 def test_conflict_is_split_at_the_weakest_link() -> None:

@@ -57,3 +57,26 @@ def test_consent_restriction_and_segment_moves_are_fed(embedded_graph: Graph, em
         ("restricted", anne, {"restricted": False, "purpose": "profiling", "kind": "lifted"})]
     score_customers(graph)  # scored again once lifted: she enters a segment again
     assert [e.customer_id for e in _kinds(graph, fed[-1].seq, "segment_entered")] == [anne]
+
+
+def test_a_loaded_consent_is_fed_once_per_customer_it_reaches(embedded_graph: Graph, embedded_settings: Settings,
+                                                              tmp_path: Path) -> None:
+    graph = embedded_graph
+    load_all(graph, write_sources(tmp_path / "sources"), embedded_settings.home)
+    assert _kinds(graph, 0, "consent_changed") == []  # loaded before resolution: nobody to tell yet
+    resolve(graph)
+    anne = customer_of(graph, "email:anne@x.fr")
+    later = tmp_path / "later"
+    later.mkdir()
+    (later / "consents.toml").write_text((tmp_path / "sources" / "consents.toml").read_text(), encoding="utf-8")
+    (later / "consents.csv").write_text("id,at,purpose,granted,email\n"
+                                        "K9,2025-01-01T00:00:00Z,Marketing SMS,no,anne@x.fr\n", encoding="utf-8")
+    before = outbox.head(graph)
+    load_all(graph, later, embedded_settings.home)
+    [fed] = _kinds(graph, before, "consent_changed")
+    assert (fed.customer_id, fed.origin) == (anne, "consents")
+    assert {k: fed.payload[k] for k in ("purpose", "channel", "granted")} == {
+        "purpose": "marketing", "channel": "sms", "granted": False}
+    again = outbox.head(graph)
+    load_all(graph, later, embedded_settings.home)  # the same row again: nothing changed, nothing said
+    assert _kinds(graph, again, "consent_changed") == []
