@@ -14,7 +14,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route, Router
+from starlette.routing import Mount, Route, Router, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
@@ -36,6 +36,8 @@ from api.geojson import ROUTES as GEO_ROUTES
 from api.geojson import STATIC, map_page
 from api.headers import SecurityHeaders
 from api.ingest import ROUTES as INGEST_ROUTES
+from api.live import following
+from api.live_socket import LiveSocket
 from api.request_text import NOT_UTF8, NotText, request_json, undecodable_parameter
 from api.schema import schema
 from customers.repository import CustomerRepository
@@ -145,7 +147,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                                                              resolved.c360_match_backend))
             app.state.micro_batches.start()
             try:
-                async with keeping_access_log(graph, resolved.c360_access_log_days):
+                async with keeping_access_log(graph, resolved.c360_access_log_days), following(graph) as live:
+                    app.state.live = live
                     yield
             finally:
                 await to_thread.run_sync(app.state.micro_batches.stop)
@@ -153,6 +156,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     graphql = RequireToken(C360GraphQL(schema, graphql_ide="graphiql"), page=True)
     routes = [Route("/healthz", healthz), Route("/readyz", readyz),
               Route("/graphql", graphql, methods=["GET", "POST"]),
+              WebSocketRoute("/graphql", LiveSocket(schema, allowed_origins=resolved.c360_cors_origins)),
               Route("/map", map_page), Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
               Mount("/geo", RequireToken(Router(GEO_ROUTES))),
               Route("/dashboard", dashboard_page), Mount("/dashboard", RequireToken(Router(DASHBOARD_ROUTES))),

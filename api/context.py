@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import HTTPConnection
 from strawberry.types import Info as StrawberryInfo
 
 from api.access import Masker
@@ -20,7 +20,8 @@ from resolution.rules import Rules
 
 @dataclass
 class Context:
-    request: Request
+    #: the HTTP request, or the WebSocket of a subscription (``api.live_socket``)
+    request: HTTPConnection
     response: Any
     graph: Graph
     rules: Rules

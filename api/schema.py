@@ -7,7 +7,8 @@ aliases, a few hundred tokens and costs a few hundred (``api.query_cost``).
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import strawberry
 from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema, validate
@@ -19,10 +20,12 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 from strawberry.tools import merge_types
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from api.access_logging import AccessLogging
 from api.desk import DeskMutation
@@ -33,6 +36,7 @@ from api.profiles import CustomerQuery
 from api.query_cost import QueryCost
 from api.request_text import TextArguments
 from api.rights import RightsMutation, RightsQuery
+from api.subscriptions import Subscription
 
 #: each feature brings its own root fields
 Query = merge_types("Query", (CustomerQuery, MarketingQuery, NodeQuery, RightsQuery))
@@ -81,8 +85,19 @@ class C360Schema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         """Client mistakes are answers, not server faults: nothing to log (``CodedErrors`` logs the rest)."""
 
+    async def execute(self, query: str | None, variable_values: dict[str, Any] | None = None,
+                      context_value: Any | None = None, root_value: Any | None = None,
+                      operation_name: str | None = None,
+                      allowed_operation_types: Iterable[OperationType] | None = None,
+                      operation_extensions: dict[str, Any] | None = None) -> ExecutionResult:
+        """One result per operation: a subscription streams on the WebSocket (``api.live_socket``), never here,
+        where strawberry would let HTTP run it once and answer nothing."""
+        allowed = set(allowed_operation_types or DEFAULT_ALLOWED_OPERATION_TYPES) - {OperationType.SUBSCRIPTION}
+        return await super().execute(query, variable_values, context_value, root_value, operation_name, allowed,
+                                     operation_extensions)
 
-schema = C360Schema(query=Query, mutation=Mutation, extensions=[
+
+schema = C360Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=[
     lambda: _ParserCache(maxsize=QUERY_CACHE), _ValidationCache, CodedErrors,
     lambda: AddValidationRules(LIMIT_RULES), lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS), QueryCost,
     TextArguments, AccessLogging])

@@ -139,6 +139,8 @@ ROOT_ARGUMENTS: dict[str, dict[str, str]] = {  # root field → variant → argu
                                                    "Transaction", "Ticket", "WebSession_1", "WebSession_2", "Store",
                                                    "Segment")},
     "nodes": {"": "ids: [{nodes}]"},
+    # a subscription: its first message (her state now) is walked over the WebSocket
+    "customerChanged": {"": 'id: "{id}"'},
 }
 #: her objects' global ids, read through her profile (records by source; sessions, one per cookie)
 NODE_IDS = ('query($id: ID!) { customer(id: $id) { id records { id source } transactions { edges { node { id } } } '
@@ -265,7 +267,7 @@ def _selection(types: dict[str, dict[str, Any]], name: str, seen: tuple[str, ...
 def _documents(store: Store) -> dict[str, str]:
     """Every GraphQL path: each root field's variants with everything it reaches, and each guarded field."""
     types, documents, erasable = _types(), {}, store.erasable.pop()
-    for operation, root in (("query", "Query"), ("mutation", "Mutation")):
+    for operation, root in (("query", "Query"), ("mutation", "Mutation"), ("subscription", "Subscription")):
         fields = {f["name"]: f for f in types[root]["fields"]}
         assert not set(fields) - set(ROOT_ARGUMENTS), f"root fields without a rule: {set(fields) - set(ROOT_ARGUMENTS)}"
         for name, field in fields.items():
@@ -331,6 +333,9 @@ def _walk(store: Store, role: str) -> dict[str, tuple[int, str, list[str]]]:
     headers = bearer(store.settings, role)
     answers: dict[str, tuple[int, str, list[str]]] = {}
     for path, document in _documents(store).items():
+        if document.startswith("subscription"):
+            answers[path] = _first_message(store, document, headers)
+            continue
         response = store.client.post("/graphql", json={"query": document}, headers=headers)
         codes = [e.get("extensions", {}).get("code") for e in response.json().get("errors", [])]
         answers[path] = (response.status_code, response.text, codes)
@@ -343,6 +348,19 @@ def _walk(store: Store, role: str) -> dict[str, tuple[int, str, list[str]]]:
                                             json={"rows": []} if method == "POST" else None)
             answers[path] = (response.status_code, response.text, [])
     return answers
+
+
+def _first_message(store: Store, document: str, headers: dict[str, str]) -> tuple[int, str, list[str]]:
+    """A subscription's first message over graphql-transport-ws, as a GraphQL answer would be walked."""
+    with store.client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as socket:
+        socket.send_json({"type": "connection_init", "payload": headers})
+        assert socket.receive_json() == {"type": "connection_ack"}
+        socket.send_json({"id": "1", "type": "subscribe", "payload": {"query": document}})
+        message = socket.receive_json()
+        socket.send_json({"id": "1", "type": "complete"})
+    payload = message["payload"] if message["type"] == "next" else {"errors": message["payload"]}
+    codes = [e.get("extensions", {}).get("code") for e in payload.get("errors", [])]
+    return 200, json.dumps(payload), codes
 
 
 @pytest.mark.parametrize("role", ROLES)
