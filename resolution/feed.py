@@ -146,8 +146,11 @@ def _lost(after: State, customer_id: str, old: dict[str, Any] | None) -> dict[st
     """Per contested attribute, the values of the customer's records that differ from the one kept although
     they are newer than its record: with trust then recency, only a less trusted source loses that way.
     Only records loaded since the customer's values were last decided (``updated_at`` before) count, so a
-    loss is told once, not at every later resolution of the customer."""
+    loss is told once, not at every later resolution of the customer; a new customer has none (sources
+    disagreeing on a first load are a matter of data quality, not two edits of one value)."""
     since = (old or {}).get("updated_at")
+    if since is None:
+        return {}
     new = after.golden[customer_id]
     dated = sorted((r for r in after.records.get(customer_id, ()) if r["loaded_at"] is not None),
                    key=lambda r: (r["loaded_at"], r["key"]))
@@ -160,7 +163,7 @@ def _lost(after: State, customer_id: str, old: dict[str, Any] | None) -> dict[st
             continue
         lost = [{"value": r[attribute], "source": r["source"], "at": r["loaded_at"].isoformat()} for r in dated
                 if r[attribute] is not None and r[attribute] != winner[attribute]
-                and r["loaded_at"] > winner["loaded_at"] and (since is None or r["loaded_at"] > since)]
+                and r["loaded_at"] > winner["loaded_at"] and r["loaded_at"] > since]
         if lost:
             found[attribute] = lost
     return found

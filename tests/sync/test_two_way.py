@@ -20,7 +20,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,8 @@ from graph import Graph, Settings, outbox
 from loaders.batch import load_rows
 from loaders.run import plan
 from loaders.sources import mapping_of
-from resolution import resolve
+from resolution import feed, resolve
+from resolution.golden import ATTRIBUTES
 from sync import state
 from sync.delivery import deliver_to, replay, sink_for
 from sync.destinations import Destination
@@ -256,3 +257,31 @@ def test_a_crm_edit_and_a_desk_edit_of_one_email_race_and_trust_decides(crm_load
     told_until = outbox.head(graph)
     resolve(graph, rules, seeds=["crm:1"])  # a loss is told once, not at every later resolution
     assert _golden_changes(graph, told_until, customer) == []
+
+
+def _at(minute: int) -> datetime:
+    return datetime(2026, 12, 2, 10, minute, tzinfo=UTC)
+
+
+def _states(*records: tuple[str, int, str], created: bool = False) -> tuple[feed.State, feed.State]:
+    """Customer C1 kept its desk email (the desk's record loaded at minute 1) over ``records`` (key, minute
+    loaded, email), before and after a resolution at minute 9 that last decided its values at minute 5."""
+    rows: list[dict[str, Any]] = [
+        {**dict.fromkeys(ATTRIBUTES), "id": "C1", "key": key, "source": key.partition(":")[0],
+         "loaded_at": _at(minute), "email": email}
+        for key, minute, email in [("service-desk:C1", 1, "d@x.fr"), *records]]
+    golden = {"email": "d@x.fr", "value_sources": ["email=service-desk:C1"]}
+    before = feed.State(golden={} if created else {"C1": {**golden, "updated_at": _at(5)}})
+    after = feed.State(golden={"C1": {**golden, "updated_at": _at(9)}}, records={"C1": rows},
+                       source={str(r["key"]): str(r["source"]) for r in rows})
+    return before, after
+
+
+def test_only_a_newer_value_loaded_since_the_last_decision_is_recorded_as_lost() -> None:
+    [told] = feed.events(*_states(("crm:1", 6, "c@x.fr"), ("crm:2", 3, "old@x.fr"), ("webshop:3", 7, "d@x.fr")))
+    assert (told.kind, told.origin) == ("golden_changed", "service-desk")
+    assert told.payload["changes"] == {"email": {"old": "d@x.fr", "new": "d@x.fr", "lost": [
+        {"value": "c@x.fr", "source": "crm", "at": _at(6).isoformat()}]}}  # not the older one, nor the same value
+    assert feed.events(*_states(("crm:1", 4, "c@x.fr"))) == []  # told by the resolution that first saw it
+    created = feed.events(*_states(("crm:1", 6, "c@x.fr"), created=True))
+    assert [e.payload["changes"]["email"] for e in created] == [{"old": None, "new": "d@x.fr"}]
