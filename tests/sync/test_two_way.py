@@ -19,6 +19,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,7 +31,7 @@ import uvicorn
 import pipeline
 from api.app import create_app
 from api.auth import issue_token, signing_key
-from desk.contact import correct_contact
+from desk.contact import RESOLVING, correct_contact
 from graph import Graph, Settings, outbox
 from loaders.batch import load_rows
 from loaders.run import plan
@@ -257,6 +258,42 @@ def test_a_crm_edit_and_a_desk_edit_of_one_email_race_and_trust_decides(crm_load
     told_until = outbox.head(graph)
     resolve(graph, rules, seeds=["crm:1"])  # a loss is told once, not at every later resolution
     assert _golden_changes(graph, told_until, customer) == []
+
+
+def test_simultaneous_edits_of_one_email_leave_the_desk_s_value_and_record_a_newer_loser(
+        crm_loaded: Graph, embedded_settings: Settings) -> None:
+    """Both edits at once, in threads (a CRM post resolving as the server's micro-batches do, under the same
+    lock as the desk): whatever the interleaving, the desk's value stands, and the CRM's is recorded as lost
+    exactly when its record is the newer one. The CRM's post starts a little later each round, so both
+    orders of the records' times occur while the two resolutions overlap."""
+    graph, rules = crm_loaded, deterministic()
+    mapping = mapping_of(embedded_settings.home, "crm")
+    assert mapping is not None
+    for person, delay in zip(PEOPLE[:3], (0.0, 0.3, 0.8), strict=True):
+        key, customer, start = f"crm:{person['id']}", holder(graph, f"crm:{person['id']}"), outbox.head(graph)
+        crm_value, desk_value = f"{person['id']}.crm@crm.example", f"{person['id']}.desk@desk.example"
+
+        def crm_edit(person: dict[str, str] = person, key: str = key, crm_value: str = crm_value,
+                     delay: float = delay) -> None:
+            time.sleep(delay)
+            load_rows(graph, [{**person, "email": crm_value}], mapping, embedded_settings.home, "POST /ingest/crm")
+            with RESOLVING:
+                resolve(graph, rules, seeds=[key])
+
+        def desk_edit(customer: str = customer, desk_value: str = desk_value) -> None:
+            correct_contact(graph, rules, customer, {"email": desk_value}, by="agent-7")
+
+        with ThreadPoolExecutor(2) as both:
+            for done in [both.submit(crm_edit), both.submit(desk_edit)]:
+                done.result()
+        assert golden_of(graph, key)["email"] == desk_value
+        at = {r["source"]: r["at"] for r in query(
+            graph, "MATCH (:Customer)-[:HAS_RECORD]->(r:SourceRecord) WHERE r.key IN $keys "
+                   "RETURN r.source AS source, r.loaded_at AS at", keys=[key, f"service-desk:{customer}"])}
+        lost = [entry for e in _golden_changes(graph, start, customer)
+                for entry in e.payload["changes"].get("email", {}).get("lost", [])]
+        newer = at["crm"] > at["service-desk"]
+        assert lost == ([{"value": crm_value, "source": "crm", "at": at["crm"].isoformat()}] if newer else [])
 
 
 def _at(minute: int) -> datetime:
