@@ -7,6 +7,8 @@ customers it touches before and after its writes and appends the difference in t
 - ``merged``: a customer now holds records of other customers (previous ids and the records each gave);
 - ``split``: a customer's records now belong to several (which records went where);
 - ``golden_changed``: golden values that differ, one event per source the new values came from (``origin``);
+  a value that lost although it is newer than the one kept (a less trusted source's edit: "source trust,
+  then time") is recorded under ``lost``, and the kept value restated if it did not change;
 - ``identifiers_changed``: identifier values the customer's records gained or lost.
 
 ``origin`` is the source of the record a value comes from (the one it came from when it is cleared); an
@@ -24,6 +26,11 @@ from typing import Any
 from graph.database import Queries
 from graph.outbox import Event
 from resolution.golden import ATTRIBUTES
+from resolution.rules import GoldenRules
+
+#: attributes chosen by source trust then recency (the shipped ``[golden]`` rules): a newer value that lost
+#: there lost on trust alone, which is what two applications editing one field need to see
+CONTESTED = tuple(a for a in ATTRIBUTES if a not in GoldenRules().majority)
 
 
 @dataclass
@@ -34,11 +41,13 @@ class State:
     holder: dict[str, str] = field(default_factory=dict)  # record key -> customer id
     source: dict[str, str] = field(default_factory=dict)  # record key -> source
     identifiers: dict[str, dict[tuple[str, str], set[str]]] = field(default_factory=dict)  # id -> value -> sources
+    records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # id -> records' values, loaded_at
 
 
 def state(tx: Queries, ids: Iterable[str], reported: bool = False) -> State:
     """The customers ``ids`` now; with ``reported``, their identifiers as last reported (``remember``) where
-    they were, since a load changes a record's identifiers before resolution sees it."""
+    they were, since a load changes a record's identifiers before resolution sees it. Without it (the state
+    after the writes), also their records' values, which lost values are found among."""
     found = State()
     wanted = sorted(set(ids))
     if not wanted:
@@ -53,7 +62,10 @@ def state(tx: Queries, ids: Iterable[str], reported: bool = False) -> State:
         for key in row["identifiers"]:
             kind, _, value = str(key).partition(":")
             values.setdefault((kind, value), set()).add(row["source"])
-    if reported:
+    if not reported:
+        for row in tx.read("resolve_golden_records", ids=wanted):
+            found.records.setdefault(row["id"], []).append(row)
+    else:
         for customer_id, golden in found.golden.items():
             if (kept := golden.get("reported_identifiers")) is not None:
                 found.identifiers[customer_id] = {
@@ -121,8 +133,39 @@ def _golden(before: State, after: State) -> list[Event]:
                 continue
             origin = _origin(after, new, attribute) if now is not None else _origin(before, old or {}, attribute)
             by_origin[origin][attribute] = {"old": was, "new": now}
+        for attribute, lost in _lost(after, customer_id, old).items():
+            change = by_origin[_origin(after, new, attribute)].setdefault(attribute, {"old": new[attribute],
+                                                                                        "new": new[attribute]})
+            change["lost"] = lost
         for origin, changes in sorted(by_origin.items(), key=lambda o: o[0] or ""):
             found.append(Event("golden_changed", customer_id, {"changes": changes, "created": old is None}, origin))
+    return found
+
+
+def _lost(after: State, customer_id: str, old: dict[str, Any] | None) -> dict[str, list[dict[str, Any]]]:
+    """Per contested attribute, the values of the customer's records that differ from the one kept although
+    they are newer than its record: with trust then recency, only a less trusted source loses that way.
+    Only records loaded since the customer's values were last decided (``updated_at`` before) count, so a
+    loss is told once, not at every later resolution of the customer; a new customer has none (sources
+    disagreeing on a first load are a matter of data quality, not two edits of one value)."""
+    since = (old or {}).get("updated_at")
+    if since is None:
+        return {}
+    new = after.golden[customer_id]
+    dated = sorted((r for r in after.records.get(customer_id, ()) if r["loaded_at"] is not None),
+                   key=lambda r: (r["loaded_at"], r["key"]))
+    by_key = {r["key"]: r for r in dated}
+    found: dict[str, list[dict[str, Any]]] = {}
+    for entry in new.get("value_sources") or ():
+        attribute, _, key = str(entry).partition("=")
+        winner = by_key.get(key)
+        if attribute not in CONTESTED or winner is None:
+            continue
+        lost = [{"value": r[attribute], "source": r["source"], "at": r["loaded_at"].isoformat()} for r in dated
+                if r[attribute] is not None and r[attribute] != winner[attribute]
+                and r["loaded_at"] > winner["loaded_at"] and r["loaded_at"] > since]
+        if lost:
+            found[attribute] = lost
     return found
 
 

@@ -1,5 +1,11 @@
 """A CRM on a real HTTP server in a thread: it checks each event's signature, applies it once (by the
-``Idempotency-Key``) to its own table of customers, and can be told to fail or be down."""
+``Idempotency-Key``) to its own table of customers, and can be told to fail or be down.
+
+It keeps its own contacts too (``contacts``: its rows by its own record id, as it posts them back to
+``POST /ingest/crm``): a golden change applies to every contact of the customer it names. It counts what it
+received and what it applied by idempotency key, and the events whose origin was its own source: the test of
+two-way sync checks that each change arrived exactly once and none of its own came back.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ import hmac
 import json
 import socket
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +32,14 @@ class Crm:
     #: which customer each record belongs to, as the CRM keys its own contacts
     records: dict[str, str] = field(default_factory=dict)
     applied: list[dict[str, Any]] = field(default_factory=list)
+    #: its own table: each contact's row by the CRM's record id (``records`` names its customer as "crm:<id>")
+    contacts: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: events received (signature good) and applied, by idempotency key
+    received: Counter[str] = field(default_factory=Counter)
+    applications: Counter[str] = field(default_factory=Counter)
+    #: events received whose origin is this CRM's own source (the no-echo rule says: none)
+    echoes: int = 0
+    source: str = "crm"
     requests: int = 0
     bad_signatures: int = 0
     #: answer 500 this many times (after applying: the answer is what gets lost)
@@ -41,7 +56,10 @@ class Crm:
             event = json.loads(body)
             if headers.get("idempotency-key") != event["id"]:
                 return 400
-            if event["id"] not in {e["id"] for e in self.applied}:
+            self.received[event["id"]] += 1
+            self.echoes += event["data"].get("origin") == self.source
+            if event["id"] not in self.applications:
+                self.applications[event["id"]] += 1
                 self.applied.append(event)
                 self._apply(event)
             if self.fail:
@@ -54,6 +72,11 @@ class Crm:
         if kind == "golden_changed":
             row = self.customers.setdefault(event["subject"], {})
             row.update({name: change["new"] for name, change in data["changes"].items()})
+            for key, customer in self.records.items():
+                contact = self.contacts.get(key.removeprefix(f"{self.source}:"))
+                if customer == event["subject"] and contact is not None:
+                    contact.update({name: change["new"] or "" for name, change in data["changes"].items()
+                                    if name in contact})
         elif kind == "merged":
             for old, keys in data["from"].items():
                 for key in keys:
