@@ -1,0 +1,122 @@
+"""Change → webhook latency: how long after a change commits its event reaches a destination.
+
+The demo's graph for ``--customers`` people in a fresh store, a webhook receiver on loopback (checking each
+signature, noting when each event arrives), and a delivery loop as `c360 sync run --interval I` runs it, in a
+thread. Then ``--changes`` changes one after another (a marketing restriction of a random customer, or its
+lifting: one event each, one transaction each) at ``--pace`` seconds apart; the latency of an event is its
+arrival at the receiver minus the time the outbox wrote it (the CloudEvent's ``time``, stamped in the change's
+transaction). Every event written is waited for.
+
+    .venv/bin/python -m bench.sync_latency --customers 500 --changes 1000 --interval 0.2
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import hmac
+import json
+import random
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from bench.figures import machine_line, percentiles_ms
+from bench.scratch import demo_graph, fresh_graph
+from graph import open_graph, outbox
+from privacy import restrictions
+from sync.delivery import deliver_to, sink_for
+from sync.destinations import Destination
+
+SECRET = "bench-secret"
+
+
+@contextmanager
+def _receiver(arrivals: dict[str, float]) -> Iterator[str]:
+    """A destination noting, per event id, the wall-clock second it arrived; 401 on a bad signature."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            arrived = time.time()
+            expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+            ok = hmac.compare_digest(expected, self.headers.get("X-C360-Signature", ""))
+            if ok:
+                event = json.loads(body)
+                arrivals.setdefault(event["id"], arrived - datetime.fromisoformat(event["time"]).timestamp())
+            self.send_response(204 if ok else 401)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/events"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--customers", type=int, default=500)
+    parser.add_argument("--changes", type=int, default=1000)
+    parser.add_argument("--interval", type=float, default=0.2, help="the delivery loop's pause when caught up")
+    parser.add_argument("--pace", type=float, default=0.05, help="seconds between two changes")
+    args = parser.parse_args()
+    print(machine_line("sync latency"))
+    arrivals: dict[str, float] = {}
+    with fresh_graph("c360-bench-sync-latency-") as (settings, scratch), open_graph(settings) as graph, \
+            _receiver(arrivals) as url:
+        demo_graph(graph, settings.home, scratch / "sources", args.customers)
+        hook = Destination.model_validate({"name": "bench", "kind": "webhook", "url": url, "allow_http": True,
+                                           "secret_env": "BENCH_SECRET", "kinds": ["restricted"]})
+        sink = sink_for(hook, {"BENCH_SECRET": SECRET})
+        deliver_to(graph, hook, "urn:c360:bench", sink)  # the events of the load, before the clock starts
+        arrivals.clear()
+        start = outbox.head(graph)
+        stop = threading.Event()
+
+        def loop() -> None:
+            while not stop.is_set():
+                done = deliver_to(graph, hook, "urn:c360:bench", sink)
+                if not done.sent:
+                    time.sleep(args.interval)
+
+        runner = threading.Thread(target=loop, daemon=True)
+        runner.start()
+        ids = [r["id"] for r in graph.read("scoring_customers")]
+        rng, restricted = random.Random(11), set[str]()
+        for _ in range(args.changes):
+            customer = rng.choice(ids)
+            if customer in restricted:
+                restrictions.lift(graph, customer, "marketing", by="bench", why="bench")
+                restricted.discard(customer)
+            else:
+                restrictions.restrict(graph, customer, "marketing", by="bench", why="bench")
+                restricted.add(customer)
+            time.sleep(args.pace)
+        written = outbox.head(graph) - start
+        deadline = time.time() + 60
+        while len(arrivals) < written and time.time() < deadline:
+            time.sleep(0.1)
+        stop.set()
+        runner.join()
+    samples = list(arrivals.values())
+    p50, p99 = percentiles_ms(samples)
+    print(f"graph: demo of {args.customers:,} people; {args.changes:,} changes, {written:,} events, "
+          f"{len(samples):,} delivered; delivery loop pause {args.interval} s")
+    print(f"change committed → webhook received: p50 {p50:.0f} ms, p99 {p99:.0f} ms, max {max(samples) * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
