@@ -119,7 +119,7 @@ class TwoWay:
     def __init__(self, graph: Graph, settings: Settings, base: str, crm: Crm, port: int) -> None:
         self.graph, self.base, self.crm = graph, base, crm
         self.destination = Destination.model_validate({
-            "name": "crm", "kind": "webhook", "url": f"http://127.0.0.1:{port}/c360/events",
+            "name": "crm", "kind": "webhook", "url": f"http://127.0.0.1:{port}/events",
             "secret_env": "CRM_SECRET", "kinds": ["golden_changed", "merged", "split"], "fields": list(SYNCED),
             "retry": FAST})
         self.agent = bearer(settings, "agent", "agent-7")
