@@ -11,19 +11,14 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
-import hmac
-import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
 from unittest.mock import patch
 
 from bench.figures import machine_line
+from bench.receiver import receiving
 from bench.scratch import demo_graph, fresh_graph
 from graph import Graph, open_graph, outbox
 from resolution import feed
@@ -48,7 +43,7 @@ def _resolved(customers: int, with_feed: bool) -> tuple[float, Counter[str]]:
 
 
 def _deliveries(graph: Graph, scratch: Path, events: int) -> None:
-    with _receiver() as url:
+    with receiving(SECRET.encode(), lambda arrival: 204) as url:
         hook = Destination.model_validate({"name": "bench-hook", "kind": "webhook", "url": url,
                                            "secret_env": "BENCH_SECRET"})
         started = time.perf_counter()
@@ -61,32 +56,6 @@ def _deliveries(graph: Graph, scratch: Path, events: int) -> None:
     print(f"webhook (loopback, signature checked): {done.sent:,} of {events:,} events in {hook_s:.1f} s = "
           f"{done.sent / hook_s:,.0f} events/s, dead letters {done.dead}")
     print(f"jsonl: {written.sent:,} events in {files_s:.1f} s = {written.sent / files_s:,.0f} events/s")
-
-
-@contextmanager
-def _receiver() -> Iterator[str]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
-            ok = hmac.compare_digest(expected, self.headers.get("X-C360-Signature", ""))
-            self.send_response(204 if ok else 401)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/events"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def main() -> None:

@@ -13,19 +13,14 @@ transaction). Every event written is waited for.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import hmac
-import json
 import random
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 from bench.figures import machine_line, percentiles_ms
+from bench.receiver import Arrival, receiving
 from bench.scratch import demo_graph, fresh_graph
 from graph import open_graph, outbox
 from privacy import restrictions
@@ -35,35 +30,15 @@ from sync.destinations import Destination
 SECRET = "bench-secret"
 
 
-@contextmanager
-def _receiver(arrivals: dict[str, float]) -> Iterator[str]:
-    """A destination noting, per event id, the wall-clock second it arrived; 401 on a bad signature."""
+def _latency(arrivals: dict[str, float]) -> Callable[[Arrival], int]:
+    """The receiver's answer: note, per event id, the seconds from its commit to its first arrival."""
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+    def arrived(arrival: Arrival) -> int:
+        event = arrival.event
+        arrivals.setdefault(event["id"], arrival.at - datetime.fromisoformat(event["time"]).timestamp())
+        return 204
 
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            arrived = time.time()
-            expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
-            ok = hmac.compare_digest(expected, self.headers.get("X-C360-Signature", ""))
-            if ok:
-                event = json.loads(body)
-                arrivals.setdefault(event["id"], arrived - datetime.fromisoformat(event["time"]).timestamp())
-            self.send_response(204 if ok else 401)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/events"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return arrived
 
 
 def main() -> None:
@@ -76,7 +51,7 @@ def main() -> None:
     print(machine_line("sync latency"))
     arrivals: dict[str, float] = {}
     with fresh_graph("c360-bench-sync-latency-") as (settings, scratch), open_graph(settings) as graph, \
-            _receiver(arrivals) as url:
+            receiving(SECRET.encode(), _latency(arrivals)) as url:
         demo_graph(graph, settings.home, scratch / "sources", args.customers)
         hook = Destination.model_validate({"name": "bench", "kind": "webhook", "url": url, "allow_http": True,
                                            "secret_env": "BENCH_SECRET", "kinds": ["restricted"]})

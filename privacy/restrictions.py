@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from customers.repository import CustomerRepository
+from desk.changes import lock_customer
 from graph import outbox
 from graph.database import Graph, Transaction
 from graph.errors import InputError
@@ -75,7 +76,10 @@ def _decide(graph: Graph, customer_id: str, purpose: str, *, by: str, why: str, 
     key, audit_id = f"restriction:{uuid.uuid4().hex[:16]}", f"audit-{uuid.uuid4().hex[:12]}"
 
     def work(tx: Transaction) -> int:
-        tx.write("desk_lock_customer", id=customer_id)  # one decision about a customer at a time
+        try:  # one decision about a customer at a time, serialised with the desk's changes of them
+            lock_customer(tx, customer_id)
+        except InputError:  # named as this command names its input (--customer, customerId)
+            raise InputError(f"no customer {customer_id!r}", "customer") from None
         before = {row["purpose"]: row["kind"] for row in tx.read("customer_restrictions", ids=[customer_id])}
         at = datetime.now(UTC)
         found = tx.write("restriction_record", id=customer_id, key=key, purpose=purpose, kind=kind,

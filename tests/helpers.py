@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import csv
 import os
+import socket
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import uvicorn
+from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from api.app import create_app
@@ -105,6 +110,28 @@ def api_client(settings: Settings, role: str | None = None, subject: str | None 
     headers = bearer(settings, role, subject) if role else {}
     with TestClient(create_app(settings), headers=headers) as client:
         yield client
+
+
+@contextmanager
+def uvicorn_serving(app: Starlette) -> Iterator[str]:
+    """The app behind a real uvicorn in a thread on a free loopback port, for as long as the block runs: its base
+    URL (``http://127.0.0.1:PORT``). For what the test client cannot do: WebSockets read as they arrive, chunked
+    uploads, another process or server calling in."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(30)
 
 
 def graphql(client: TestClient, document: str, headers: dict[str, str] | None = None,

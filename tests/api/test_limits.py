@@ -14,16 +14,13 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
 import httpx2 as httpx
 import jwt
 import pytest
-import uvicorn
 from graphql import parse
-from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from api.app import create_app
@@ -37,7 +34,7 @@ from graph import C360Error, Graph, Settings
 from tests.api.test_api_360 import FULL_360, PAGE, SEARCH
 from tests.api.test_schema_file import _documented_queries
 from tests.geo.test_marketing import marketing  # noqa: F401  (the fixture: a located, scored graph)
-from tests.helpers import api_client, bearer, c360, one_error_line
+from tests.helpers import api_client, bearer, c360, one_error_line, uvicorn_serving
 
 pytestmark = pytest.mark.store
 
@@ -55,25 +52,6 @@ def _body(size: int) -> bytes:
     return json.dumps({"query": "{ __typename }", "variables": {"pad": "x" * size}}).encode()
 
 
-@contextmanager
-def _served(app: Starlette) -> Iterator[str]:
-    """The app behind a real uvicorn on a free loopback port, for as long as the block runs."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-
-
 @pytest.fixture
 def client(marketing: Graph, embedded_settings: Settings) -> Iterator[TestClient]:  # noqa: F811
     with api_client(embedded_settings, "marketing") as test_client:
@@ -82,7 +60,7 @@ def client(marketing: Graph, embedded_settings: Settings) -> Iterator[TestClient
 
 @pytest.fixture
 def served(embedded_graph: Graph, embedded_settings: Settings) -> Iterator[tuple[str, dict[str, str]]]:
-    with _served(create_app(embedded_settings)) as url:
+    with uvicorn_serving(create_app(embedded_settings)) as url:
         yield url, bearer(embedded_settings, "agent")
 
 

@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,7 +28,7 @@ from api.app import create_app
 from api.schema import schema
 from desk.tickets import annotate_ticket
 from geo.locate import locate
-from graph import Settings, open_graph
+from graph import Graph, Settings, open_graph
 from loaders.run import load_file, plan
 from resolution import resolve
 from resolution.rules import default_rules
@@ -188,21 +189,29 @@ class Store:
     erasable: list[str]
 
 
+def load_helene(graph: Graph, home: Path, sources: Path) -> str:
+    """Her store, as every masking walk reads it, in an empty graph: ``SOURCES`` written to ``sources``, loaded
+    and resolved, her email corrected (audited), a staff note quoting her values, homes located and customers
+    scored. Her customer id."""
+    write_field_sources(sources, SOURCES, date_format="%Y-%m-%d")
+    for path, mapping in plan([sources]):
+        load_file(graph, path, mapping, home)
+    resolve(graph)
+    helene = customer_of(graph, f"email:{EMAIL}")
+    pipeline.correct_contact(graph, default_rules(), helene, {"email": NEW_EMAIL}, "agent-7",
+                             f"she called from {NEW_PHONE}")
+    annotate_ticket(graph, "desk:Q1", NOTE, None, "agent-7")
+    locate(graph)
+    score_customers(graph)
+    return helene
+
+
 @pytest.fixture(scope="module")
 def store(embedded_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    sources = tmp_path_factory.mktemp("masking-sources")
-    write_field_sources(sources, SOURCES, date_format="%Y-%m-%d")
     with open_graph(embedded_settings) as graph:
         clear(graph)
-        for path, mapping in plan([sources]):
-            load_file(graph, path, mapping, embedded_settings.home)
-        resolve(graph)
-        helene, other = customer_of(graph, f"email:{EMAIL}"), customer_of(graph, "email:bruno@example.fr")
-        pipeline.correct_contact(graph, default_rules(), helene, {"email": NEW_EMAIL}, "agent-7",
-                                 f"she called from {NEW_PHONE}")
-        annotate_ticket(graph, "desk:Q1", NOTE, None, "agent-7")
-        locate(graph)
-        score_customers(graph)
+        helene = load_helene(graph, embedded_settings.home, tmp_path_factory.mktemp("masking-sources"))
+        other = customer_of(graph, "email:bruno@example.fr")
         erasable = [customer_of(graph, f"email:zoe{n}@example.com") for n in range(ERASABLE)]
         with TestClient(create_app(embedded_settings)) as client:
             yield Store(client, embedded_settings, helene, other, _node_ids(client, embedded_settings, helene),
@@ -313,7 +322,14 @@ def _forms(secret: str) -> set[str]:
     return forms
 
 
-def _shown(body: str, kinds: set[str]) -> list[tuple[str, str]]:
+def unseen_secrets(text: str) -> set[tuple[str, str]]:
+    """Every secret (kind, value) that ``text`` does not show: what a walk as admin must leave empty, so that a
+    secret's absence from another role's answers means something."""
+    every = {(kind, value) for kind, values in SECRETS.items() for value in values}
+    return every - set(shown_secrets(text, set(SECRETS)))
+
+
+def shown_secrets(body: str, kinds: set[str]) -> list[tuple[str, str]]:
     """The secrets of ``kinds`` found in ``body``, as (kind, value); page cursors are read decoded."""
     cursors = re.findall(r'"(?:cursor|startCursor|endCursor)"\s*:\s*"([A-Za-z0-9_=-]+)"', body)
     text = " ".join([body, *(base64.urlsafe_b64decode(c).decode(errors="replace") for c in cursors)]).lower()
@@ -377,15 +393,13 @@ def test_every_path_shows_only_what_the_role_may_see(store: Store, role: str) ->
             problems.append(f"{path}: the customer is not in the answer, nothing was checked: {body[:300]}")
         elif path.startswith("node") and _not_found(json.loads(body)["data"]):
             problems.append(f"{path}: an object of hers was not found, nothing was checked: {body[:300]}")
-        problems += [f"{path}: {role} sees {kind} {value!r}" for kind, value in _shown(body, HIDDEN_FROM[role])]
+        problems += [f"{path}: {role} sees {kind} {value!r}" for kind, value in shown_secrets(body, HIDDEN_FROM[role])]
     assert not problems, "\n".join(problems)
 
 
 def test_the_walk_sees_every_secret_where_it_may_be_seen(store: Store) -> None:
     """Admins see everything: every secret shows on some path, so its absence elsewhere means something."""
-    bodies = " ".join(body for _, body, _ in _walk(store, "admin").values())
-    every = {(kind, value) for kind, values in SECRETS.items() for value in values}
-    assert every - set(_shown(bodies, set(SECRETS))) == set()
+    assert unseen_secrets(" ".join(body for _, body, _ in _walk(store, "admin").values())) == set()
 
 
 def test_pages_of_sessions_tied_on_their_start_carry_no_cookie(store: Store) -> None:
@@ -397,7 +411,7 @@ def test_pages_of_sessions_tied_on_their_start_carry_no_cookie(store: Store) -> 
         response = store.client.post("/graphql", json={"query": document, "variables": {"id": store.helene,
                                                                                            "after": after}},
                                      headers=bearer(store.settings, "analyst"))
-        assert _shown(response.text, {"cookie"}) == []
+        assert shown_secrets(response.text, {"cookie"}) == []
         page = response.json()["data"]["customer"]["webSessions"]
         keys += [edge["node"]["key"] for edge in page["edges"]]
         after = page["pageInfo"]["endCursor"]

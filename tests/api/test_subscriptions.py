@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import queue
-import socket
 import statistics
 import threading
 import time
@@ -20,7 +19,6 @@ from typing import Any
 
 import anyio
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
@@ -35,7 +33,7 @@ from loaders.run import load_file, plan
 from privacy.access_log import entries
 from resolution import resolve
 from resolution.rules import default_rules
-from tests.helpers import bearer, customer_of, write_source
+from tests.helpers import bearer, customer_of, uvicorn_serving, write_source
 
 pytestmark = pytest.mark.store
 
@@ -58,24 +56,10 @@ class Served:
     jean: str
     marie: str
 
-
-@contextmanager
-def _serving(app: Starlette) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    try:
-        yield f"127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
+    @property
+    def ws(self) -> str:
+        """The base URL of WebSocket connections."""
+        return self.url.replace("http://", "ws://", 1)
 
 
 @pytest.fixture
@@ -86,7 +70,7 @@ def served(embedded_graph: Graph, embedded_settings: Settings, tmp_path: Path) -
         load_file(embedded_graph, path, mapping, tmp_path)
     resolve(embedded_graph)
     app = create_app(embedded_settings)
-    with _serving(app) as url:
+    with uvicorn_serving(app) as url:
         yield Served(url, app, embedded_settings, embedded_graph, customer_of(embedded_graph, "email:jean@x.com"),
                      customer_of(embedded_graph, "email:marie@x.com"))
 
@@ -136,7 +120,7 @@ class Live:
 @contextmanager
 def live(served: Served, payload: dict[str, Any] | None) -> Iterator[Live]:
     """A connection whose ``connection_init`` carries ``payload``, acknowledged."""
-    with connect(f"ws://{served.url}/graphql", subprotocols=[PROTOCOL], proxy=None) as connection:
+    with connect(f"{served.ws}/graphql", subprotocols=[PROTOCOL], proxy=None) as connection:
         client = Live(connection)
         client.send({"type": "connection_init", "payload": payload or {}})
         _, ack = client.receive()
@@ -150,7 +134,7 @@ def token(served: Served, role: str, subject: str | None = None) -> dict[str, st
 
 def http_graphql(served: Served, document: str, role: str, **variables: Any) -> dict[str, Any]:
     """A GraphQL request over HTTP from another client."""
-    request = urllib.request.Request(f"http://{served.url}/graphql", method="POST",
+    request = urllib.request.Request(f"{served.url}/graphql", method="POST",
                                      data=json.dumps({"query": document, "variables": variables}).encode(),
                                      headers={"Content-Type": "application/json", **token(served, role)})
     with urllib.request.urlopen(request, timeout=60) as response:
@@ -207,7 +191,7 @@ def test_a_connection_without_a_valid_token_is_refused(served: Served, payload: 
         key = signing_key(served.settings)
         payload = {"Authorization": "Bearer " + issue_token(key, "source", "crm-feed", timedelta(minutes=5),
                                                             source="crm")}
-    with connect(f"ws://{served.url}/graphql", subprotocols=[PROTOCOL], proxy=None) as connection:
+    with connect(f"{served.ws}/graphql", subprotocols=[PROTOCOL], proxy=None) as connection:
         client = Live(connection)
         client.send({"type": "connection_init", "payload": payload or {}})
         closed = client.closed.get(timeout=BOUND_S)
@@ -224,7 +208,7 @@ def test_the_connection_closes_when_its_token_expires(served: Served) -> None:
 
 
 def test_a_token_in_the_handshake_header_is_taken_too(served: Served) -> None:
-    with connect(f"ws://{served.url}/graphql", subprotocols=[PROTOCOL], proxy=None,
+    with connect(f"{served.ws}/graphql", subprotocols=[PROTOCOL], proxy=None,
                  additional_headers=token(served, "analyst")) as connection:
         client = Live(connection)
         client.send({"type": "connection_init"})
@@ -235,7 +219,7 @@ def test_a_token_in_the_handshake_header_is_taken_too(served: Served) -> None:
 
 
 def test_subscribing_before_the_token_is_checked_is_refused(served: Served) -> None:
-    with connect(f"ws://{served.url}/graphql", subprotocols=[PROTOCOL], proxy=None) as connection:
+    with connect(f"{served.ws}/graphql", subprotocols=[PROTOCOL], proxy=None) as connection:
         client = Live(connection)
         client.send({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE, "variables": {"id": served.jean}}})
         closed = client.closed.get(timeout=BOUND_S)
@@ -260,7 +244,7 @@ def test_queries_and_mutations_are_not_taken_on_the_socket(served: Served) -> No
 
 
 def test_a_subscription_over_http_is_refused(served: Served) -> None:
-    request = urllib.request.Request(f"http://{served.url}/graphql", method="POST",
+    request = urllib.request.Request(f"{served.url}/graphql", method="POST",
                                      data=json.dumps({"query": SUBSCRIBE, "variables": {"id": served.jean}}).encode(),
                                      headers={"Content-Type": "application/json", "Accept": "text/event-stream",
                                               **token(served, "agent")})

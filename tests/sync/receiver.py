@@ -1,5 +1,5 @@
-"""A CRM on a real HTTP server in a thread: it checks each event's signature, applies it once (by the
-``Idempotency-Key``) to its own table of customers, and can be told to fail or be down.
+"""A CRM on a real HTTP server in a thread (``bench.receiver``, which checks each event's signature): it applies
+each event once (by the ``Idempotency-Key``) to its own table of customers, and can be told to fail or be down.
 
 It keeps its own contacts too (``contacts``: its rows by its own record id, as it posts them back to
 ``POST /ingest/crm``): a golden change applies to every contact of the customer it names. It counts what it
@@ -9,17 +9,14 @@ two-way sync checks that each change arrived exactly once and none of its own ca
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import socket
 import threading
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from bench.receiver import Arrival, receiving
 
 SECRET = "s3cret-of-the-crm"
 
@@ -46,15 +43,12 @@ class Crm:
     fail: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def receive(self, body: bytes, headers: dict[str, str]) -> int:
+    def receive(self, arrival: Arrival) -> int:
+        """A signed event: applied unless already applied; the status code to answer."""
         with self.lock:
             self.requests += 1
-            expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
-            if not hmac.compare_digest(expected, headers.get("x-c360-signature", "")):
-                self.bad_signatures += 1
-                return 401
-            event = json.loads(body)
-            if headers.get("idempotency-key") != event["id"]:
+            event = arrival.event
+            if arrival.headers.get("idempotency-key") != event["id"]:
                 return 400
             self.received[event["id"]] += 1
             self.echoes += event["data"].get("origin") == self.source
@@ -66,6 +60,12 @@ class Crm:
                 self.fail -= 1
                 return 500
             return 204
+
+    def refuse(self, arrival: Arrival) -> None:
+        """A POST whose signature did not hold (answered 401)."""
+        with self.lock:
+            self.requests += 1
+            self.bad_signatures += 1
 
     def _apply(self, event: dict[str, Any]) -> None:
         data, kind = event["data"], event["type"].removeprefix("c360.customer.")
@@ -97,28 +97,6 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@contextmanager
-def serving(crm: Crm, port: int = 0) -> Iterator[str]:
+def serving(crm: Crm, port: int = 0) -> AbstractContextManager[str]:
     """The CRM listening on ``port`` (0: any free one); its events URL."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            code = crm.receive(body, {k.lower(): v for k, v in self.headers.items()})
-            self.send_response(code)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    ThreadingHTTPServer.allow_reuse_address = True
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/c360/events"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    return receiving(SECRET.encode(), crm.receive, port=port, on_refused=crm.refuse)

@@ -94,7 +94,7 @@ def test_two_failures_then_success_is_applied_exactly_once(loaded: Graph) -> Non
 @pytest.mark.store
 def test_a_receiver_down_gets_dead_letters_in_order_and_a_replay_delivers_them(loaded: Graph) -> None:
     port = free_port()
-    url = f"http://127.0.0.1:{port}/c360/events"
+    url = f"http://127.0.0.1:{port}/events"
     destination = crm_destination(url, kinds=["golden_changed", "identifiers_changed"])
     down = send(loaded, destination)  # nothing listens
     head = outbox.head(loaded)

@@ -15,18 +15,14 @@ from __future__ import annotations
 
 import json
 import random
-import threading
 import time
 import urllib.request
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 import pipeline
 from api.app import create_app
@@ -42,7 +38,7 @@ from sync import state
 from sync.delivery import deliver_to, replay, sink_for
 from sync.destinations import Destination
 from sync.messages import skip_reason
-from tests.helpers import bearer, deterministic, query, write_people
+from tests.helpers import bearer, deterministic, query, uvicorn_serving, write_people
 from tests.sync.receiver import SECRET, Crm, free_port, serving
 
 pytestmark = pytest.mark.store
@@ -68,24 +64,6 @@ def crm_loaded(embedded_graph: Graph, embedded_settings: Settings, tmp_path: Pat
     pipeline.load(embedded_graph, plan([tmp_path / "sources"]), embedded_settings.home)
     pipeline.resolve(embedded_graph)
     return embedded_graph
-
-
-@contextmanager
-def c360_serving(settings: Settings) -> Iterator[str]:
-    """The c360 API on uvicorn in a thread (its micro-batches included); its base URL."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the c360 server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(30)
 
 
 def call(url: str, headers: dict[str, str], body: Any = None) -> Any:
@@ -119,7 +97,7 @@ class TwoWay:
     def __init__(self, graph: Graph, settings: Settings, base: str, crm: Crm, port: int) -> None:
         self.graph, self.base, self.crm = graph, base, crm
         self.destination = Destination.model_validate({
-            "name": "crm", "kind": "webhook", "url": f"http://127.0.0.1:{port}/c360/events",
+            "name": "crm", "kind": "webhook", "url": f"http://127.0.0.1:{port}/events",
             "secret_env": "CRM_SECRET", "kinds": ["golden_changed", "merged", "split"], "fields": list(SYNCED),
             "retry": FAST})
         self.agent = bearer(settings, "agent", "agent-7")
@@ -167,7 +145,7 @@ def test_both_sides_edit_at_random_and_end_holding_the_same_values(crm_loaded: G
     crm = Crm(contacts={p["id"]: dict(p) for p in PEOPLE},
               records={f"crm:{p['id']}": holder(graph, f"crm:{p['id']}") for p in PEOPLE})
     port = free_port()
-    with c360_serving(embedded_settings) as base:
+    with uvicorn_serving(create_app(embedded_settings)) as base:  # its micro-batches included
         two = TwoWay(graph, embedded_settings, base, crm, port)
         with serving(crm, port):
             for step in range(EDITS):
