@@ -20,7 +20,7 @@ from starlette.testclient import TestClient
 from analysis import neighbourhood
 from api.app import create_app
 from api.auth import issue_token, signing_key
-from bench.figures import machine_line, percentiles_ms
+from bench.figures import latencies, machine_line
 from bench.scratch import demo_graph, fresh_graph
 from graph import open_graph
 
@@ -49,8 +49,7 @@ def main() -> None:
                 raw.append(time.perf_counter() - start)
     print(f"graph: demo of {args.customers:,} people; {args.samples:,} expansions of random customers")
     for name, samples in (("GET /explore/neighbours (agent)", api), ("store read alone", raw)):
-        p50, p99 = percentiles_ms(samples)
-        print(f"{name}: p50 {p50:.1f} ms, p99 {p99:.1f} ms")
+        print(f"{name}: {latencies(samples)}")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
-from bench.figures import machine_line, percentiles_ms
+from bench.figures import latencies, machine_line
 from bench.receiver import Arrival, receiving
 from bench.scratch import demo_graph, fresh_graph
 from graph import open_graph, outbox
@@ -87,10 +87,9 @@ def main() -> None:
         stop.set()
         runner.join()
     samples = list(arrivals.values())
-    p50, p99 = percentiles_ms(samples)
     print(f"graph: demo of {args.customers:,} people; {args.changes:,} changes, {written:,} events, "
           f"{len(samples):,} delivered; delivery loop pause {args.interval} s")
-    print(f"change committed → webhook received: p50 {p50:.0f} ms, p99 {p99:.0f} ms, max {max(samples) * 1000:.0f} ms")
+    print(f"change committed → webhook received: {latencies(samples, digits=0)}, max {max(samples) * 1000:.0f} ms")
 
 
 if __name__ == "__main__":
