@@ -11,6 +11,7 @@ interleaved across cases, so a busy moment of a shared machine does not fall on 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -130,12 +131,14 @@ def run(graph: Graph, rows: int, batch: int, repeat: int) -> list[Measured]:
         warm = Labels(f"Warm{index:02d}")
         _write(graph, case, warm, case.rows(batch, warm.name.lower()), batch)
     runs: dict[int, list[tuple[float, float]]] = {i: [] for i in range(len(CASES))}
+    load: list[float] = []
     for repetition in range(1, repeat + 1):
         for index, case in enumerate(CASES):
             labels = Labels(f"W{index:02d}r{repetition}")
             written = case.rows(rows, labels.name.lower())
             seconds = _write(graph, case, labels, written, batch)
             runs[index].append((len(written) / seconds, case.elements(written) / seconds))
+            load.append(os.getloadavg()[0])
     measured = [Measured(case, rows, batch, [r for r, _ in runs[i]], [e for _, e in runs[i]])
                 for i, case in enumerate(CASES)]
     print(f"{'nodes written by UNWIND … (unique key, fresh labels)':<72} {'rows':>7} {'batch':>6} "
@@ -143,6 +146,7 @@ def run(graph: Graph, rows: int, batch: int, repeat: int) -> list[Measured]:
     for m in measured:
         print(f"{m.case.name:<72} {m.rows:>7,} {m.batch:>6,} {_span(m.rows_per_s):>25} "
               f"{_span(m.elements_per_s):>29}  {len(m.rows_per_s)}")
+    print(f"machine load average (1 min) after each case: {min(load):.1f}-{max(load):.1f}")
     return measured
 
 
