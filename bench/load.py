@@ -6,7 +6,8 @@ Generates the synthetic sources for N people (100 000 people ≈ 190 000 custome
 - the store's ceiling: bare ``UNWIND … CREATE`` of 3-property nodes and of relationships, batches of 10 000;
 - the fair baseline: the store alone writing what the loader writes for a customer record — its
   ``bench.customer_rows`` shape (as many properties, a date and the batch's datetime included), the loader's
-  batch size, ``MERGE`` on a uniquely-constrained key, identifiers and their links by ``MERGE``;
+  batch size, ``MERGE`` on a uniquely-constrained key, identifiers and their links by ``MERGE`` — measured
+  after the load and, on the empty store, before it, since a shared machine's load drifts during a run;
 - the loader's own query (``load_customers``) on those same prepared rows, without validation or transform;
 
 so the loader's overhead is a ratio against each, not a guess.
@@ -17,6 +18,7 @@ so the loader's overhead is a ratio against each, not a guess.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import resource
 import time
@@ -66,6 +68,8 @@ def run(args: argparse.Namespace, settings: Settings, data: Path) -> None:
           f"{platform.python_version()}, {args.customers:,} people")
     generate(args.customers, data, seed=42)
     with open_graph(settings) as graph:
+        _printed("fair baseline on the empty store, before the load", fair_rate(graph, args.fair, "FairBefore"),
+                 args.fair)
         elements_by: dict[str, int] = {"customers": 0, "all": 0}
         seconds_by: dict[str, float] = {"customers": 0.0, "all": 0.0}
         for path, mapping in plan([data]):
@@ -77,7 +81,7 @@ def run(args: argparse.Namespace, settings: Settings, data: Path) -> None:
                 seconds_by[kind] += summary.seconds
             print(f"{summary.kind:<12} {summary.source:<12} {summary.read:>9,} rows {summary.seconds:8.2f} s "
                   f"{summary.read / summary.seconds:>9,.0f} rows/s {added:>9,} elements "
-                  f"{added / summary.seconds:>8,.0f} elements/s  written {summary.written:,}")
+                  f"{added / summary.seconds:>8,.0f} elements/s  written {summary.written:,}{_load()}")
         rates = {kind: elements_by[kind] / seconds_by[kind] for kind in elements_by}
         for kind, rate in rates.items():
             print(f"{kind:<25} {seconds_by[kind]:19.2f} s {elements_by[kind]:>26,} elements {rate:>8,.0f} elements/s")
@@ -85,18 +89,20 @@ def run(args: argparse.Namespace, settings: Settings, data: Path) -> None:
         node_rate, rel_rate = _raw_rates(graph, args.raw)
         ceiling = 2 / (1 / node_rate + 1 / rel_rate)
         print(f"store's ceiling, UNWIND…CREATE of 3-property nodes, batches of 10 000: {node_rate:,.0f} nodes/s, "
-              f"{rel_rate:,.0f} relationships/s ({args.raw:,} each), {ceiling:,.0f} elements/s")
-        fair = fair_rate(graph, args.fair)
-        query = loader_query_rate(graph, args.fair)
-        for name, (rows_per_s, elements_per_s) in (("fair baseline (store alone, loader's shape)", fair),
-                                                   ("loader's query alone on prepared rows", query)):
-            print(f"{name}: {rows_per_s:,.0f} rows/s, {elements_per_s:,.0f} elements/s ({args.fair:,} rows of "
-                  f"{PROPERTIES} properties, batches of {BATCH_SIZE:,})")
+              f"{rel_rate:,.0f} relationships/s ({args.raw:,} each), {ceiling:,.0f} elements/s{_load()}")
+        fair = _printed("fair baseline (store alone, loader's shape)", fair_rate(graph, args.fair), args.fair)
+        query = _printed("loader's query alone on prepared rows", loader_query_rate(graph, args.fair), args.fair)
         for kind in ("customers", "all"):
             print(f"loader overhead, {kind}: {ceiling / rates[kind]:.2f}x the store's ceiling, "
                   f"{fair[1] / rates[kind]:.2f}x the fair baseline, {query[1] / rates[kind]:.2f}x its own query alone "
                   f"(elements/s)")
     print(f"client peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB")
+
+
+def _printed(name: str, rate: tuple[float, float], count: int) -> tuple[float, float]:
+    print(f"{name}: {rate[0]:,.0f} rows/s, {rate[1]:,.0f} elements/s ({count:,} rows of {PROPERTIES} properties, "
+          f"batches of {BATCH_SIZE:,}){_load()}")
+    return rate
 
 
 def _print_record_shape(graph: Graph) -> None:
@@ -106,11 +112,11 @@ def _print_record_shape(graph: Graph) -> None:
               f"({r['fewest']}-{r['most']}), {r['identifiers']:.2f} identifiers each")
 
 
-def fair_rate(graph: Graph, count: int) -> tuple[float, float]:
+def fair_rate(graph: Graph, count: int, name: str = "Fair") -> tuple[float, float]:
     """The store alone writing customer-shaped rows as the loader writes them: rows/s and elements/s."""
-    labels = Labels("Fair")
+    labels = Labels(name)
     labels.create_schema(graph.driver, graph.database)
-    rows = customer_rows(count, "fair")
+    rows = customer_rows(count, name.lower())
     seconds = write_batches(graph.driver, graph.database, labels.query(MERGE_LINKED), rows, BATCH_SIZE,
                             batch_params())
     return count / seconds, elements(rows) / seconds
@@ -124,6 +130,11 @@ def loader_query_rate(graph: Graph, count: int) -> tuple[float, float]:
         graph.upsert("load_customers", rows[i:i + BATCH_SIZE], **batch_params())
     seconds = time.perf_counter() - started
     return count / seconds, elements(rows) / seconds
+
+
+def _load() -> str:
+    """The machine's 1-minute load average, printed beside each figure: the reference machine is shared."""
+    return f"  (load {os.getloadavg()[0]:.1f})"
 
 
 def _elements(graph: Graph) -> int:
