@@ -68,6 +68,7 @@ def run(args: argparse.Namespace, settings: Settings, data: Path) -> None:
           f"{platform.python_version()}, {args.customers:,} people")
     generate(args.customers, data, seed=42)
     with open_graph(settings) as graph:
+        fair_rate(graph, BATCH_SIZE, "Warm")  # untimed: a freshly started store's first writes are cold (its JIT)
         _printed("fair baseline on the empty store, before the load", fair_rate(graph, args.fair, "FairBefore"),
                  args.fair)
         elements_by: dict[str, int] = {"customers": 0, "all": 0}
