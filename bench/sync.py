@@ -23,15 +23,14 @@ import os
 import subprocess
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx2
 
-from api.auth import issue_token, signing_key
 from bench.figures import machine_line
 from bench.scratch import demo_graph, fresh_graph
+from bench.serving import served, token
 from graph import Graph, Settings, open_graph
 from loaders.mapping import read_mapping
 
@@ -69,22 +68,6 @@ def file_load(settings: Settings, scratch: Path, rows: list[dict[str, Any]]) -> 
     with open_graph(settings) as graph:
         [run] = graph.read("ingest_bench_load_run", source="webshop_file")
     return wall, float(run["seconds"])
-
-
-def serve(settings: Settings, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "C360_HOME": str(settings.home)}
-    c360 = Path(sys.executable).with_name("c360")
-    server = subprocess.Popen([str(c360), "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx2.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                return server
-        except httpx2.TransportError:
-            time.sleep(0.3)
-    server.kill()
-    raise SystemExit(f"c360 serve did not become ready: {server.stderr.read().decode() if server.stderr else ''}")
 
 
 def http_ingest(client: httpx2.Client, rows: list[dict[str, Any]], batch: int) -> float:
@@ -148,24 +131,18 @@ def main() -> None:
         print(f"c360 load, {args.rows:,} rows (one JSONL file): {args.rows / wall:,.0f} rows/s over the command's "
               f"{wall:.2f} s wall time (process start included), {args.rows / seconds:,.0f} rows/s over its load "
               f"run's {seconds:.2f} s")
-        server = serve(settings, args.port)
-        key = signing_key(settings)
-        source = issue_token(key, "source", "bench", timedelta(hours=1), source="webshop")
-        agent = issue_token(key, "agent", "bench", timedelta(hours=1))
-        base = f"http://127.0.0.1:{args.port}"
-        try:
-            with httpx2.Client(base_url=base, headers={"Authorization": f"Bearer {source}"}, timeout=60) as ingest, \
-                 httpx2.Client(base_url=base, headers={"Authorization": f"Bearer {agent}"}, timeout=60) as reader:
-                took = http_ingest(ingest, accounts(args.rows, "h"), args.batch)
-                print(f"POST /ingest/webshop, {args.rows:,} rows in posts of {args.batch}: "
-                      f"{args.rows / took:,.0f} rows/s ({took:.2f} s; resolution of them running meanwhile)")
-                while ingest.get("/ingest/status").json()["waiting"]:
-                    time.sleep(0.1)
-                samples, missed = latencies(ingest, reader, targets)
-                runs = ingest.get("/ingest/status").json()["runs"]
-        finally:
-            server.terminate()
-            server.wait(30)
+        source = token(settings, "source", source="webshop")
+        agent = token(settings, "agent")
+        with served(settings, args.port) as base, \
+             httpx2.Client(base_url=base, headers={"Authorization": f"Bearer {source}"}, timeout=60) as ingest, \
+             httpx2.Client(base_url=base, headers={"Authorization": f"Bearer {agent}"}, timeout=60) as reader:
+            took = http_ingest(ingest, accounts(args.rows, "h"), args.batch)
+            print(f"POST /ingest/webshop, {args.rows:,} rows in posts of {args.batch}: "
+                  f"{args.rows / took:,.0f} rows/s ({took:.2f} s; resolution of them running meanwhile)")
+            while ingest.get("/ingest/status").json()["waiting"]:
+                time.sleep(0.1)
+            samples, missed = latencies(ingest, reader, targets)
+            runs = ingest.get("/ingest/status").json()["runs"]
     if not samples:
         raise SystemExit("no sample was resolved")
     p95 = f"p95 {nearest_rank(samples, 0.95) * 1000:.0f} ms" if len(samples) >= 100 else \
