@@ -9,6 +9,7 @@ as the mapping names no field for them. Then the file is loaded into a fresh emb
 sessions written, and the client's peak RSS, which must stay far below the file's size (rows stream).
 
     .venv/bin/python -m bench.stream --rows 1000000
+    .venv/bin/python -m bench.stream --rows 100000 --bare    # the same clicks without what real rows carry
 """
 
 from __future__ import annotations
@@ -175,18 +176,27 @@ def event_rows(rows: int, seed: int = 1) -> Iterator[dict[str, Any]]:
                "customer_no": f"C{browser.number:07d}" if logged_in and rng.random() < 0.3 else None}
 
 
-def write_events(path: Path, rows: int, seed: int = 1) -> None:
+def bare_rows(rows: int, seed: int = 1) -> Iterator[dict[str, Any]]:
+    """The same clicks as ``event_rows`` without user agent, referrer or client address, on short paths: the
+    rows this benchmark wrote before, so that one run tells what real rows cost beside them."""
+    for row in event_rows(rows, seed):
+        path = row["url"].removeprefix(SITE).partition("?")[0]
+        yield {"event_id": row["event_id"], "ts": row["ts"], "cookie_id": row["cookie_id"],
+               "device_id": row["device_id"], "url": path, "login_email": row["login_email"]}
+
+
+def write_events(path: Path, rows: int, seed: int = 1, bare: bool = False) -> None:
     with open(path, "w", encoding="utf-8") as out:
-        for row in event_rows(rows, seed):
+        for row in (bare_rows if bare else event_rows)(rows, seed):
             out.write(json.dumps(row) + "\n")
 
 
-def load_events(rows: int) -> tuple[LoadSummary, float, float]:
+def load_events(rows: int, bare: bool = False) -> tuple[LoadSummary, float, float]:
     """The log written and loaded into a fresh store: the load, the file's MiB, the RSS before loading."""
     with fresh_graph("c360-bench-stream-") as (settings, scratch):
         data = scratch / "web.jsonl"
         (scratch / "web.toml").write_text(MAPPING)
-        write_events(data, rows)
+        write_events(data, rows, bare=bare)
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         with open_graph(settings) as graph:
             summary = load_file(graph, data, mapping_for(data), settings.home)
@@ -196,11 +206,14 @@ def load_events(rows: int) -> tuple[LoadSummary, float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--bare", action="store_true",
+                        help="rows without user agent, referrer or client address, on short paths (as before)")
     args = parser.parse_args()
     print(machine_line("streaming"))
-    summary, size_mib, rss_before = load_events(args.rows)
+    summary, size_mib, rss_before = load_events(args.rows, args.bare)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{summary.read:,} rows ({size_mib:,.0f} MiB JSONL, {size_mib * 2**20 / max(summary.read, 1):,.0f} "
+    label = "bare rows: " if args.bare else ""
+    print(f"{label}{summary.read:,} rows ({size_mib:,.0f} MiB JSONL, {size_mib * 2**20 / max(summary.read, 1):,.0f} "
           f"bytes a row) in {summary.seconds:.1f} s: {summary.read / summary.seconds:,.0f} rows/s, "
           f"{summary.written:,} sessions written, {summary.rejected} rejected")
     print(f"client peak RSS {rss:,.0f} MiB (before loading: {rss_before:,.0f} MiB)")

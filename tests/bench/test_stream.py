@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from bench.stream import MAPPING, USER_AGENTS, event_rows, write_events
+from bench.stream import MAPPING, USER_AGENTS, bare_rows, event_rows, write_events
 from graph import Graph, Settings
 from loaders.mapping import mapping_for
 from loaders.run import load_file
@@ -24,6 +24,12 @@ def test_each_visitor_keeps_one_real_user_agent_and_clicks_carry_referrers() -> 
     assert any("Googlebot" in ua for ua in seen)
     assert sum(row["referrer"] is not None for row in rows) > len(rows) / 2
     assert sum(len(row["url"]) for row in rows) / len(rows) > 80
+
+
+def test_bare_rows_are_the_same_clicks_without_what_real_rows_carry() -> None:
+    real, bare = list(event_rows(500)), list(bare_rows(500))
+    assert [(r["ts"], r["cookie_id"]) for r in real] == [(b["ts"], b["cookie_id"]) for b in bare]
+    assert all("ua" not in b and "referrer" not in b and b["url"].startswith("/fr-fr/") for b in bare)
 
 
 def test_the_loader_stores_the_sessions_user_agents(embedded_graph: Graph, embedded_settings: Settings,
