@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bench import desk, geo
+from geo.invitations import invitations
 from geo.locate import locate
 from geo.near import venue
 from graph import Graph
@@ -26,7 +27,7 @@ def test_the_bench_graph_is_read_by_the_invitation_lists(graph: Graph) -> None:
     objectors = {row["id"] for row in graph.read("customer_restrictions", ids=[f"C{n:07d}" for n in range(400)])
                  if row["purpose"] == "marketing"}
     assert len(objectors) == 27
-    listed = [i for n in range(3) for i in geo.invitations(graph, venue(graph, f"S{n:04d}"), 50)]
+    listed = [i for n in range(3) for i in invitations(graph, venue(graph, f"S{n:04d}"), 50)]
     assert listed
     assert not objectors & {i.customer_id for i in listed}
     refused = {row["id"] for row in graph.driver.execute_query(
