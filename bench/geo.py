@@ -3,10 +3,16 @@
 The graph is written straight into a fresh store (resolution is measured by bench/resolve.py): customers
 with one source record and email each, living in real towns of France, Belgium and the Netherlands drawn by
 population, 200 stores in towns, about three purchases per buying customer at one of the stores nearest
-to their town, and a marketing consent for half of them. Then, timed: `locate` (homes and SHOPS_AT),
-`score` (RFM), radius queries around random towns and stores, invitation lists for a 10 km radius.
+to their town, and a marketing consent ledger as the loader writes it today (a choice about marketing by
+email for half of them, a later refusal of all marketing for a few). A share of the customers then restrict
+marketing or profiling through ``privacy.restrictions``, as an agent would. Then, timed, through the
+functions the CLI and the API call: ``locate`` (homes and SHOPS_AT), ``score`` (RFM), radius queries of
+10 km and 50 km around towns drawn by population, and 10 km invitation lists around stores drawn at random.
 
-    .venv/bin/python -m bench.geo --customers 100000 --stores 200
+Every latency is printed with its sample count. The tail is a p99 only from 1 000 samples (nearest rank);
+a kind that reaches its time budget first stops there and prints the maximum of what it measured instead.
+
+    .venv/bin/python -m bench.geo --customers 100000 --stores 200 --queries 1000
 """
 
 from __future__ import annotations
@@ -14,26 +20,29 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import platform
 import random
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sized
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import Any
 
 from neo4j import RoutingControl
 
-from bench.figures import percentiles_ms
+from bench.figures import machine_line, percentiles_ms
 from bench.scratch import fresh_graph
 from geo.gazetteer import Place, gazetteer
 from geo.invitations import Invitation, invitations
 from geo.locate import locate
 from geo.near import Venue, near, venue
 from graph import Graph, open_graph
+from privacy.restrictions import restrict
 from scoring.score import score_customers
 
 COUNTRIES = {"FR": 0.5, "BE": 0.25, "NL": 0.25}
+#: fewer samples than this and the 99th percentile is one of the few slowest: the maximum is printed instead
+P99_SAMPLES = 1000
+WARM_UP = 10
 SETUP = {
     "stores": "UNWIND $rows AS row CREATE (s:Store) SET s = row, "
               "s.location = point({latitude: row.latitude, longitude: row.longitude})",
@@ -45,9 +54,11 @@ SETUP = {
     "transactions": "UNWIND $rows AS row MATCH (i:Identifier {key: row.identifier}), (s:Store {key: row.store}) "
                     "CREATE (i)<-[:BY]-(:Transaction {key: row.key, at: row.at, amount: row.amount, "
                     "amount_minor: row.minor, currency: 'EUR', loaded_at: $now})-[:AT]->(s)",
-    "consents": "MERGE (p:Purpose {name: 'marketing_email'}) WITH p UNWIND $rows AS row "
+    # as loaders/consents.py writes them: purpose and channel apart, the purpose node named by the purpose
+    "consents": "MERGE (p:Purpose {name: 'marketing'}) WITH p UNWIND $rows AS row "
                 "MATCH (i:Identifier {key: row.identifier}) CREATE (i)<-[:FOR]-(:ConsentEvent {key: row.key, "
-                "at: row.at, granted: row.granted, source: 'bench'})-[:ABOUT]->(p)",
+                "source: 'bench', source_id: row.key, at: row.at, purpose: 'marketing', channel: row.channel, "
+                "granted: row.granted, captured_via: 'web', loaded_at: $now})-[:ABOUT]->(p)",
 }
 
 
@@ -88,8 +99,12 @@ def build(graph: Graph, customers: int, stores: int, seed: int = 5) -> dict[str,
                     nearest[town.name]), "at": now - timedelta(days=rng.randint(1, 720)), "amount": minor / 100,
                     "minor": minor})
         if rng.random() < 0.5:
-            consents.append({"key": f"K{n}", "identifier": f"email:{email}", "granted": rng.random() < 0.9,
-                             "at": now - timedelta(days=rng.randint(1, 900))})
+            at = now - timedelta(days=rng.randint(30, 900))
+            consents.append({"key": f"K{n}", "identifier": f"email:{email}", "channel": "email",
+                             "granted": rng.random() < 0.9, "at": at})
+            if rng.random() < 0.03:  # "no more marketing, by any means", after the choice by email
+                consents.append({"key": f"K{n}-all", "identifier": f"email:{email}", "channel": None,
+                                 "granted": False, "at": at + timedelta(days=rng.randint(1, 29))})
     for name, rows in (("stores", store_rows), ("customers", people), ("transactions", purchases),
                        ("consents", consents)):
         for start in range(0, len(rows), 5000):
@@ -99,59 +114,111 @@ def build(graph: Graph, customers: int, stores: int, seed: int = 5) -> dict[str,
             "consents": len(consents)}
 
 
+def restrict_some(graph: Graph, customers: int, share: float, seed: int = 9) -> dict[str, int]:
+    """A ``share`` of the customers restrict processing through the product's own path (ledger, edge, audit,
+    change feed): two in three object to marketing, one in three restricts profiling."""
+    rng = random.Random(seed)
+    chosen = rng.sample(range(customers), round(customers * share))
+    counts = {"marketing": 0, "profiling": 0}
+    for k, n in enumerate(chosen):
+        purpose = "profiling" if k % 3 == 2 else "marketing"
+        restrict(graph, f"C{n:07d}", purpose, by="bench", why="benchmark", objection=purpose == "marketing")
+        counts[purpose] += 1
+    return counts
+
+
 def _invite(graph: Graph, store_key: str) -> list[Invitation]:
+    """What `c360 invite --venue <store> --radius 10` lists."""
     return invitations(graph, venue(graph, store_key), 10)
 
 
-def _timed(runs: list[Callable[[], Any]]) -> tuple[list[float], list[int]]:
-    seconds, sizes = [], []
+def _timed(label: str, runs: list[Callable[[], Sized]], budget: float) -> tuple[list[float], list[int]]:
+    """Seconds and result sizes of ``runs`` one after another, stopping once ``budget`` seconds are spent."""
+    seconds: list[float] = []
+    sizes: list[int] = []
+    began = time.perf_counter()
     for run in runs:
         started = time.perf_counter()
         result = run()
         seconds.append(time.perf_counter() - started)
         sizes.append(len(result))
+        if len(seconds) % 100 == 0:
+            print(f"  {label}: {len(seconds)} in {time.perf_counter() - began:.0f} s", file=sys.stderr, flush=True)
+        if time.perf_counter() - began > budget:
+            print(f"  {label}: budget of {budget:.0f} s spent after {len(seconds)} of {len(runs)}", file=sys.stderr,
+                  flush=True)
+            break
     return seconds, sizes
 
 
-def _percentiles(samples: list[float]) -> str:
-    p50, p99 = percentiles_ms(samples)
-    return f"p50 {p50:.1f} ms, p99 {p99:.1f} ms"
+def latencies(seconds: list[float]) -> str:
+    """Median and tail of ``seconds`` with the sample count: p99 from 1 000 samples, else the maximum."""
+    p50, p99 = percentiles_ms(seconds)
+    tail = f"p99 {p99:.1f} ms" if len(seconds) >= P99_SAMPLES else f"max of {len(seconds)} {max(seconds) * 1000:.1f} ms"
+    return f"{len(seconds)} samples: p50 {p50:.1f} ms, {tail}"
+
+
+def _median(sizes: list[int]) -> int:
+    return sorted(sizes)[len(sizes) // 2]
+
+
+def _phase(label: str, started: float) -> None:
+    print(f"{label}: done after {time.perf_counter() - started:.0f} s, load average {os.getloadavg()[0]:.1f}",
+          file=sys.stderr, flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--stores", type=int, default=200)
-    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--queries", type=int, default=1000, help="samples of each kind of query")
+    parser.add_argument("--restricted", type=float, default=0.005,
+                        help="share of customers who restrict marketing or profiling")
+    parser.add_argument("--budget", type=float, default=1800,
+                        help="seconds each kind of query may take in all; it stops there")
     args = parser.parse_args()
     rng = random.Random(11)
+    load_before = os.getloadavg()[0]
+    began = time.perf_counter()
     with fresh_graph("c360-bench-geo-") as (settings, _), open_graph(settings) as graph:
         started = time.perf_counter()
         sizes = build(graph, args.customers, args.stores)
         built = time.perf_counter() - started
+        _phase("written", began)
+        started = time.perf_counter()
+        restricted = restrict_some(graph, sizes["customers"], args.restricted)
+        restricting = time.perf_counter() - started
+        _phase("restricted", began)
         located = locate(graph, full=True)
+        _phase("located", began)
         scored = score_customers(graph)
+        _phase("scored", began)
         points = [Venue(t.name, t.latitude, t.longitude) for t in _towns(rng, args.queries)]
-        for place in points[:20]:
-            near(graph, place, 10)  # warm-up
-        radius_s, radius_n = _timed([partial(near, graph, p, 10) for p in points])
-        wide_s, wide_n = _timed([partial(near, graph, p, 50) for p in points[:50]])
-        store_keys = rng.sample([f"S{n:04d}" for n in range(sizes["stores"])], min(50, sizes["stores"]))
-        invite_s, invite_n = _timed([partial(_invite, graph, k) for k in store_keys])
-    print(f"c360 geo benchmark, {datetime.now(UTC):%Y-%m-%d}, {platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}")
+        rng.shuffle(points)  # the countries' towns interleaved, as the budget may stop a kind early
+        store_keys = rng.choices([f"S{n:04d}" for n in range(sizes["stores"])], k=args.queries)
+        for place, key in zip(points[:WARM_UP], store_keys[:WARM_UP], strict=False):
+            near(graph, place, 10)
+            _invite(graph, key)
+        radius_s, radius_n = _timed("radius 10 km", [partial(near, graph, p, 10) for p in points], args.budget)
+        wide_s, wide_n = _timed("radius 50 km", [partial(near, graph, p, 50) for p in points], args.budget)
+        invite_s, invite_n = _timed("invitations", [partial(_invite, graph, k) for k in store_keys], args.budget)
+    print(machine_line("geo") + f"; load average {load_before:.1f} at the start, "
+          "{:.1f} / {:.1f} / {:.1f} at the end (1 / 5 / 15 min)".format(*os.getloadavg()))
     print(f"graph: {sizes['customers']:,} customers, {sizes['stores']} stores, {sizes['transactions']:,} "
-          f"transactions, {sizes['consents']:,} consents (written in {built:.1f} s)")
+          f"transactions, {sizes['consents']:,} consent events (written in {built:.1f} s)")
+    print(f"restrictions: {restricted['marketing']} objections to marketing, {restricted['profiling']} "
+          f"restrictions of profiling ({restricting:.1f} s)")
     print(f"locate (homes + SHOPS_AT, full): {located.seconds:.1f} s (exact {located.exact:,}, town "
           f"{located.city:,}, unknown {located.unknown:,})")
     print(f"score (RFM, segments, value): {scored.seconds:.1f} s for {scored.customers:,} customers "
           f"({scored.buyers:,} with purchases)")
-    print(f"radius 10 km around {len(points)} towns: {_percentiles(radius_s)}, "
-          f"median {sorted(radius_n)[len(radius_n) // 2]:,} customers found")
-    print(f"radius 50 km around {len(wide_s)} towns: {_percentiles(wide_s)}, "
-          f"median {sorted(wide_n)[len(wide_n) // 2]:,} customers found")
-    print(f"invitation list, 10 km around {len(invite_s)} stores: {_percentiles(invite_s)}, "
-          f"median {sorted(invite_n)[len(invite_n) // 2]:,} invitees")
+    print(f"radius 10 km around towns: {latencies(radius_s)}; median {_median(radius_n):,} customers found, "
+          f"most {max(radius_n):,}")
+    print(f"radius 50 km around towns: {latencies(wide_s)}; median {_median(wide_n):,} customers found, "
+          f"most {max(wide_n):,}")
+    print(f"invitation list, 10 km around a store ({len(set(store_keys[:len(invite_s)]))} stores drawn): "
+          f"{latencies(invite_s)}; median {_median(invite_n):,} invitees, most {max(invite_n):,}")
+    print(f"total {time.perf_counter() - began:.0f} s")
 
 
 if __name__ == "__main__":
