@@ -10,7 +10,8 @@ store per mutant would take hours. This is not part of CI; it prints per module:
     .venv/bin/python -m bench.mutation --fresh
     .venv/bin/python -m bench.mutation --modules loaders.normalise,api.access --survivors
 
-Score = (killed + timeout) / every mutant that ran or had no test; "no tests" count against it.
+Score = (killed + timeout) / every mutant checked, "no tests" counting against it; "of the tested": the same
+among the mutants some selected test reaches (the rest are left to the store tests).
 """
 
 from __future__ import annotations
@@ -63,10 +64,11 @@ class ModuleResult:
         counted["other"] = sum(n for v, n in counted.items() if v not in COLUMNS)
         return counted
 
-    @property
-    def score(self) -> float | None:
+    def score(self, tested_only: bool = False) -> float | None:
+        """Killed (or timed out) among the mutants checked; ``tested_only``: among those some test reached."""
         counted = self.counts
         scored = counted["mutants"] - counted["skipped"] - counted["type check"] - counted["not checked"]
+        scored -= counted["no tests"] if tested_only else 0
         return (counted["killed"] + counted["timeout"]) / scored if scored else None
 
     def named(self, kind: str) -> list[str]:
@@ -129,11 +131,12 @@ def show(name: str) -> str:
 
 def table(results: list[ModuleResult]) -> str:
     total = ModuleResult("all", {f"{r.module}.{n}": v for r in results for n, v in r.verdicts.items()})
-    lines = ["| module | " + " | ".join(COLUMNS) + " | score |", "|---|" + "---|" * (len(COLUMNS) + 1)]
+    lines = ["| module | " + " | ".join(COLUMNS) + " | score | of the tested |", "|---|" + "---|" * (len(COLUMNS) + 2)]
     for result in [*results, total]:
-        counted, score = result.counts, result.score
+        counted = result.counts
         name = f"**{result.module}**" if result is total else f"`{result.module}`"
-        shown = "" if score is None else f"{score:.1%}"
+        scores = [result.score(), result.score(tested_only=True)]
+        shown = " | ".join("" if score is None else f"{score:.1%}" for score in scores)
         lines.append(f"| {name} | " + " | ".join(str(counted[c]) for c in COLUMNS) + f" | {shown} |")
     return "\n".join(lines)
 
