@@ -134,3 +134,18 @@ def test_contact_channels_by_any_of_their_names() -> None:
         "email", "sms", "post", "phone", "sms"]
     assert consent_name("marketing", "email") == "marketing by email"
     assert consent_name("profiling", None) == "profiling"
+
+
+def test_a_lone_surrogate_is_found_anywhere_in_json_and_refused_in_text() -> None:
+    assert normalise.lone_surrogate("a\ud800") and not normalise.lone_surrogate("a😀b")
+    assert normalise.lone_surrogate(["\ud800", {"key": "value"}])  # an object after it does not hide it
+    assert normalise.lone_surrogate({"ok": [1, {"\udfff": None}]}) and not normalise.lone_surrogate({"a": [1, "b"]})
+    for normaliser in (normalise.text, normalise.code, normalise.person_name):
+        with pytest.raises(ValueError, match=r"^not valid text \(lone surrogate\)$"):
+            normaliser("Jean\ud800")
+
+
+@pytest.mark.parametrize(("value", "reason"), [("  ", "empty name"), ("Jean2", "a name holds no digits")])
+def test_a_name_refused_says_why(value: str, reason: str) -> None:
+    with pytest.raises(ValueError, match=f"^{reason}$"):
+        normalise.person_name(value)
