@@ -33,10 +33,11 @@ def _rows(path: Path, mapping: SourceMapping) -> list[tuple[int, dict[str, Any],
 
 
 def test_rows_after_a_malformed_or_blank_line_keep_their_line_numbers(tmp_path: Path) -> None:
-    path, mapping = _source(tmp_path, "shop.csv", b'id,email\n1,"a"b\n, \n2,"multi\nline"\n3,c@x.fr\n')
+    path, mapping = _source(tmp_path, "shop.csv", b'id,email\n1,"a"b\n0,z@x.fr\n, \n2,"multi\nline"\n3,c@x.fr\n')
     rows = _rows(path, mapping)
     assert rows[0][0] == 2 and rows[0][2] is not None and rows[0][2].startswith("malformed CSV: ")
-    assert rows[1:] == [(4, {"id": "2", "email": "multi\nline"}, None), (6, {"id": "3", "email": "c@x.fr"}, None)]
+    assert rows[1:] == [(3, {"id": "0", "email": "z@x.fr"}, None), (5, {"id": "2", "email": "multi\nline"}, None),
+                        (7, {"id": "3", "email": "c@x.fr"}, None)]
 
 
 def test_a_quoted_line_break_is_kept_as_written(tmp_path: Path) -> None:
@@ -50,8 +51,8 @@ def test_the_declared_quote_character(tmp_path: Path) -> None:
 
 
 def test_a_byte_order_mark_is_not_part_of_the_first_column(tmp_path: Path) -> None:
-    path, mapping = _source(tmp_path, "shop.csv", b"\xef\xbb\xbfid,email\n1,x\n", extra='encoding = "utf-8"\n')
-    assert _rows(path, mapping) == [(2, {"id": "1", "email": "x"}, None)]
+    path, mapping = _source(tmp_path, "shop.csv", b"\xef\xbb\xbfid,email,Xtra\n1,x,y\n", extra='encoding = "utf-8"\n')
+    assert _rows(path, mapping) == [(2, {"id": "1", "email": "x", "Xtra": "y"}, None)]
     detected, mapping = _source(tmp_path, "bom.csv", b"\xef\xbb\xbfid,email\n1,Zo\xc3\xab\n")
     assert _rows(detected, mapping) == [(2, {"id": "1", "email": "Zoë"}, None)]
 
@@ -69,6 +70,7 @@ def test_utf16_with_its_byte_order_mark_is_read(tmp_path: Path) -> None:
     (b"PK\x03\x04" + b"not a csv " * 50, "not a CSV text file (the file is a ZIP archive, such as an XLSX workbook)"),
     (b"%PDF-1.7 \x00\x01", "not a CSV text file (the file is a PDF document)"),
     (b"id,email\x00\x01\x02", "not a CSV text file (the file is binary data)"),
+    (b"", "the file is empty"),
 ])
 def test_a_file_that_cannot_be_read_says_why(tmp_path: Path, content: bytes, message: str) -> None:
     path, mapping = _source(tmp_path, "shop.csv", content, extra='delimiter = ","\n')
@@ -99,13 +101,13 @@ def test_a_delimiter_is_found_in_the_header_when_the_rows_do_not_say(tmp_path: P
 
 def test_jsonl_lines_each_with_its_reason_and_nothing_lost_after_them(tmp_path: Path) -> None:
     lines = [b'{"id": "1", "email": "H\xe9l\xe8ne"}', b'{"id": "2", "email": "caf\xc3\xa9"}', b"[" * 100_000,
-             b'{"id": "3", "n": ' + b"9" * 5000 + b"}", b"", b'{"id": "4"}']
+             b'{"id": "3", "n": ' + b"9" * 5000 + b"}", b"", b'{"id": "4"}', b"[4]", b'{"id": "5"}']
     path, mapping = _source(tmp_path, "shop.jsonl", b"\n".join(lines) + b"\n", extra='encoding = "utf-8"\n')
     assert _rows(path, mapping) == [
         (1, {}, "not valid utf-8 text"), (2, {"id": "2", "email": "café"}, None),
         (3, {}, "not valid JSON: nested too deeply"), (4, {}, "not valid JSON: Exceeds the limit (4300 digits) for "
                                                               "integer string conversion"),
-        (6, {"id": "4"}, None)]
+        (6, {"id": "4"}, None), (7, {}, "a JSON line must hold an object"), (8, {"id": "5"}, None)]
 
 
 def test_jsonl_in_a_declared_legacy_encoding(tmp_path: Path) -> None:
@@ -119,6 +121,7 @@ def test_encoding_detection_weighs_valid_and_invalid_lines() -> None:
     assert detect_encoding(b"caf\xc3\xa9\nna\xc3\xafve\nna\xefve\nx") == "utf-8"  # mostly UTF-8: its stray lines go
     assert detect_encoding(b"caf\xc3\xa9\nab\xc3") == "utf-8"  # the last line may be cut mid-character
     assert detect_encoding(b"ascii\nonly") == "utf-8"
+    assert detect_encoding(b"\xc3\xa9\n\xc3\xa9\n\xe9\n\xe9\n\xe9\nx") != "utf-8"  # 2 valid against 3 invalid
     assert detect_encoding(b"\xef\xbb\xbfid") == "utf-8-sig" and detect_encoding(b"\xff\xfei\x00") == "utf-16"
 
 
@@ -137,7 +140,7 @@ def test_a_workbook_row_by_row_as_stored(tmp_path: Path) -> None:
     path, mapping = _source(tmp_path, "shop.xlsx", b"")
     _workbook(path, [[" id ", "email", None, "joined", "score"], [12.0, "a@x.fr", "ignored", datetime(2024, 5, 1),
                                                                    2.5],
-                     [None, None, None, None, None], ["C7", "=HYPERLINK(\"x\")", None, None, 3]])
+                     [None, " ", "", None, None], ["C7", "=HYPERLINK(\"x\")", None, None, 3]])
     assert _rows(path, mapping) == [
         (2, {"id": "12", "email": "a@x.fr", "joined": datetime(2024, 5, 1), "score": "2.5"}, None),
         (4, {"id": "C7", "email": '=HYPERLINK("x")', "joined": None, "score": "3"}, None)]
@@ -156,8 +159,14 @@ def test_a_workbook_sheet_by_name_and_what_a_bad_one_says(tmp_path: Path) -> Non
     assert str(missing.value) == f"{path}: no sheet 'Nope' (sheets: People, Empty)"
     path, mapping = _source(tmp_path, "shop.xlsx", b"", extra='sheet = "People"\n')
     _workbook(path, [["id", "mail"]])
-    with pytest.raises(InputError, match=r"column\(s\) email named in the mapping are not in the header"):
+    with pytest.raises(InputError) as columns:
         list(read_rows(path, mapping))
+    assert str(columns.value) == (f"{path}: column(s) email named in the mapping are not in the header "
+                                  "(header: id, mail)")
+    text, mapping = _source(tmp_path, "text.xlsx", b"id,email\n1,x\n")
+    with pytest.raises(InputError) as plain:
+        list(read_rows(text, mapping))
+    assert str(plain.value) == f"{text}: not an XLSX workbook (the file is plain text)"
     broken, mapping = _source(tmp_path, "broken.xlsx", b"PK\x03\x04" + bytes(100))
     with pytest.raises(InputError, match=r"broken\.xlsx: not a readable XLSX workbook: "):
         list(read_rows(broken, mapping))
@@ -172,3 +181,10 @@ def test_rows_in_memory_by_column_or_by_field(tmp_path: Path) -> None:
         (2, {}, "a row must be a JSON object"), (3, {}, "an empty row holds no record"),
         (4, {}, "column 'id' given twice (by its name and by its field's)"), (5, {"id": "5"}, None),
         (6, {}, "an empty row holds no record")]
+
+
+def test_a_mostly_utf8_file_with_no_declared_delimiter(tmp_path: Path) -> None:
+    content = "id;email\n1;Zoë\n2;Chloé\n3;Léa\n".encode() + "4;Zoë\n".encode("latin-1")
+    path, mapping = _source(tmp_path, "shop.csv", content)
+    assert _rows(path, mapping)[2:] == [(4, {"id": "3", "email": "Léa"}, None),
+                                        (5, {"id": "4", "email": "Zo\ufffd"}, "not valid utf-8 text")]

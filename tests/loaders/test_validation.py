@@ -154,3 +154,12 @@ def test_files_validate_with_the_source_formats(tmp_path: Path) -> None:
     accepted = list(validate(read_rows(path, mapping), mapping, CustomerRecord, path, rejects))
     rejects.close()
     assert [(a.line, a.record.model_dump()["birth_date"].isoformat()) for a in accepted] == [(2, "1980-12-31")]
+
+
+def test_rows_without_an_id_are_the_same_whatever_their_column_order(tmp_path: Path) -> None:
+    mapping = _mapping(tmp_path, "customers", {"email": "email"}, id_column=None)
+    rows = [{"email": "a@x.fr", "when": datetime(2024, 1, 1, tzinfo=UTC)},
+            {"when": datetime(2024, 1, 1, tzinfo=UTC), "email": "a@x.fr"}]
+    accepted, rejects = _validate(tmp_path, rows, mapping, CustomerRecord)
+    assert len(accepted) == 1 and [(e["line"], e["reason"]) for e in rejects] == [
+        (1, "duplicate row (identical to an earlier one); first seen at row 0")]

@@ -55,6 +55,8 @@ def test_the_home_rules_are_used_unless_a_file_is_named(tmp_path: Path) -> None:
      "last_core, first_initials, birth_date, birth_year, postcode, street, city, email, phone, national_id, "
      "customer_number, email_user"),
     ("[matching]\nblocking = [[]]\n", "matching.blocking: Value error, a rule names at least one column"),
+    ("[identifiers.email]\ntrust = 2\nmax_records = 1\n", "identifiers.email.trust: Input should be less than or "
+     "equal to 1; identifiers.email.max_records: Input should be greater than or equal to 2"),
 ])
 def test_a_bad_rules_file_is_refused_with_its_key(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "rules.toml"
