@@ -66,3 +66,36 @@ def test_conflict_is_split_at_the_weakest_link() -> None:
     result = split(["a", "b", "c", "d"], links, Rules(exclusive, {}))
     assert result.groups == [["a", "b"], ["c", "d"]]
     assert result.cut == [Link(0.6, "b", "c", "phone:1")]
+
+
+def test_a_decision_alone_is_a_conflict() -> None:
+    assert has_conflict(["a", "b"], Rules({}, {"a": {"b"}, "b": {"a"}}))
+    assert not has_conflict(["a", "c"], Rules({}, {"a": {"b"}, "b": {"a"}}))
+
+
+def test_values_conflict_only_within_one_identifier_type_and_scope() -> None:
+    exclusive = {"a": {("national_id", "*"): "1"}, "b": {("customer_number", "*"): "2"},
+                 "c": {("customer_number", "crm"): "3"}}
+    assert not has_conflict(["a", "b", "c"], Rules(exclusive, {}))
+    assert has_conflict(["b", "d"], Rules({**exclusive, "d": {("customer_number", "*"): "4"}}, {}))
+
+
+def test_a_decision_recorded_on_one_side_still_keeps_the_two_apart() -> None:
+    result = split(["a", "b"], [Link(0.9, "a", "b", "email:x")], Rules({}, {"b": {"a"}}))
+    assert result.groups == [["a"], ["b"]] and result.cut == [Link(0.9, "a", "b", "email:x")]
+
+
+def _national_ids_only(kind: str, value: str, other: str) -> bool:
+    """Values conflict only within the national id: the type the rules are asked about must be the slot's."""
+    return kind == "national_id" and value != other
+
+
+def test_values_accepted_by_a_vouched_merge_are_those_of_its_identifier_type() -> None:
+    exclusive = {"a": {("national_id", "*"): "1111111"}, "b": {("national_id", "*"): "1111111"},
+                 "c": {("national_id", "*"): "9999999"}}
+    vouched = Rules(exclusive, {}, _national_ids_only, vouches=lambda x, y: {x, y} == {"a", "c"})
+    later = [Link(0.99, "a", "c", "SIMILAR_TO"), Link(0.95, "a", "b", "national_id:1111111")]
+    assert split(["a", "b", "c"], later, vouched).groups == [["a", "b", "c"]]
+    first = [Link(1.0, "a", "b", "national_id:1111111"), Link(0.99, "a", "c", "SIMILAR_TO")]
+    assert split(["a", "b", "c"], first, vouched).groups == [["a", "b", "c"]]
+    assert split(["a", "b", "c"], first, Rules(exclusive, {}, _national_ids_only)).groups == [["a", "b"], ["c"]]

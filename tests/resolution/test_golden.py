@@ -46,3 +46,23 @@ def test_birth_dates_vote_and_a_correction_wins_contact_data() -> None:
     assert chosen["values"]["birth_date"] == date(1984, 3, 7)
     assert chosen["values"]["phone"] == "+33622222222"
     assert golden(records, TRUST, ())["values"]["birth_date"] == date(1984, 7, 3)  # by trust when asked
+
+
+def test_a_source_the_rules_do_not_rank_trails_every_ranked_one() -> None:
+    """Unranked sources weigh 1.0: below the least trusted ranked source (2.0), however recent."""
+    records = [_record("loyalty:1", 1, email="ranked@x.fr"), _record("partner:2", 9, email="unranked@x.fr")]
+    assert golden(records, TRUST, MAJORITY)["values"]["email"] == "ranked@x.fr"
+
+
+def test_a_record_without_a_load_time_counts_as_the_oldest() -> None:
+    records = [{"key": "crm:1", "source": "crm", "phone": "+33611111111"}, _record("crm:2", 1, phone="+33622222222")]
+    assert golden(records, TRUST, MAJORITY)["values"]["phone"] == "+33622222222"
+
+
+def test_four_letters_one_slip_apart_vote_together_two_slips_do_not() -> None:
+    marc = [_record("crm:1", 1, first_name="Luca"), _record("webshop:2", 2, first_name="Mark"),
+            _record("loyalty:3", 3, first_name="Marc")]
+    assert golden(marc, TRUST, MAJORITY)["values"]["first_name"] == "Mark"  # Marc votes with Mark: 2 against 1
+    johan = [_record("crm:1", 1, first_name="Emma"), _record("webshop:2", 2, first_name="Johan"),
+             _record("loyalty:3", 3, first_name="Jonas")]
+    assert golden(johan, TRUST, MAJORITY)["values"]["first_name"] == "Emma"  # two edits: three names, one each
