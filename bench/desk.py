@@ -23,14 +23,13 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pipeline
-from bench.figures import machine_line, percentiles_ms
+from bench.figures import latencies, machine_line
 from bench.scratch import demo_graph, fresh_graph
 from desk.contact import correct_contact
 from graph import Graph, open_graph
 from resolution.rules import default_rules
 
 #: fewer samples than this and the 99th percentile is one of the few slowest: the maximum is printed instead
-P99_SAMPLES = 1000
 TOWNS = [("75011", "Paris", "FR"), ("69002", "Lyon", "FR"), ("1000", "Brussels", "BE"), ("3011 AB", "Rotterdam", "NL")]
 
 
@@ -72,13 +71,6 @@ def _together(graph: Graph, count: int, rng: random.Random) -> tuple[list[float]
     return seconds, count - len(seconds)
 
 
-def latencies(seconds: list[float]) -> str:
-    """Median and tail of ``seconds`` with the sample count: p99 from 1 000 samples, else the maximum."""
-    p50, p99 = percentiles_ms(seconds)
-    tail = f"p99 {p99:.0f} ms" if len(seconds) >= P99_SAMPLES else f"max of {len(seconds)} {max(seconds) * 1000:.0f} ms"
-    return f"{len(seconds)} samples: p50 {p50:.0f} ms, {tail}"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--customers", type=int, default=10_000)
@@ -97,9 +89,10 @@ def main() -> None:
           + ", ".join(f"{k} {v:,}" for k, v in transactions.items()))
     for label, seconds in (("desk command alone (write, audit, re-resolve)", alone),
                            ("through pipeline (+ home and stores follow)", followed)):
-        print(f"{label}: {latencies(seconds)}")
+        print(f"{label}: {latencies(seconds, digits=0)}")
     if together:
-        print(f"{args.together} agents correcting one customer at once: {latencies(together)}, {failed} failed")
+        print(f"{args.together} agents correcting one customer at once: {latencies(together, digits=0)}, "
+              f"{failed} failed")
     elif args.together:
         print(f"{args.together} agents correcting one customer at once: all {failed} failed")
 

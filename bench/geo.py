@@ -29,7 +29,7 @@ from functools import partial
 
 from neo4j import RoutingControl
 
-from bench.figures import machine_line, percentiles_ms
+from bench.figures import latencies, machine_line
 from bench.scratch import fresh_graph
 from geo.gazetteer import Place, gazetteer
 from geo.invitations import Invitation, invitations
@@ -41,7 +41,6 @@ from scoring.score import score_customers
 
 COUNTRIES = {"FR": 0.5, "BE": 0.25, "NL": 0.25}
 #: fewer samples than this and the 99th percentile is one of the few slowest: the maximum is printed instead
-P99_SAMPLES = 1000
 WARM_UP = 10
 SETUP = {
     "stores": "UNWIND $rows AS row CREATE (s:Store) SET s = row, "
@@ -149,13 +148,6 @@ def _timed(label: str, runs: list[Callable[[], Sized]], budget: float) -> tuple[
                   flush=True)
             break
     return seconds, sizes
-
-
-def latencies(seconds: list[float]) -> str:
-    """Median and tail of ``seconds`` with the sample count: p99 from 1 000 samples, else the maximum."""
-    p50, p99 = percentiles_ms(seconds)
-    tail = f"p99 {p99:.1f} ms" if len(seconds) >= P99_SAMPLES else f"max of {len(seconds)} {max(seconds) * 1000:.1f} ms"
-    return f"{len(seconds)} samples: p50 {p50:.1f} ms, {tail}"
 
 
 def _median(sizes: list[int]) -> int:

@@ -8,7 +8,7 @@
 3. Pairwise precision, recall and F1 of the customers users get (``c360 export clusters``: record →
    customer) against the generator's truth.
 4. ``--reads`` full 360s of customers drawn at random, through the driver, one after another, after 50
-   untimed: the reads the API makes for its full 360 query (``bench.api.raw_neighbourhood``: profile, records
+   untimed: the reads the API makes for its full 360 query (``bench.api.repository_sequence``: profile, records
    with identifiers and addresses, devices, a page of transactions, tickets, stores).
 
     .venv/bin/python -m bench.pipeline --customers 10000
@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pipeline
-from bench.api import raw_neighbourhood
-from bench.figures import machine_line, percentiles_ms
+from bench.api import repository_sequence
+from bench.figures import latencies, machine_line
 from bench.quality import store_peak_mib
 from bench.scratch import fresh_graph
 from graph import Graph, Settings, open_graph
@@ -105,9 +105,19 @@ def run(settings: Settings, data: Path, customers: int, reads: int, seed: int = 
         sample = random.Random(seed).sample(ids, min(reads, len(ids)))
         raw_neighbourhood(graph, sample[:WARM_UP])  # the store's caches and the driver's pool, not timed
         timings = raw_neighbourhood(graph, sample)
-        print(f"360 read   {_latency(timings)}: profile, identifiers, addresses, devices, 10 transactions, "
+        print(f"360 read   {latencies(timings)}: profile, identifiers, addresses, devices, 10 transactions, "
               f"tickets, stores, one customer after another through the driver")
     return PipelineRun(quality, clusters, first.resolution, again.resolution, bare, timings)
+
+
+def raw_neighbourhood(graph: Graph, ids: list[str]) -> list[float]:
+    """Seconds per customer for the reads the API makes for its full 360, one customer after another."""
+    timings = []
+    for customer_id in ids:
+        started = time.perf_counter()
+        repository_sequence(graph, customer_id)
+        timings.append(time.perf_counter() - started)
+    return timings
 
 
 def exported_clusters(graph: Graph) -> dict[str, str]:
@@ -130,12 +140,6 @@ def _print_resolution(label: str, resolved: pipeline.Resolved, wall: float) -> N
           f"{summary.customers:,} customers, {summary.similar_added:,} probabilistic links added, "
           f"{summary.records_moved:,} records moved")
 
-
-def _latency(seconds: list[float]) -> str:
-    """p50 and p99 from 1 000 samples or more; below that the largest, as it is (nearest rank cannot say)."""
-    p50, p99 = percentiles_ms(seconds)
-    tail = f"p99 {p99:.1f} ms" if len(seconds) >= 1_000 else f"max of {len(seconds):,} {max(seconds) * 1000:.1f} ms"
-    return f"p50 {p50:.1f} ms, {tail} ({len(seconds):,} reads)"
 
 
 if __name__ == "__main__":

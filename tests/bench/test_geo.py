@@ -1,19 +1,12 @@
-"""The marketing and desk benchmarks: what they call a p99, and a graph the product's own functions read."""
+"""The marketing benchmark's graph is one the product's own functions read."""
 
 from __future__ import annotations
 
-from bench import desk, geo
+from bench import geo
 from geo.invitations import invitations
 from geo.locate import locate
 from geo.near import venue
 from graph import Graph
-
-
-def test_a_tail_is_a_p99_only_from_a_thousand_samples() -> None:
-    fast = [0.001] * 989
-    assert geo.latencies(fast + [0.5] * 10) == "999 samples: p50 1.0 ms, max of 999 500.0 ms"
-    assert geo.latencies(fast + [0.5] * 11) == "1000 samples: p50 1.0 ms, p99 500.0 ms"
-    assert desk.latencies([2.0, 1.0, 3.0]) == "3 samples: p50 2000 ms, max of 3 3000 ms"
 
 
 def test_the_bench_graph_is_read_by_the_invitation_lists(graph: Graph) -> None:
