@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from neo4j import Driver
+from neo4j import Driver, RoutingControl
 
 #: properties of one written record node: the row's own, then ``load_run`` and ``loaded_at`` from the batch
 PROPERTIES = 18
@@ -69,7 +69,7 @@ class Labels:
 
     def create_schema(self, driver: Driver, database: str) -> None:
         for statement in SCHEMA:
-            driver.execute_query(self.query(statement), database_=database)
+            driver.execute_query(self.query(statement), database_=database, routing_=RoutingControl.WRITE)
 
 
 def customer_rows(count: int, tag: str) -> list[dict[str, Any]]:
@@ -105,7 +105,8 @@ def write_batches(driver: Driver, database: str, query: str, rows: Sequence[dict
     once per batch (the customer queries take ``run_id`` and ``loaded_at``, see ``batch_params``)."""
     started = time.perf_counter()
     for i in range(0, len(rows), batch):
-        driver.execute_query(query, {"rows": rows[i:i + batch], **(params or {})}, database_=database)
+        driver.execute_query(query, {"rows": rows[i:i + batch], **(params or {})}, database_=database,
+                             routing_=RoutingControl.WRITE)
     return time.perf_counter() - started
 
 

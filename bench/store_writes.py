@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from neo4j import RoutingControl
+
 from bench.customer_rows import (
     CREATE_RECORDS,
     IDENTIFIERS,
@@ -156,7 +158,7 @@ def _write(graph: Graph, case: Case, labels: Labels, rows: list[dict[str, Any]],
     if case.customer:
         labels.create_schema(driver, database)
     else:
-        driver.execute_query(labels.query(KEY_ONLY), database_=database)
+        driver.execute_query(labels.query(KEY_ONLY), database_=database, routing_=RoutingControl.WRITE)
     query, params = labels.query(case.query), case.batch_params | (batch_params() if case.customer else {})
     if case.writers == 1:
         return write_batches(driver, database, query, rows, batch, params)
