@@ -29,7 +29,8 @@ FULL_360 = """query($id: ID!) { customer(id: $id) { id firstName lastName email 
     edges { cursor node { key at amount { amount currency } storeKey storeName } } pageInfo { hasNextPage endCursor } }
   tickets(first: 10) { totalCount edges { node { key openedAt status subject notes { text } } } }
   webSessions(first: 10) { totalCount edges { node { key startedAt pages } } }
-  consents { purpose granted at source } stores { store { key name city } visits spend { amount } lastVisit } } }"""
+  consents { purpose channel granted at source event }
+  stores { store { key name city } visits spend { amount } lastVisit } } }"""
 PAGE = """query($id: ID!, $first: Int!, $after: String, $since: DateTime) { customer(id: $id) {
   transactions(first: $first, after: $after, since: $since) { totalCount
     edges { cursor node { key at } } pageInfo { hasNextPage endCursor } } } }"""
@@ -89,7 +90,8 @@ class Reference:
         self.sessions = self._events(graph, "MATCH (w:WebSession)-[:FROM]->(i) RETURN w.key AS e, i.key AS i, "
                                             "w.started_at AS at")
         self.consents = self._events(graph, "MATCH (p:Purpose)<-[:ABOUT]-(e:ConsentEvent)-[:FOR]->(i) RETURN "
-                                            "e.key AS e, i.key AS i, e.at AS at, e.granted AS granted, p.name AS p")
+                                            "e.key AS e, i.key AS i, e.at AS at, e.granted AS granted, p.name AS p, "
+                                            "e.channel AS channel")
 
     def _events(self, graph: Graph, cypher: str) -> dict[str, list[dict[str, Any]]]:
         by_identifier = defaultdict(list)
@@ -127,16 +129,20 @@ def test_full_360_agrees_with_the_graph(client: TestClient, reference: Reference
         assert [e["node"]["key"] for e in customer[field]["edges"]] == [r["e"] for r in kind[customer_id][:10]]
 
 
-def test_consents_newest_event_per_purpose_wins(client: TestClient, reference: Reference) -> None:
+def test_consents_newest_event_covering_each_channel_wins(client: TestClient, reference: Reference) -> None:
+    """Every customer with more than one choice: a channel is decided by the newest event naming it or naming no
+    channel; the purpose as a whole by the newest event naming no channel."""
     checked = 0
-    for customer_id in sorted(c for c, events in reference.consents.items() if len(events) > 1)[:5]:
-        newest: dict[str, bool] = {}
-        for row in reference.consents[customer_id]:  # newest first
-            newest.setdefault(row["p"], row["granted"])
+    for customer_id in sorted(c for c, events in reference.consents.items() if len(events) > 1):
+        events = reference.consents[customer_id]  # newest first
+        expected = {}
+        for purpose, channel in {(r["p"], r["channel"]) for r in events}:
+            covering = [r for r in events if r["p"] == purpose and r["channel"] in (channel, None)]
+            expected[purpose, channel] = (covering[0]["granted"], covering[0]["e"])
         shown = graphql_data(client, FULL_360, id=customer_id)["customer"]["consents"]
-        assert {c["purpose"]: c["granted"] for c in shown} == newest
+        assert {(c["purpose"], c["channel"]): (c["granted"], c["event"]) for c in shown} == expected
         checked += 1
-    assert checked
+    assert checked > 5
 
 
 def test_pages_walk_every_transaction_once_newest_first(client: TestClient, reference: Reference) -> None:
