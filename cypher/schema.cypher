@@ -19,6 +19,7 @@ CREATE INDEX change_event_seq IF NOT EXISTS FOR (e:ChangeEvent) ON (e.seq);
 CREATE CONSTRAINT outbox_counter_name IF NOT EXISTS FOR (o:OutboxCounter) REQUIRE o.name IS UNIQUE;
 CREATE CONSTRAINT sync_cursor_destination IF NOT EXISTS FOR (s:SyncCursor) REQUIRE s.destination IS UNIQUE;
 CREATE INDEX dead_letter_destination IF NOT EXISTS FOR (d:DeadLetter) ON (d.destination, d.seq);
+CREATE INDEX delivery_customer IF NOT EXISTS FOR (d:Delivery) ON (d.customer_id);
 CREATE INDEX source_record_source IF NOT EXISTS FOR (r:SourceRecord) ON (r.source, r.source_id);
 CREATE INDEX identifier_type IF NOT EXISTS FOR (i:Identifier) ON (i.type);
 CREATE INDEX customer_last_name IF NOT EXISTS FOR (c:Customer) ON (c.last_name);

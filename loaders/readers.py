@@ -206,11 +206,11 @@ def _read_csv(path: Path, mapping: SourceMapping, encoding: str, delimiter: str)
         row = RawRow(start)
         if any(start <= bad <= reader.line_num for bad in bad_lines):
             row.error = f"not valid {encoding} text"
-        elif len(cells) != len(header):
-            row.error = f"{len(cells)} fields where the header has {len(header)}"
         elif not any(cell.strip() for cell in cells):
             start = reader.line_num + 1
-            continue  # a blank line holds no record
+            continue  # a blank line holds no record, whether it is empty or holds only separators
+        elif len(cells) != len(header):
+            row.error = f"{len(cells)} fields where the header has {len(header)}"
         row.values = dict(zip(header, cells, strict=False))
         start = reader.line_num + 1
         yield row

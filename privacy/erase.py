@@ -221,6 +221,7 @@ def _outbox(tx: Transaction, subject: _Subject, tombstone: str) -> int:
         ids |= former
     quoted = [json.dumps(key) for key in subject.records]
     held = outbox.holding(tx, lambda payload: subject.traces.held_by(payload) or any(k in payload for k in quoted))
+    tx.write("erase_deliveries", ids=sorted(ids))
     return outbox.redact(tx, ids, tombstone, held)
 
 

@@ -4,9 +4,10 @@ The document is built from the same read model the 360 and scoring use (``custom
 person is shown is what staff see and what marketing uses: the golden profile with the record each value
 came from, every source record as loaded, every identifier with its state, every event attached to them,
 their consent history, homes, stores, scores with how they were computed, the resolution decisions and
-evidence that made their profile, the service desk's audited changes, and who read their data through the API
-(``privacy.access_log``: a person has a right to know who their data was disclosed to). Reads are a fixed number of
-queries per person, however many events they have.
+evidence that made their profile, the service desk's audited changes, the systems their changes were sent to
+(``sync``'s delivery log) and who read their data through the API (``privacy.access_log``): a person has a
+right to know who their data was disclosed to. Reads are a fixed number of queries per person, however many
+events they have (one more per generation of merges behind their id).
 
 The JSON is the portable form (``FORMAT_VERSION``, stable keys, ISO-8601 times); ``privacy.access_page``
 renders the same document as one readable page. Both are written owner-only: they are personal data.
@@ -26,6 +27,7 @@ from typing import Any, Literal
 
 from customers.repository import CustomerRepository, Identities, PageRequest
 from customers.segments import DESCRIPTIONS
+from graph import outbox
 from graph.database import Graph
 from graph.errors import InputError
 from graph.home import private_dir
@@ -90,7 +92,8 @@ def subject_access(graph: Graph, customer_id: str, requester: Requester, rules: 
         "scores": _scores(graph, customer_id, customer.properties),
         "resolution": _resolution(graph, customer_id, [r["key"] for r in records], rules),
         "service_desk_audit": [_audit_entry(event) for event in repository.changes([customer_id])[0]],
-        "synced_to": [],  # no system receives customer data from c360 yet; the key keeps the format stable
+        "synced_to": graph.read("subject_access_deliveries",
+                                ids=sorted({customer_id, *outbox.former_ids(graph, customer_id)})),
         "seen_by": entries(graph, customer_id),
     }
     document["counts"] = _counts(document)

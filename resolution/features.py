@@ -45,8 +45,9 @@ def fold(value: Any) -> str:
 
 def surname_core(last_name: str) -> str:
     """The surname without its particles, in one word: ``van der Berg``, ``Berg, van der``, ``V.d. Berg`` and
-    ``Vanderberg`` all give ``berg``."""
-    words = [w for w in last_name.split() if w not in PARTICLES]
+    ``Vanderberg`` all give ``berg``. A surname made only of particles (``Ter``, ``Van``) is its own core: the
+    name is all there is to compare."""
+    words = [w for w in last_name.split() if w not in PARTICLES] or last_name.split()
     core = "".join(words)
     for glued in _GLUED:
         if core.startswith(glued) and len(core) - len(glued) >= 4:

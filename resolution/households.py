@@ -20,7 +20,7 @@ ALIKE = 0.8
 
 def clearly_different(a: str | None, b: str | None) -> bool:
     """Two first names that cannot be one person's: not a typo, not initials, not a shortened form."""
-    left, right = fold(a), fold(b)
+    left, right = _initials_run_together(fold(a)), _initials_run_together(fold(b))
     if not left or not right or left == right:
         return False
     if len(left) == 1 or len(right) == 1:
@@ -32,6 +32,13 @@ def clearly_different(a: str | None, b: str | None) -> bool:
     if left in initials or right in initials:
         return False  # JP / Jean Pierre
     return JaroWinkler.normalized_similarity(left, right) < ALIKE and OSA.distance(left, right) > 1
+
+
+def _initials_run_together(name: str) -> str:
+    """``J. P.`` (folded to ``j p``) read as the initials ``jp`` it stands for, so that it meets the initials
+    of ``Jean Pierre``; a name with any longer word is left as it is."""
+    words = name.split()
+    return "".join(words) if len(words) > 1 and all(len(w) == 1 for w in words) else name
 
 
 Name = tuple[str | None, str | None]  # first name, last name

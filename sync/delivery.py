@@ -11,7 +11,7 @@ too ("held") until a replay sends them all, in order.
 from __future__ import annotations
 
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -87,6 +87,7 @@ def deliver_to(graph: Graph, destination: Destination, source: str, sink: Sink, 
         if not events:  # numbers are gap-free up to the head: only a pruned outbox ends early
             break
         error, failures = None, done.failures
+        sent: defaultdict[str, list[str]] = defaultdict(list)  # customer: kinds of what they were sent
         for event, reason in _screened(graph, destination, events):
             if reason is not None:
                 done.skipped[reason] += 1
@@ -102,12 +103,14 @@ def deliver_to(graph: Graph, destination: Destination, source: str, sink: Sink, 
             error = outcome.error or error
             if outcome.delivered:
                 done.sent += 1
+                sent[event.customer_id].append(event.kind)
             else:
                 state.bury(graph, destination.name, event.seq, event.customer_id, outcome.error or "failed",
                            outcome.attempts)
                 done.dead += 1
                 held |= involved
         sink.flush()
+        state.delivered(graph, destination.name, sent)
         done.cursor = events[-1].seq
         state.advance(graph, destination.name, done.cursor, done.failures - failures, error)
     return done
@@ -126,6 +129,7 @@ def replay(graph: Graph, destination: Destination, source: str, sink: Sink, star
         events = outbox.after(graph, position, limit=batch, until=until)
         if not events:
             break
+        sent: defaultdict[str, list[str]] = defaultdict(list)
         for event, reason in _screened(graph, destination, events):
             if reason is not None:
                 done.skipped[reason] += 1
@@ -138,6 +142,7 @@ def replay(graph: Graph, destination: Destination, source: str, sink: Sink, star
             done.failures += outcome.attempts - outcome.delivered
             if outcome.delivered:
                 done.sent += 1
+                sent[event.customer_id].append(event.kind)
                 if event.seq in letters:
                     state.revive(graph, destination.name, event.seq)
                     done.revived += 1
@@ -147,6 +152,7 @@ def replay(graph: Graph, destination: Destination, source: str, sink: Sink, star
                            outcome.attempts)
                 done.dead += 1
         sink.flush()
+        state.delivered(graph, destination.name, sent)
         position = events[-1].seq
     return done
 

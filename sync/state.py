@@ -1,6 +1,7 @@
 """Where each destination stands, kept in the graph beside the outbox: its cursor (the last event it was sent
-or passed over), its failed attempts, and its dead letters. In the store, so a copy or a restore of the
-store carries the feed's position with the events it refers to."""
+or passed over), its failed attempts, its dead letters, and whom it was sent changes about (the delivery log a
+subject access reads). In the store, so a copy or a restore of the store carries the feed's position with the
+events it refers to."""
 
 from __future__ import annotations
 
@@ -37,6 +38,15 @@ def advance(graph: Graph, destination: str, seq: int, failures: int = 0, error: 
     """Move the cursor to ``seq`` (never back), adding ``failures`` failed attempts and the last ``error``."""
     graph.write("outbox_cursor_write", destination=destination, seq=seq, failures=failures, error=error,
                 at=datetime.now(UTC))
+
+
+def delivered(graph: Graph, destination: str, kinds_by_customer: dict[str, list[str]]) -> None:
+    """Log that ``destination`` was sent, for each customer, one event of each kind listed (a kind once per
+    event): a person may ask which systems hold their data, and this is the answer."""
+    if kinds_by_customer:
+        rows = [{"customer_id": customer, "events": len(kinds), "kinds": sorted(set(kinds))}
+                for customer, kinds in sorted(kinds_by_customer.items())]
+        graph.write("outbox_delivered", destination=destination, rows=rows, at=datetime.now(UTC))
 
 
 def dead_letters(graph: Graph, destination: str) -> list[DeadLetter]:

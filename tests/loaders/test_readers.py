@@ -40,6 +40,12 @@ def test_rows_after_a_malformed_or_blank_line_keep_their_line_numbers(tmp_path: 
                         (7, {"id": "3", "email": "c@x.fr"}, None)]
 
 
+def test_an_empty_line_is_skipped_like_a_line_of_empty_fields(tmp_path: Path) -> None:
+    path, mapping = _source(tmp_path, "shop.csv", b"id,email\n\n1,a@x.fr\r\n\r\n,\n2,b@x.fr\n\n")
+    assert _rows(path, mapping) == [(3, {"id": "1", "email": "a@x.fr"}, None),
+                                    (6, {"id": "2", "email": "b@x.fr"}, None)]
+
+
 def test_a_quoted_line_break_is_kept_as_written(tmp_path: Path) -> None:
     path, mapping = _source(tmp_path, "shop.csv", b'id,email\r\n1,"a\r\nb"\r\n2,x\r\n')
     assert _rows(path, mapping) == [(2, {"id": "1", "email": "a\r\nb"}, None), (4, {"id": "2", "email": "x"}, None)]

@@ -69,6 +69,7 @@ def test_the_email_user_is_what_comes_before_the_first_at() -> None:
 
 def test_surname_core_keeps_short_names_and_joins_words() -> None:
     assert surname_core("ter horst") == "horst"
+    assert surname_core("ter") == "ter" and surname_core("van der") == "vander"  # only particles: the name itself
     assert surname_core("van dam") == "dam"  # a particle written apart always goes
     assert surname_core("vandam") == "vandam"  # glued, it stays unless four letters are left
     assert surname_core("tenbosch") == "bosch"

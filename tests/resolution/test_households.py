@@ -13,6 +13,7 @@ from resolution.households import clearly_different, is_household
 
 @pytest.mark.parametrize(("a", "b"), [
     ("J", "Paul"),  # an initial that is not the name's
+    ("J. P.", "Paul"), ("J. P.", "Jean Marc"),  # spaced initials that are not the name's
     ("Jo", "Jan"), ("Jo", "Julia"),  # same first letter, yet two edits or more apart and not alike
     ("Ella", "Emma"), ("Lea", "Eva"),  # two edits apart
 ])
@@ -24,6 +25,7 @@ def test_clearly_different_either_way_round(a: str, b: str) -> None:
     ("J", "Jean"),  # an initial of the name
     ("Al", "Alexandrina"),  # a shortened form, however unlike by similarity
     ("JP", "Jean-Pierre"),  # initials of each word
+    ("J. P.", "Jean Pierre"), ("J.-P.", "Jean-Pierre"),  # the same initials, written with points and spaces
     ("Ida", "Ada"),  # one slip, however unlike by similarity
     ("Anna", ""), ("Anna", "anna"),
 ])

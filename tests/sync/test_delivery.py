@@ -11,17 +11,15 @@ import pytest
 
 from desk.contact import correct_contact
 from graph import Graph, outbox
-from loaders.run import load_file, plan
 from resolution import resolve
 from resolution.decisions import decide as record_decision
 from sync import state
 from sync.delivery import deliver, deliver_to, replay, sink_for, status
 from sync.destinations import Destination, Destinations
-from tests.helpers import deterministic, query, write_source
+from tests.helpers import deterministic, query
+from tests.sync.conftest import ROWS, holders, load
 from tests.sync.receiver import SECRET, Crm, free_port, serving
 
-ROWS = ["1,Jean,Dupont,jean@x.com,06 12 34 56 78,FR,75001,CN1",
-        "2,Marie,Curie,marie@x.com,06 98 76 54 32,FR,75005,CN2"]
 ENVIRON = {"CRM_SECRET": SECRET}
 FAST = {"attempts": 3, "backoff_seconds": 0.01, "max_backoff_seconds": 0.05, "timeout_seconds": 5}
 
@@ -33,25 +31,6 @@ def crm_destination(url: str, **extra: Any) -> Destination:
 
 def send(graph: Graph, destination: Destination) -> Any:
     return deliver_to(graph, destination, "urn:c360:test", sink_for(destination, ENVIRON))
-
-
-def load(graph: Graph, directory: Path, name: str, rows: list[str]) -> None:
-    write_source(directory, name, rows)
-    for path, mapping in plan([directory]):
-        if mapping.source.name == name:
-            load_file(graph, path, mapping, directory / "home")
-
-
-def holders(graph: Graph) -> dict[str, str]:
-    return {r["key"]: r["id"] for r in query(graph, "MATCH (c:Customer)-[:HAS_RECORD]->(r:SourceRecord) "
-                                                    "RETURN r.key AS key, c.id AS id")}
-
-
-@pytest.fixture
-def loaded(embedded_graph: Graph, tmp_path: Path) -> Graph:
-    load(embedded_graph, tmp_path / "shop", "shop", ROWS)
-    resolve(embedded_graph, deterministic())
-    return embedded_graph
 
 
 @pytest.mark.store
