@@ -3,7 +3,9 @@
 1. The demo's sources for ``--customers`` people loaded into two fresh stores and resolved: once as shipped,
    once with the outbox's hooks switched off; the profiles step of each, and the events written by kind.
 2. Every event the first store wrote sent to a webhook on loopback (a stdlib HTTP server in this process
-   checking each signature) and to a JSON Lines directory: events per second for each.
+   checking each signature) and to a JSON Lines directory: events per second for each (the delivery log
+   written after each batch included).
+3. Those events pruned from the outbox once both destinations have them (``c360 sync prune --keep-days 0``).
 
     .venv/bin/python -m bench.outbox --customers 2000
 """
@@ -14,6 +16,7 @@ import argparse
 import time
 from collections import Counter
 from contextlib import ExitStack
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from unittest.mock import patch
 
@@ -23,7 +26,8 @@ from bench.scratch import demo_graph, fresh_graph
 from graph import Graph, open_graph, outbox
 from resolution import feed
 from sync.delivery import deliver_to, sink_for
-from sync.destinations import Destination
+from sync.destinations import Destination, Destinations
+from sync.pruning import prune
 
 SECRET = "bench-secret"
 
@@ -56,6 +60,11 @@ def _deliveries(graph: Graph, scratch: Path, events: int) -> None:
     print(f"webhook (loopback, signature checked): {done.sent:,} of {events:,} events in {hook_s:.1f} s = "
           f"{done.sent / hook_s:,.0f} events/s, dead letters {done.dead}")
     print(f"jsonl: {written.sent:,} events in {files_s:.1f} s = {written.sent / files_s:,.0f} events/s")
+    started = time.perf_counter()
+    pruned = prune(graph, Destinations(destinations=(hook, files)), timedelta(0), datetime.now(UTC))
+    prune_s = time.perf_counter() - started
+    print(f"prune: {pruned.events:,} events in {prune_s:.1f} s = {pruned.events / prune_s:,.0f} events/s, "
+          f"{pruned.kept:,} kept (merged)")
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
-"""``c360 sync``: deliver the outbox to the destinations of a TOML file, see how far behind each is, replay."""
+"""``c360 sync``: deliver the outbox to the destinations of a TOML file, see how far behind each is, replay, and
+prune what every destination has been sent."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 import os
 import time
 from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +19,7 @@ from rich.table import Table
 from graph import Settings, open_graph
 from sync.delivery import Pass, deliver, replay, sink_for, status
 from sync.destinations import Destinations, read_destinations
+from sync.pruning import prune
 
 sync_app = typer.Typer(help="Send customers' changes to other applications (docs/sync.md).", no_args_is_help=True)
 out = Console()
@@ -94,3 +97,19 @@ def replay_command(
         done = replay(graph, chosen, destinations.source, sink_for(chosen, os.environ), start)
     _print([done])
     out.print(f"{done.revived:,} dead letters delivered")
+
+
+@sync_app.command("prune")
+def prune_command(
+    keep_days: Annotated[float, typer.Option("--keep-days", min=0,
+                                             help="Keep delivered events this many days (for replays).")] = 30.0,
+    destinations_file: DestinationsFile = None,
+) -> None:
+    """Delete the outbox's events that every destination was sent, once older than --keep-days."""
+    settings = Settings()
+    destinations = _destinations(destinations_file, settings)
+    with open_graph(settings) as graph:
+        done = prune(graph, destinations, timedelta(days=keep_days), datetime.now(UTC))
+    oldest = f"oldest kept {done.oldest:,}" if done.oldest is not None else "the outbox is empty"
+    out.print(f"pruned {done.events:,} events delivered to every destination (up to {done.up_to:,}); "
+              f"{done.kept:,} kept, {oldest}")
