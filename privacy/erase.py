@@ -213,7 +213,8 @@ def _write(tx: Transaction, subject: _Subject, key: bytes, tombstone: str, at: d
 def _outbox(tx: Transaction, subject: _Subject, tombstone: str) -> int:
     """The change feed forgets the person too: an ``erased`` event tells destinations whom to delete (the
     ids they know the person by, nothing else), then every earlier event about them, or holding their values
-    or record keys, keeps only its number, kind and time."""
+    or record keys, keeps only its number, kind and time; the delivery log forgets them and their dead
+    letters name the tombstone."""
     ids = {subject.customer} if subject.customer else set()
     if subject.customer:
         former = outbox.former_ids(tx, subject.customer)
@@ -222,6 +223,7 @@ def _outbox(tx: Transaction, subject: _Subject, tombstone: str) -> int:
     quoted = [json.dumps(key) for key in subject.records]
     held = outbox.holding(tx, lambda payload: subject.traces.held_by(payload) or any(k in payload for k in quoted))
     tx.write("erase_deliveries", ids=sorted(ids))
+    tx.write("erase_dead_letters", ids=sorted(ids), tombstone=tombstone)
     return outbox.redact(tx, ids, tombstone, held)
 
 

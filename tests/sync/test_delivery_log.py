@@ -14,6 +14,7 @@ from graph import Graph, outbox
 from privacy.erase import erase
 from privacy.subject_access import Requester, subject_access
 from resolution.decisions import decide as record_decision
+from sync import state
 from sync.delivery import deliver_to, sink_for
 from sync.destinations import Destination
 from tests.helpers import deterministic, query
@@ -70,8 +71,11 @@ def test_a_subject_access_names_every_destination_sent_the_persons_changes(loade
     assert {customer for _, customer in _logged(document)} == ids  # the ids the warehouse knew them by, too
     assert _logged(document) == {("warehouse", customer): sent for customer, sent in _expected(loaded, ids).items()}
 
+    state.bury(loaded, "crm", 1, merged, "HTTP 500", 3)
     erase(loaded, tmp_path / "home", by="dpo", why="request 7", customer_id=merged)
     assert query(loaded, "MATCH (d:Delivery) RETURN d.customer_id AS id") == []
+    assert query(loaded, "MATCH (d:DeadLetter), (t:Erased) RETURN d.customer_id = t.id AS tombstone") == [
+        {"tombstone": True}]  # a dead letter names the erasure's tombstone, not the person
     _send(loaded, warehouse, crm)
     logged = query(loaded, "MATCH (d:Delivery) RETURN d.destination AS destination, d.customer_id AS id, "
                            "d.events AS events, d.kinds AS kinds ORDER BY destination")
