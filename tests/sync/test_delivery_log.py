@@ -15,10 +15,10 @@ from privacy.erase import erase
 from privacy.subject_access import Requester, subject_access
 from resolution.decisions import decide as record_decision
 from sync import state
-from sync.delivery import deliver_to, sink_for
+from sync.delivery import replay, sink_for
 from sync.destinations import Destination
 from tests.helpers import deterministic, query
-from tests.sync.conftest import holders
+from tests.sync.conftest import holders, send_each
 
 pytestmark = pytest.mark.store
 
@@ -30,11 +30,6 @@ def _destinations(tmp_path: Path) -> tuple[Destination, Destination]:
     crm = Destination.model_validate({"name": "crm", "kind": "jsonl", "directory": str(tmp_path / "crm"),
                                       "gates": {"consent": "marketing"}})
     return warehouse, crm
-
-
-def _send(graph: Graph, *destinations: Destination) -> None:
-    for destination in destinations:
-        deliver_to(graph, destination, "urn:c360:test", sink_for(destination, {}))
 
 
 def _expected(graph: Graph, ids: set[str]) -> dict[str, tuple[int, list[str]]]:
@@ -55,7 +50,7 @@ def test_a_subject_access_names_every_destination_sent_the_persons_changes(loade
     warehouse, crm = _destinations(tmp_path)
     people = sorted(set(holders(loaded).values()))
     before = datetime.now(UTC)
-    _send(loaded, warehouse, crm)
+    send_each(loaded, warehouse, crm)
     for person in people:
         document = subject_access(loaded, person, Requester("dpo"), deterministic(), datetime.now(UTC))
         count, kinds = _expected(loaded, {person})[person]
@@ -64,7 +59,7 @@ def test_a_subject_access_names_every_destination_sent_the_persons_changes(loade
         assert before.isoformat() <= row["first_sent"] <= row["last_sent"] <= datetime.now(UTC).isoformat()
 
     record_decision(loaded, "shop:1", "shop:2", same=True, by="steward", why="one person", rules=deterministic())
-    _send(loaded, warehouse, crm)
+    send_each(loaded, warehouse, crm)
     [merged] = set(holders(loaded).values())
     document = subject_access(loaded, merged, Requester("dpo"), deterministic(), datetime.now(UTC))
     ids = {merged, *people}
@@ -76,17 +71,15 @@ def test_a_subject_access_names_every_destination_sent_the_persons_changes(loade
     assert query(loaded, "MATCH (d:Delivery) RETURN d.customer_id AS id") == []
     assert query(loaded, "MATCH (d:DeadLetter), (t:Erased) RETURN d.customer_id = t.id AS tombstone") == [
         {"tombstone": True}]  # a dead letter names the erasure's tombstone, not the person
-    _send(loaded, warehouse, crm)
+    send_each(loaded, warehouse, crm)
     logged = query(loaded, "MATCH (d:Delivery) RETURN d.destination AS destination, d.customer_id AS id, "
                            "d.events AS events, d.kinds AS kinds ORDER BY destination")
     assert logged == [{"destination": d, "id": merged, "events": 1, "kinds": ["erased"]} for d in ("crm", "warehouse")]
 
 
 def test_a_replay_logs_what_it_delivers_once_per_event(loaded: Graph, tmp_path: Path) -> None:
-    from sync.delivery import replay
-
     warehouse, _ = _destinations(tmp_path)
-    _send(loaded, warehouse)
+    send_each(loaded, warehouse)
     first = {r["id"]: r["events"] for r in query(loaded, "MATCH (d:Delivery) RETURN d.customer_id AS id, "
                                                          "d.events AS events")}
     replay(loaded, warehouse, "urn:c360:test", sink_for(warehouse, {}), 1)

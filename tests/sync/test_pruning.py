@@ -12,20 +12,16 @@ from desk.contact import correct_contact
 from graph import Graph, Settings, outbox
 from resolution.decisions import decide as record_decision
 from sync import state
-from sync.delivery import deliver_to, sink_for
 from sync.destinations import Destination, Destinations
 from sync.pruning import prune
 from tests.helpers import c360, deterministic, query
+from tests.sync.conftest import send_each
 
 pytestmark = pytest.mark.store
 
 
 def _jsonl(name: str, tmp_path: Path) -> Destination:
     return Destination.model_validate({"name": name, "kind": "jsonl", "directory": str(tmp_path / name)})
-
-
-def _send(graph: Graph, destination: Destination) -> None:
-    deliver_to(graph, destination, "urn:c360:test", sink_for(destination, {}))
 
 
 def _kept(graph: Graph) -> list[tuple[int, str]]:
@@ -45,10 +41,10 @@ def test_only_what_every_destination_was_sent_goes_and_merges_stay(loaded: Graph
     everything = _kept(loaded)
     assert "merged" in {kind for _, kind in everything}
 
-    _send(loaded, warehouse)
+    send_each(loaded, warehouse)
     assert prune(loaded, both, timedelta(0), _soon()).events == 0  # the CRM never ran: it has seen nothing
     assert prune(loaded, Destinations(), timedelta(0), _soon()).events == 0  # no destination: nobody was sent any
-    _send(loaded, crm)
+    send_each(loaded, crm)
     assert prune(loaded, both, timedelta(days=1), _soon()).events == 0  # all within the retention
 
     done = prune(loaded, both, timedelta(0), _soon(), batch=2)  # several batches
@@ -60,13 +56,13 @@ def test_only_what_every_destination_was_sent_goes_and_merges_stay(loaded: Graph
     jean = query(loaded, "MATCH (c:Customer) RETURN c.id AS id")[0]["id"]
     correct_contact(loaded, deterministic(), jean, {"email": "jean.dupont@new.fr"}, by="agent-7")
     assert min(seq for seq, kind in _kept(loaded) if kind != "merged") == head + 1  # numbering goes on
-    _send(loaded, warehouse)
+    send_each(loaded, warehouse)
     assert state.cursor(loaded, "warehouse").seq == outbox.head(loaded)
 
 
 def test_a_dead_letter_holds_back_its_event_and_every_later_one(loaded: Graph, tmp_path: Path) -> None:
     warehouse = _jsonl("warehouse", tmp_path)
-    _send(loaded, warehouse)
+    send_each(loaded, warehouse)
     everything = _kept(loaded)
     letter = everything[len(everything) // 2][0]
     state.bury(loaded, "warehouse", letter, "someone", "HTTP 500", 3)
